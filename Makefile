@@ -1,0 +1,45 @@
+# Run the Numbers. The two commands a fresh machine needs: `make book` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+CHROMIUM := /usr/bin/chromium
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: book test execute serve facts clean
+
+$(READY): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+## book: build the static site into _build/html from the committed, executed notebooks
+book: $(READY)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@test -f _build/html/index.html
+	@echo "The site is in _build/html: open _build/html/index.html, or run 'make serve'."
+
+## test: every test and check (data, models, pairing, nbval, site build, headless browser)
+test: $(READY) $(CHROMIUM)
+	$(BIN)/python -m pytest
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; exit 1; fi
+
+## execute: re-pair each notebooks/*.md with its .ipynb and re-execute it in place (after changing data or code)
+execute: $(READY)
+	$(BIN)/python -m runthenumbers.notebooks
+
+## serve: serve the built site on http://127.0.0.1:8000
+serve: book
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+## facts: print the validated fact ledger
+facts: $(READY)
+	$(BIN)/runthenumbers facts
+
+clean:
+	rm -rf _build
