@@ -1,0 +1,1 @@
+"""Run the Numbers: the arithmetic of "CoreWeave is a time bomb", re-done from primary sources."""

@@ -1,0 +1,215 @@
+"""The fact ledger: load ``data/sources.csv`` and ``data/facts.csv`` and refuse bad rows.
+
+Every number the report uses enters through here. Validation collects every problem it finds
+(rather than stopping at the first) so a reviewer fixing the ledger sees the whole list at once,
+each problem named by file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Tests point this elsewhere to show that a changed fact changes the outputs.
+DATA_DIR = Path(os.environ.get("RUNTHENUMBERS_DATA", REPO_ROOT / "data"))
+
+SOURCE_KINDS = ("filing", "press-release", "news", "analysis", "article")
+UNITS = (
+    "USD",
+    "GBP",
+    "EUR",
+    "fraction",
+    "MW",
+    "count",
+    "USD/GPU-hour",
+    "USD/MW",
+    "years",
+    "months",
+    "quarters",
+    "date",
+    "multiple",
+)
+SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind")
+FACT_COLUMNS = ("id", "value", "unit", "period", "source", "locator", "quote", "note")
+MAX_QUOTE_WORDS = 30
+
+_ID = r"^[a-z][a-z0-9_]*$"
+# FY2024, 2024-12-31 (a balance), 2024-12 (a month), 2023 (a point known only to the year), 2025-Q3,
+# 2025-H1, a span of years, or a contract term.
+_PERIOD = r"^(FY\d{4}|\d{4}(-\d{2}){0,2}|\d{4}-Q[1-4]|\d{4}-H[12]|\d{4}-\d{4}|term)$"
+# A publication date to the day where the source shows it; to the month or year where it does not.
+_DATE = r"^\d{4}(-\d{2}){0,2}$"
+# Filings, press releases and the article are dated documents: their date is always known.
+DATED_KINDS = ("filing", "press-release", "article")
+
+
+class Source(BaseModel):
+    """One document the ledger cites."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://\S+$")
+    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    # Declared after kind so that its check can see the kind.
+    date: str = Field(pattern=rf"{_DATE}|^$")
+
+    @field_validator("date")
+    @classmethod
+    def _dated(cls, date: str, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        if not date and kind in DATED_KINDS:
+            raise ValueError(f"a source of kind '{kind}' needs its date (yyyy, yyyy-mm or yyyy-mm-dd)")
+        return date
+
+
+class Fact(BaseModel):
+    """One sourced figure: a plain number in base units with where it was read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    value: float
+    unit: str
+    period: str = Field(pattern=_PERIOD)
+    source: str = Field(min_length=1)
+    locator: str = Field(min_length=1)
+    quote: str
+    note: str = ""
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        if unit not in UNITS:
+            raise ValueError(f"'{unit}' is not a known unit (allowed: {', '.join(UNITS)})")
+        return unit
+
+    @field_validator("quote")
+    @classmethod
+    def _short_quote(cls, quote: str) -> str:
+        if not quote.strip():
+            raise ValueError("quote is empty; every fact needs a short exact quote from its source")
+        words = len(quote.split())
+        if words > MAX_QUOTE_WORDS:
+            raise ValueError(f"quote has {words} words; keep it to at most {MAX_QUOTE_WORDS}")
+        return quote
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one cell of a ledger file."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: column '{self.column}': {self.message}"
+
+
+class LedgerError(ValueError):
+    """The ledger has problems; ``problems`` lists each, ``str()`` gives one per line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Validated sources and facts, keyed by id, in file order."""
+
+    sources: dict[str, Source]
+    facts: dict[str, Fact]
+
+    def value(self, fact_id: str) -> float:
+        return self.fact(fact_id).value
+
+    def fact(self, fact_id: str) -> Fact:
+        try:
+            return self.facts[fact_id]
+        except KeyError:
+            raise KeyError(f"no fact '{fact_id}' in data/facts.csv") from None
+
+    def source_of(self, fact_id: str) -> Source:
+        return self.sources[self.fact(fact_id).source]
+
+    def facts_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([f.model_dump() for f in self.facts.values()], columns=list(FACT_COLUMNS))
+
+
+def _display_name(path: Path) -> str:
+    """``data/facts.csv``: the folder and the file, as a reviewer would look for them."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+    """The rows of a CSV file with their 1-based line numbers (the header is line 1)."""
+    name = _display_name(path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != columns:
+            raise LedgerError(
+                [Problem(name, 1, "header", f"expected columns {', '.join(columns)}; found {', '.join(reader.fieldnames or ())}")]
+            )
+        rows = [(reader.line_num, row) for row in reader]
+    return name, rows
+
+
+def _pydantic_problems(name: str, line: int, row: dict[str, str], error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors():
+        column = str(detail["loc"][0]) if detail["loc"] else "row"
+        if detail["type"] == "value_error":
+            message = str(detail["ctx"]["error"])
+        else:
+            message = f"{row.get(column, '')!r}: {detail['msg']}"
+        problems.append(Problem(name, line, column, message))
+    return problems
+
+
+def _validate(path: Path, columns: tuple[str, ...], model: type[BaseModel]) -> tuple[dict, list[Problem], dict[str, int]]:
+    name, rows = _read_rows(path, columns)
+    records: dict[str, BaseModel] = {}
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    for line, row in rows:
+        if None in row:
+            problems.append(Problem(name, line, "row", f"has {len(columns) + len(row[None])} cells; expected {len(columns)}"))
+            continue
+        try:
+            record = model(**row)
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(name, line, row, error))
+            continue
+        if record.id in records:
+            problems.append(Problem(name, line, "id", f"duplicate id '{record.id}' (first on line {lines[record.id]})"))
+            continue
+        records[record.id] = record
+        lines[record.id] = line
+    return records, problems, lines
+
+
+def load_ledger(data_dir: Path | None = None) -> Ledger:
+    """Read and validate the ledger; raise :class:`LedgerError` listing every problem."""
+    data_dir = DATA_DIR if data_dir is None else Path(data_dir)
+    sources, problems, _ = _validate(data_dir / "sources.csv", SOURCE_COLUMNS, Source)
+    facts, fact_problems, lines = _validate(data_dir / "facts.csv", FACT_COLUMNS, Fact)
+    problems += fact_problems
+    facts_name = _display_name(data_dir / "facts.csv")
+    for fact in facts.values():
+        if fact.source not in sources:
+            problems.append(Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)"))
+    if problems:
+        raise LedgerError(problems)
+    return Ledger(sources=sources, facts=facts)

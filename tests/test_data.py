@@ -1,0 +1,107 @@
+"""The ledger loads, and each kind of bad row is refused with a message naming file, line and column."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from runthenumbers.data import FACT_COLUMNS, REPO_ROOT, UNITS, LedgerError, load_ledger
+
+
+def _rewrite_facts(data_dir: Path, edit) -> str:
+    """Apply ``edit`` to the first fact row of the copy; return that row's id."""
+    path = data_dir / "facts.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    first_id = rows[0]["id"]
+    edit(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FACT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return first_id
+
+
+def _problems(data_dir: Path) -> list[str]:
+    with pytest.raises(LedgerError) as caught:
+        load_ledger(data_dir)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_committed_ledger_is_valid():
+    ledger = load_ledger()
+    assert len(ledger.facts) >= 20
+    assert {f.source for f in ledger.facts.values()} <= set(ledger.sources)
+    assert any(s.kind == "article" for s in ledger.sources.values())
+
+
+NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.IGNORECASE)
+
+
+def test_every_fact_of_a_primary_source_carries_its_figure_in_the_quote():
+    ledger = load_ledger()
+    for fact in ledger.facts.values():
+        if ledger.sources[fact.source].kind in {"filing", "press-release"} and fact.unit != "date":
+            assert NUMBER.search(fact.quote), fact.id
+
+
+def test_every_quote_of_the_article_is_in_the_translation():
+    seed = REPO_ROOT.parent / "shared" / "seed" / "coreweave-time-bomb.zh.txt"
+    if not seed.exists():
+        pytest.skip("../shared/seed is not beside this checkout")
+    text = seed.read_text(encoding="utf-8")
+    ledger = load_ledger()
+    quotes = [f for f in ledger.facts.values() if ledger.sources[f.source].kind == "article"]
+    assert quotes
+    assert [f.id for f in quotes if f.quote not in text] == []
+
+
+def test_duplicate_id(ledger_copy):
+    first = _rewrite_facts(ledger_copy, lambda rows: rows.append(dict(rows[0])))
+    rows = (ledger_copy / "facts.csv").read_text(encoding="utf-8").count("\n")
+    assert _problems(ledger_copy) == [f"data/facts.csv:{rows}: column 'id': duplicate id '{first}' (first on line 2)"]
+
+
+def test_unknown_source(ledger_copy):
+    _rewrite_facts(ledger_copy, lambda rows: rows[0].update(source="no_such_source"))
+    assert _problems(ledger_copy) == [
+        "data/facts.csv:2: column 'source': unknown source 'no_such_source' (not in sources.csv)"
+    ]
+
+
+def test_unit_outside_the_vocabulary(ledger_copy):
+    _rewrite_facts(ledger_copy, lambda rows: rows[0].update(unit="MWh"))
+    assert _problems(ledger_copy) == [
+        f"data/facts.csv:2: column 'unit': 'MWh' is not a known unit (allowed: {', '.join(UNITS)})"
+    ]
+
+
+def test_non_numeric_value(ledger_copy):
+    _rewrite_facts(ledger_copy, lambda rows: rows[0].update(value="$1.9B"))
+    assert _problems(ledger_copy) == [
+        "data/facts.csv:2: column 'value': '$1.9B': Input should be a valid number, unable to parse string as a number"
+    ]
+
+
+def test_missing_quote_for_a_filing(ledger_copy):
+    ledger = load_ledger(ledger_copy)
+    filing_row = next(
+        i for i, f in enumerate(ledger.facts.values()) if ledger.sources[f.source].kind == "filing"
+    )
+    _rewrite_facts(ledger_copy, lambda rows: rows[filing_row].update(quote=""))
+    assert _problems(ledger_copy) == [
+        f"data/facts.csv:{filing_row + 2}: column 'quote': quote is empty; every fact needs a short exact quote from its source"
+    ]
+
+
+def test_every_problem_is_reported_at_once(ledger_copy):
+    def break_two(rows):
+        rows[0].update(unit="MWh")
+        rows[1].update(value="lots")
+
+    _rewrite_facts(ledger_copy, break_two)
+    problems = _problems(ledger_copy)
+    assert [p.split(": column")[0] for p in problems] == ["data/facts.csv:2", "data/facts.csv:3"]
