@@ -1,0 +1,155 @@
+"""Charts: one house style and one output format that works offline and reproduces exactly.
+
+Altair's own notebook output fetches Vega from a CDN and names its element with a random id, so a
+site built from it shows blank charts offline and nbval sees a different output on every run. A
+:class:`Figure` instead carries the Vega-Lite spec as JSON, an id derived from that spec, and a
+static SVG drawn by vl-convert. The site's own script (see :mod:`runthenumbers.site`) swaps the SVG
+for the interactive chart; without JavaScript, in print, or inside Jupyter, the SVG stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from .data import Source
+
+# vl-convert ships this family, so the SVG's text metrics do not depend on the fonts a machine has.
+FONT = "Liberation Sans"
+VEGA_LITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
+WIDTH = 560
+HEIGHT = 300
+
+THEME = {
+    "font": FONT,
+    "background": "white",
+    "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
+    "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#444"},
+    "axis": {"labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6"},
+    "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+    "range": {"category": list(PALETTE)},
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart ready to publish: spec, text alternative and the sources of its data."""
+
+    chart: alt.TopLevelMixin
+    alt_text: str
+    sources: tuple[Source, ...]
+
+    def __post_init__(self) -> None:
+        if not self.alt_text.strip():
+            raise ValueError("a figure needs alt text describing what the chart shows")
+        if not self.sources:
+            raise ValueError("a figure needs at least one source for its data")
+
+    @cached_property
+    def spec(self) -> dict:
+        spec = self.chart.to_dict()
+        # The house style wins over Altair's defaults; charts themselves set no config.
+        spec["config"] = {**spec.get("config", {}), **THEME}
+        return spec
+
+    @cached_property
+    def spec_json(self) -> str:
+        return json.dumps(self.spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @cached_property
+    def id(self) -> str:
+        return "rtn-chart-" + hashlib.sha256(self.spec_json.encode()).hexdigest()[:12]
+
+    @cached_property
+    def svg(self) -> str:
+        return vl_convert.vegalite_to_svg(self.spec, vl_version=VEGA_LITE_VERSION)
+
+    @property
+    def title(self) -> str:
+        title = self.spec.get("title", "")
+        return title.get("text", "") if isinstance(title, dict) else str(title)
+
+    def source_line(self) -> str:
+        return "Source: " + "; ".join(f"{s.publisher}, {s.title}" + (f" ({s.date})" if s.date else "") for s in self.sources)
+
+    def to_html(self) -> str:
+        # "</" would end the script element early; JSON allows the escaped form.
+        spec = self.spec_json.replace("</", "<\\/")
+        return (
+            f'<figure class="rtn-chart" id="{self.id}">'
+            f'<div class="rtn-chart-view" role="img" aria-label="{html.escape(self.alt_text)}">{self.svg}</div>'
+            f'<figcaption class="rtn-chart-source">{html.escape(self.source_line())}</figcaption>'
+            f'<script type="application/json" class="rtn-chart-spec">{spec}</script>'
+            "</figure>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/html": self.to_html(), "text/plain": f"Figure: {self.title}\n{self.alt_text}"}
+
+
+def figure(chart: alt.TopLevelMixin, *, alt_text: str, sources: list[Source] | tuple[Source, ...]) -> Figure:
+    """Wrap an Altair chart for publication; ``sources`` come from the ledger."""
+    return Figure(chart=chart, alt_text=alt_text, sources=tuple(sources))
+
+
+def _title(title: str, subtitle: str) -> alt.TitleParams:
+    return alt.TitleParams(text=title, subtitle=subtitle)
+
+
+def stacked_bars(frame, *, x: str, y: str, color: str, title: str, subtitle: str, x_title: str, y_title: str,
+                 tooltip: list[str], y_format: str = ",.0f") -> alt.Chart:
+    """Bars of ``y`` per ``x``, stacked by ``color`` in the frame's order of first appearance."""
+    order = list(dict.fromkeys(frame[color]))
+    return (
+        alt.Chart(frame, title=_title(title, subtitle))
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+            color=alt.Color(f"{color}:N", title=None, sort=order),
+            order=alt.Order("stack_order:Q"),
+            tooltip=tooltip,
+        )
+        .transform_calculate(stack_order=f"indexof({order!r}, datum['{color}'])")
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def share_lines(frame, *, x: str, y: str, series: str, shape: str, title: str, subtitle: str, x_title: str,
+                y_title: str) -> alt.Chart:
+    """Shares over time, one line per ``series``, point shape telling who reported each value."""
+    base = alt.Chart(frame, title=_title(title, subtitle)).encode(
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color(f"{series}:N", title=None),
+    )
+    points = base.mark_point(size=90, filled=True).encode(
+        shape=alt.Shape(f"{shape}:N", title="Reported by"), tooltip=[x, series, alt.Tooltip(f"{y}:Q", format=".0%"), shape]
+    )
+    return (base.mark_line() + points).properties(width=WIDTH, height=HEIGHT)
+
+
+def curve_against_level(frame, *, x: str, y: str, level: float, level_label: str, marker_x: float, marker_y: float,
+                        marker_label: str, title: str, subtitle: str, x_title: str, y_title: str, x_format: str = "%",
+                        y_format: str = ",.0f") -> alt.LayerChart:
+    """A curve of ``y`` against ``x``, a horizontal reference level, and the chosen point marked."""
+    curve = alt.Chart(frame, title=_title(title, subtitle)).mark_line(strokeWidth=2.5).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_format)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
+        tooltip=[alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{y}:Q", format=y_format)],
+    )
+    reference = alt.Chart(alt.Data(values=[{"level": level, "label": level_label}])).encode(y="level:Q")
+    rule = reference.mark_rule(strokeDash=[6, 4], color=PALETTE[1])
+    rule_text = reference.mark_text(align="left", dx=4, dy=-7, color=PALETTE[1]).encode(x=alt.value(0), text="label:N")
+    marker = pd.DataFrame([{x: marker_x, y: marker_y, "label": marker_label}])
+    point = alt.Chart(marker).mark_point(size=120, filled=True, color=PALETTE[0]).encode(x=f"{x}:Q", y=f"{y}:Q")
+    point_text = alt.Chart(marker).mark_text(align="left", dx=8, dy=12).encode(x=f"{x}:Q", y=f"{y}:Q", text="label:N")
+    return (curve + rule + rule_text + point + point_text).properties(width=WIDTH, height=HEIGHT)

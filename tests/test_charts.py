@@ -1,0 +1,53 @@
+"""Chart output: offline, content-addressed, with an SVG fallback, alt text and a source line."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from runthenumbers.charts import figure
+from runthenumbers.data import Source
+
+SOURCE = Source(
+    id="example", title="An example", publisher="Nobody", date="2025-03-03", url="https://example.org/x", kind="filing"
+)
+
+
+def _chart(values=(1, 2)):
+    frame = pd.DataFrame({"year": ["2023", "2024"], "usd": list(values)})
+    return alt.Chart(frame, title="Revenue").mark_bar().encode(x="year:O", y=alt.Y("usd:Q", title="USD"))
+
+
+def test_id_is_derived_from_content():
+    assert figure(_chart(), alt_text="a", sources=[SOURCE]).id == figure(_chart(), alt_text="a", sources=[SOURCE]).id
+    assert figure(_chart(), alt_text="a", sources=[SOURCE]).id != figure(_chart((1, 3)), alt_text="a", sources=[SOURCE]).id
+
+
+def test_html_loads_nothing_from_elsewhere_and_carries_svg_spec_alt_and_source():
+    html = figure(_chart(), alt_text="Two bars", sources=[SOURCE]).to_html()
+    assert "<script src" not in html and "cdn" not in html.lower()
+    assert re.search(r'<div class="rtn-chart-view" role="img" aria-label="Two bars"><svg', html)
+    assert "Source: Nobody, An example (2025-03-03)" in html
+    spec = json.loads(re.search(r'<script type="application/json" class="rtn-chart-spec">(.*?)</script>', html).group(1))
+    assert spec["title"] == "Revenue" and spec["config"]["font"] == "Liberation Sans"
+
+
+def test_script_closing_tags_in_data_cannot_break_out():
+    frame = pd.DataFrame({"label": ["</script><b>x"], "v": [1]})
+    chart = alt.Chart(frame).mark_bar().encode(x="label:N", y="v:Q")
+    html = figure(chart, alt_text="a", sources=[SOURCE]).to_html()
+    assert html.count("</script>") == 1
+
+
+def test_rendering_is_repeatable():
+    assert figure(_chart(), alt_text="a", sources=[SOURCE]).svg == figure(_chart(), alt_text="a", sources=[SOURCE]).svg
+
+
+@pytest.mark.parametrize(("alt_text", "sources", "message"), [(" ", [SOURCE], "alt text"), ("a", [], "source")])
+def test_a_figure_needs_alt_text_and_a_source(alt_text, sources, message):
+    with pytest.raises(ValueError, match=message):
+        figure(_chart(), alt_text=alt_text, sources=sources)
