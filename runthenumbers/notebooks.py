@@ -1,0 +1,58 @@
+"""Keep each paired notebook's executed ``.ipynb`` in step with its reviewable ``.md``.
+
+``python -m runthenumbers.notebooks`` (``make execute``) rebuilds every ``notebooks/*.ipynb`` from its
+``.md`` twin and executes it in place. Execution records no timings, so re-running it on unchanged
+inputs rewrites byte-identical files.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+from .data import REPO_ROOT
+
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+KERNEL = "python3"
+
+
+def paired_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The ``.md`` notebooks (those with a jupytext header) in ``directory``, sorted by name."""
+    return sorted(p for p in directory.glob("*.md") if "jupytext:" in p.read_text(encoding="utf-8").split("\n---", 1)[0])
+
+
+def execute(markdown: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """The notebook of ``markdown``, executed in its own directory."""
+    notebook = jupytext.read(markdown)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name=KERNEL,
+        record_timing=False,
+        resources={"metadata": {"path": str(markdown.parent)}},
+    )
+    client.execute()
+    return notebook
+
+
+def write_pair(markdown: Path) -> Path:
+    """Execute ``markdown`` and write its ``.ipynb`` twin beside it."""
+    target = markdown.with_suffix(".ipynb")
+    jupytext.write(execute(markdown), target)
+    return target
+
+
+def main(argv: list[str]) -> int:
+    targets = [Path(a) for a in argv] or paired_notebooks()
+    for markdown in targets:
+        print(f"executing {markdown.name} ...", flush=True)
+        print(f"  wrote {write_pair(markdown.resolve()).relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,74 @@
+"""Paired notebooks: the .md and its .ipynb agree, the .ipynb is executed, and nbval would notice a changed fact."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import jupytext
+import pytest
+
+from runthenumbers.data import FACT_COLUMNS
+from runthenumbers.notebooks import paired_notebooks
+
+NOTEBOOKS = paired_notebooks()
+# Figures typed into prose: "$1.9", "62%", "440 million". Numbers must reach the prose through glue.
+TYPED_FIGURE = re.compile(r"\$\s?\d|\d\s?%|\d\s?(million|billion|thousand)\b", re.IGNORECASE)
+GLUE_ROLE = re.compile(r"\{glue:[a-z]+\}`[^`]*`")
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
+def pair(request):
+    markdown = request.param
+    with markdown.with_suffix(".ipynb").open(encoding="utf-8") as handle:
+        return markdown, json.load(handle)
+
+
+def test_there_are_notebooks():
+    assert [p.stem for p in NOTEBOOKS][:1] == ["concentration"]
+
+
+def test_md_and_ipynb_have_identical_cells(pair):
+    markdown, executed = pair
+    source = [(c.cell_type, c.source) for c in jupytext.read(markdown).cells]
+    committed = [(c["cell_type"], "".join(c["source"])) for c in executed["cells"]]
+    assert source == committed, f"{markdown.name}: run 'make execute'"
+
+
+def test_every_code_cell_was_executed_in_order(pair):
+    _, executed = pair
+    counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    assert not [o for c in executed["cells"] if c["cell_type"] == "code" for o in c["outputs"] if o["output_type"] == "error"]
+
+
+def test_no_figure_is_typed_into_the_prose(pair):
+    markdown, _ = pair
+    for cell in jupytext.read(markdown).cells:
+        if cell.cell_type == "markdown":
+            prose = GLUE_ROLE.sub("", cell.source)
+            assert not TYPED_FIGURE.search(prose), f"{markdown.name}: typed figure in {cell.source[:80]!r}"
+
+
+@pytest.mark.slow
+def test_nbval_fails_when_a_fact_changes(ledger_copy, tmp_path):
+    facts = ledger_copy / "facts.csv"
+    rows = facts.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, row in enumerate(rows) if row.startswith("cw_revenue_fy2024,"))
+    fields = rows[index].split(",")
+    fields[FACT_COLUMNS.index("value")] = str(float(fields[1]) * 1.1)
+    rows[index] = ",".join(fields)
+    facts.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    notebook = NOTEBOOKS[0].with_suffix(".ipynb")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", str(notebook), "-o", "addopts="],
+        env={**os.environ, "RUNTHENUMBERS_DATA": str(ledger_copy)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "Cell outputs differ" in result.stdout or "mismatch" in result.stdout.lower()

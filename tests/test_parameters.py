@@ -1,0 +1,66 @@
+"""The parameter registry: defaults from the ledger, clear refusals, and notebooks that agree with it."""
+
+from __future__ import annotations
+
+import ast
+
+import jupytext
+import pytest
+
+from runthenumbers.data import load_ledger
+from runthenumbers.notebooks import paired_notebooks
+from runthenumbers.parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
+
+
+def test_defaults_come_from_the_ledger():
+    ledger = load_ledger()
+    values = resolve("concentration", {}, ledger)
+    assert values["microsoft_share_2024"] == ledger.value("cw_microsoft_share_fy2024")
+    assert values["top_two_share_2024"] == ledger.value("cw_top_two_share_fy2024")
+
+
+def test_a_given_value_wins_over_the_default():
+    assert resolve("concentration", {"microsoft_share_2024": 0.5}, load_ledger())["microsoft_share_2024"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1.3, "microsoft_share_2024 = 1.3 is outside the allowed range 0 to 1 (fraction)"),
+        (-0.1, "microsoft_share_2024 = -0.1 is outside the allowed range 0 to 1 (fraction)"),
+        (float("nan"), "microsoft_share_2024 = nan is outside the allowed range 0 to 1 (fraction)"),
+        ("0.5", "microsoft_share_2024 = '0.5' is not a number; allowed: float from 0 to 1 (fraction)"),
+        (True, "microsoft_share_2024 = True is not a number; allowed: float from 0 to 1 (fraction)"),
+    ],
+)
+def test_bad_values_are_refused_with_the_allowed_range(value, message):
+    with pytest.raises(ParameterError) as caught:
+        resolve("concentration", {"microsoft_share_2024": value}, load_ledger())
+    assert str(caught.value) == message
+
+
+def test_unknown_name_lists_the_closest_first():
+    message = unknown_parameter_message("microsoft_shar", sorted(REGISTRY))
+    assert message.startswith("unknown parameter 'microsoft_shar'; valid names: microsoft_share_2024, ")
+
+
+def _parameters_cell(markdown):
+    notebook = jupytext.read(markdown)
+    cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{markdown.name}: expected one cell tagged 'parameters'"
+    return ast.parse(cells[0].source)
+
+
+@pytest.mark.parametrize("markdown", paired_notebooks(), ids=lambda p: p.stem)
+def test_each_parameters_cell_matches_the_registry(markdown):
+    assigned = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in _parameters_cell(markdown).body
+        if isinstance(node, ast.Assign)
+    }
+    registered = for_notebook(markdown.stem)
+    assert set(assigned) == set(registered)
+    for name, value in assigned.items():
+        parameter = registered[name]
+        expected = None if parameter.fact else parameter.default
+        assert value == expected, f"{name}: the cell says {value!r}, the registry {expected!r}"
