@@ -64,3 +64,12 @@ def test_each_parameters_cell_matches_the_registry(markdown):
         parameter = registered[name]
         expected = None if parameter.fact else parameter.default
         assert value == expected, f"{name}: the cell says {value!r}, the registry {expected!r}"
+
+
+def test_inputs_that_contradict_each_other_are_refused():
+    with pytest.raises(ParameterError) as caught:
+        resolve("concentration", {"microsoft_share_2024": 0.8, "top_two_share_2024": 0.7}, load_ledger())
+    assert str(caught.value) == (
+        "microsoft_share_2024 = 0.8 is above top_two_share_2024 = 0.7; "
+        "allowed: microsoft_share_2024 from 0 to top_two_share_2024"
+    )

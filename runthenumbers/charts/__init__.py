@@ -5,6 +5,9 @@ site built from it shows blank charts offline and nbval sees a different output 
 :class:`Figure` instead carries the Vega-Lite spec as JSON, an id derived from that spec, and a
 static SVG drawn by vl-convert. The site's own script (see :mod:`runthenumbers.site`) swaps the SVG
 for the interactive chart; without JavaScript, in print, or inside Jupyter, the SVG stays.
+
+This module holds the house style, the output and the generic chart builders; a chart that only one
+chapter draws lives in a submodule named after the chapter (``runthenumbers.charts.debt``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from .data import Source
+from ..data import Source
 
 # vl-convert ships this family, so the SVG's text metrics do not depend on the fonts a machine has.
 FONT = "Liberation Sans"

@@ -1,0 +1,47 @@
+"""What a parameter is: its meaning, unit, range, default and how a value is checked."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..data import Ledger
+
+
+class ParameterError(ValueError):
+    """A parameter value that is unknown, of the wrong type or out of range."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    description: str
+    unit: str
+    minimum: float
+    maximum: float
+    notebooks: tuple[str, ...]
+    fact: str | None = None
+    default: float | None = None
+    kind: type = float
+
+    def __post_init__(self) -> None:
+        if (self.fact is None) == (self.default is None):
+            raise ValueError(f"parameter {self.name}: give exactly one of fact and default")
+
+    def default_value(self, ledger: Ledger) -> float:
+        return self.kind(ledger.value(self.fact)) if self.fact else self.kind(self.default)
+
+    def allowed(self) -> str:
+        return f"{self.minimum:g} to {self.maximum:g} ({self.unit})"
+
+    def check(self, value: object) -> float | int:
+        """The value as this parameter's type, or a :class:`ParameterError` saying what is allowed."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ParameterError(
+                f"{self.name} = {value!r} is not a number; allowed: {self.kind.__name__} from {self.allowed()}"
+            )
+        if self.kind is int and value != int(value):
+            raise ParameterError(f"{self.name} = {value!r} is not a whole number; allowed: {self.allowed()}")
+        if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
+            raise ParameterError(f"{self.name} = {value!r} is outside the allowed range {self.allowed()}")
+        return self.kind(value)
