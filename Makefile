@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 CHROMIUM := /usr/bin/chromium
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test execute serve facts clean
+.PHONY: book test execute serve facts params scenario clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ execute: $(READY)
 ## serve: serve the built site on http://127.0.0.1:8000
 serve: book
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+## scenario: re-run the notebooks with new inputs, e.g. make scenario ARGS="--set stress_top_two_revenue_lost=0.8 --out runs/stress"
+scenario: $(READY)
+	$(BIN)/runthenumbers run $(ARGS)
+
+## params: list every notebook input with its default, range and unit
+params: $(READY)
+	$(BIN)/runthenumbers params
 
 ## facts: print the validated fact ledger
 facts: $(READY)

@@ -6,12 +6,17 @@ import csv
 import io
 import json
 import sys
+import time
+from pathlib import Path
 
 import click
+from tqdm import tqdm
 
 from .data import FACT_COLUMNS, LedgerError, load_ledger
+from .parameters import REGISTRY, ParameterError
 
 FORMATS = click.Choice(["table", "json", "csv"])
+PARAMETER_COLUMNS = ("name", "default", "type", "min", "max", "unit", "description", "notebooks")
 
 
 def _table(rows: list[dict], columns: tuple[str, ...]) -> str:
@@ -40,16 +45,87 @@ def main() -> None:
     """Run the Numbers: the report's data and models from the command line."""
 
 
+def _ledger():
+    try:
+        return load_ledger()
+    except LedgerError as error:
+        click.echo(f"The ledger has {len(error.problems)} problem(s):\n{error}", err=True)
+        sys.exit(1)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
 @main.command()
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
 def facts(fmt: str) -> None:
     """Print the fact ledger (data/facts.csv), validated."""
-    try:
-        ledger = load_ledger()
-    except LedgerError as error:
-        click.echo(f"The ledger has {len(error.problems)} problem(s):\n{error}", err=True)
-        sys.exit(1)
+    ledger = _ledger()
     rows = [fact.model_dump() for fact in ledger.facts.values()]
     if fmt == "table":
         rows = [{**row, "value": f"{row['value']:,.10g}", "quote": row["quote"][:60], "note": row["note"][:40]} for row in rows]
     click.echo(render(rows, FACT_COLUMNS, fmt))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def params(fmt: str) -> None:
+    """Print every parameter of every notebook with its default (the ledger's value), range and unit."""
+    ledger = _ledger()
+    rows = [
+        {
+            "name": p.name,
+            "default": p.default_value(ledger),
+            "type": p.kind.__name__,
+            "min": p.minimum,
+            "max": p.maximum,
+            "unit": p.unit,
+            "description": p.description,
+            "notebooks": list(p.notebooks),
+        }
+        for p in sorted(REGISTRY.values(), key=lambda p: (p.notebooks, p.name))
+    ]
+    if fmt == "table":
+        rows = [{**r, "default": f"{r['default']:,.6g}", "notebooks": ",".join(r["notebooks"])} for r in rows]
+    click.echo(render(rows, PARAMETER_COLUMNS, fmt))
+
+
+@main.command("run")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a parameter; repeat for more.")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE.")
+@click.option("--notebooks", "notebooks", multiple=True, metavar="NAME", help="Run only these notebooks (repeat or comma-separate).")
+@click.option("--no-site", is_flag=True, help="Skip building the scenario's site.")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the run's results.")
+def run_command(assignments, params_file, notebooks, no_site, force, out) -> None:
+    """Re-execute the notebooks with new inputs and compare every published value with the baseline."""
+    from . import scenarios
+
+    try:
+        scenario = scenarios.plan(scenarios.collect_values(assignments, params_file), notebooks)
+    except (ParameterError, scenarios.ScenarioError) as error:
+        _fail(str(error))
+    interactive = sys.stderr.isatty()
+    started = time.perf_counter()
+    with tqdm(total=len(scenario.notebooks), desc="notebooks", unit="nb", disable=not interactive, file=sys.stderr) as bar:
+
+        def progress(name: str, seconds: float) -> None:
+            if interactive:
+                bar.write(f"  {name}: done in {seconds:.1f} s", file=sys.stderr)
+            bar.update()
+
+        try:
+            results = scenarios.run(scenario, out, site=not no_site, force=force, progress=progress)
+        except scenarios.ScenarioError as error:
+            _fail(str(error))
+    changed = sum(
+        1 for name, values in results["values"].items() for key in values
+        if values[key] != scenarios.baseline_values([name])[name].get(key)
+    )
+    click.echo(
+        f"Ran {len(scenario.notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s; "
+        f"{changed} published value(s) differ from the baseline. Results in {out}/results.json"
+        + ("" if no_site else f"; site in {out}/site/index.html")
+    )

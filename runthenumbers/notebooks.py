@@ -25,9 +25,14 @@ def paired_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("*.md") if "jupytext:" in p.read_text(encoding="utf-8").split("\n---", 1)[0])
 
 
+def read_markdown(markdown: Path) -> nbformat.NotebookNode:
+    """The notebook a MyST ``.md`` twin describes (read as MyST whatever its header says)."""
+    return jupytext.read(markdown, fmt="md:myst")
+
+
 def execute(markdown: Path, timeout: int = 600) -> nbformat.NotebookNode:
     """The notebook of ``markdown``, executed in its own directory."""
-    notebook = jupytext.read(markdown)
+    notebook = read_markdown(markdown)
     client = NotebookClient(
         notebook,
         timeout=timeout,

@@ -1,0 +1,243 @@
+"""Re-run the book with new inputs: validate them, execute the notebooks with papermill, compare.
+
+A run never touches the repository: it works in a temporary folder beside ``--out`` and moves the
+result into place only when every notebook has run, so a failed run leaves no ``results.json``.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+
+from .data import REPO_ROOT, load_ledger
+from .notebooks import KERNEL, NOTEBOOK_DIR, paired_notebooks, read_markdown
+from .parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
+
+GLUE_MIME = "application/papermill.record/text/plain"
+PROTECTED = ("notebooks", "data", "_build")
+SITE_SOURCES = ("book", "_config.yml", "_toc.yml")
+
+
+class ScenarioError(RuntimeError):
+    """A run that cannot start or did not finish; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Checked inputs of a run: the values given (by name) and the notebooks to execute."""
+
+    given: dict[str, float | int]
+    notebooks: tuple[str, ...]
+
+
+def parse_number(name: str, text: str) -> float | int:
+    """A command-line value as a number. Only numbers are accepted, and nothing is evaluated."""
+    parameter = REGISTRY[name]
+    try:
+        return int(text) if parameter.kind is int else float(text)
+    except ValueError:
+        raise ParameterError(
+            f"{name} = {text!r} is not a number; allowed: {parameter.kind.__name__} from {parameter.allowed()}"
+        ) from None
+
+
+def _known(name: str) -> None:
+    if name not in REGISTRY:
+        raise ParameterError(unknown_parameter_message(name, sorted(REGISTRY)))
+
+
+def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict[str, float | int]:
+    """Values from ``NAME=VALUE`` strings and a YAML mapping; ``--set`` wins over the file."""
+    given: dict[str, object] = {}
+    if params_file is not None:
+        try:
+            loaded = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise ParameterError(f"cannot read parameters file {params_file}: {error}") from None
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"parameters file {params_file} must map names to values")
+        for name, value in loaded.items():
+            _known(str(name))
+            given[str(name)] = value
+    for assignment in assignments:
+        name, sep, text = assignment.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ParameterError(f"--set {assignment!r} is not NAME=VALUE")
+        _known(name)
+        given[name] = parse_number(name, text.strip())
+    return {name: REGISTRY[name].check(value) for name, value in given.items()}
+
+
+def plan(given: Mapping[str, float | int], notebooks: Iterable[str] = ()) -> Scenario:
+    """Check the inputs against every notebook that will run, before any of them runs."""
+    available = [p.stem for p in paired_notebooks()]
+    chosen = [n for name in notebooks for n in name.split(",") if n] or available
+    for name in chosen:
+        if name not in available:
+            raise ScenarioError(f"unknown notebook '{name}'; available: {', '.join(available)}")
+    unused = sorted(set(given) - {p for n in chosen for p in for_notebook(n)})
+    if unused:
+        raise ParameterError(f"{', '.join(unused)} not used by the notebooks selected ({', '.join(chosen)})")
+    ledger = load_ledger()
+    for name in chosen:
+        resolve(name, given, ledger)
+    return Scenario(given=dict(given), notebooks=tuple(sorted(chosen, key=available.index)))
+
+
+def glued_values(notebook: nbformat.NotebookNode) -> dict[str, object]:
+    """Every scalar the notebook glued, by name, read back as a Python value."""
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_MIME in output.get("data", {}):
+                text = output["data"][GLUE_MIME]
+                try:
+                    values[name] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    values[name] = text
+    return values
+
+
+def baseline_values(notebooks: Iterable[str]) -> dict[str, dict[str, object]]:
+    """The glued values of the committed, executed notebooks."""
+    return {name: glued_values(nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)) for name in notebooks}
+
+
+def comparison_rows(baseline: Mapping[str, Mapping], scenario: Mapping[str, Mapping]) -> list[dict[str, object]]:
+    """One row per glued value: baseline, scenario and, for numbers, the change."""
+    rows = []
+    for notebook, values in scenario.items():
+        for name, value in values.items():
+            before = baseline.get(notebook, {}).get(name)
+            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (before, value))
+            change = value - before if numeric else None
+            relative = change / before if numeric and before else None
+            rows.append(
+                {"notebook": notebook, "name": name, "baseline": before, "scenario": value,
+                 "change": change, "relative_change": relative, "changed": before != value}
+            )
+    return rows
+
+
+def _execute(name: str, parameters: dict, workdir: str) -> tuple[str, float]:
+    """Execute one notebook (in a worker process); return its name and seconds taken."""
+    import papermill  # imported here: it is heavy, and only workers need it
+
+    started = time.perf_counter()
+    source = Path(workdir) / "source" / f"{name}.ipynb"
+    source.parent.mkdir(exist_ok=True)
+    jupytext.write(read_markdown(NOTEBOOK_DIR / f"{name}.md"), source)
+    target = Path(workdir) / "notebooks" / f"{name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(source), str(target), parameters=parameters, kernel_name=KERNEL, cwd=workdir,
+            progress_bar=False, log_output=False,
+        )
+    except papermill.PapermillExecutionError as error:
+        raise ScenarioError(
+            f"notebook '{name}' failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
+        ) from None
+    return name, time.perf_counter() - started
+
+
+def _refuse_unsafe_output(out: Path, force: bool) -> None:
+    resolved = out.resolve()
+    for protected in PROTECTED:
+        if resolved == (REPO_ROOT / protected) or resolved.is_relative_to(REPO_ROOT / protected):
+            raise ScenarioError(f"--out {out} is inside the repository's {protected}/; choose another folder")
+    if resolved in (REPO_ROOT, *REPO_ROOT.parents):
+        raise ScenarioError(f"--out {out} would replace the repository or a folder holding it; choose another folder")
+    if resolved.exists() and (not resolved.is_dir() or any(resolved.iterdir())) and not force:
+        raise ScenarioError(f"--out {out} exists and is not empty; pass --force to replace it")
+
+
+def _banner(given: Mapping[str, object], ledger) -> str:
+    changes = [
+        f"{name} = {value!r} (baseline {REGISTRY[name].default_value(ledger)!r})" for name, value in sorted(given.items())
+    ]
+    return "Scenario run: " + ("; ".join(changes) if changes else "no inputs changed (baseline values)")
+
+
+def _build_site(workdir: Path, executed: Iterable[str], banner: str) -> Path:
+    """A copy of the book whose chapters are this run's notebooks, with a banner naming the inputs."""
+    source = workdir / "site-source"
+    for item in SITE_SOURCES:
+        origin = REPO_ROOT / item
+        (shutil.copytree if origin.is_dir() else shutil.copy2)(origin, source / item)
+    (source / "notebooks").mkdir()
+    for committed in NOTEBOOK_DIR.glob("*.ipynb"):
+        shutil.copy2(committed, source / "notebooks" / committed.name)
+    for name in executed:
+        shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", source / "notebooks" / f"{name}.ipynb")
+    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
+    # The book sets html_theme_options itself, which replaces Jupyter Book's html.announcement.
+    config["sphinx"]["config"]["html_theme_options"]["announcement"] = banner
+    (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source), "--path-output", str(workdir / "site-build"), "-n", "--keep-going"],
+        capture_output=True, text=True,
+    )
+    html = workdir / "site-build" / "_build" / "html"
+    if result.returncode != 0 or not (html / "index.html").exists():
+        raise ScenarioError(f"the scenario's site did not build:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return html
+
+
+def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False,
+        progress: Callable[[str, float], None] | None = None) -> dict:
+    """Execute the scenario's notebooks in parallel and write the results into ``out``."""
+    _refuse_unsafe_output(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ledger = load_ledger()
+    workdir = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        (workdir / "notebooks").mkdir()
+        with ProcessPoolExecutor(max_workers=min(len(scenario.notebooks), os.cpu_count() or 1)) as pool:
+            jobs = [
+                pool.submit(_execute, name, {k: v for k, v in scenario.given.items() if k in for_notebook(name)}, str(workdir))
+                for name in scenario.notebooks
+            ]
+            for job in as_completed(jobs):
+                name, seconds = job.result()
+                if progress:
+                    progress(name, seconds)
+        shutil.rmtree(workdir / "source")
+        values = {name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4)) for name in scenario.notebooks}
+        rows = comparison_rows(baseline_values(scenario.notebooks), values)
+        with (workdir / "comparison.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["notebook"], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        if site:
+            html = _build_site(workdir, scenario.notebooks, _banner(scenario.given, ledger))
+            shutil.move(str(html), workdir / "site")
+            shutil.rmtree(workdir / "site-source")
+            shutil.rmtree(workdir / "site-build")
+        parameters = {k: v for name in scenario.notebooks for k, v in resolve(name, scenario.given, ledger).items()}
+        results = {"parameters": parameters, "values": values}
+        # Written last: its presence means the run finished.
+        (workdir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        workdir.rename(out)
+        return results
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
