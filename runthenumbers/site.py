@@ -1,23 +1,43 @@
-"""Sphinx extension: serve the chart runtime from the site itself, never from a CDN.
+"""Sphinx extension: the site's charts, their downloads and the bibliography, all served locally.
 
-Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It writes the Vega, Vega-Lite and
-vega-embed bundle (from the pinned vl-convert, matching Altair's schema) into ``_static/`` and adds
-it only to pages that hold a chart, so text-only pages stay light. It also drops thebe, which would
-load code from a CDN.
+Listed in ``_config.yml`` under ``sphinx.extra_extensions``. For each page that holds a chart it adds
+the Vega, Vega-Lite and vega-embed bundle (from the pinned vl-convert, matching Altair's schema),
+writes each chart's data (CSV), spec (JSON) and drawing (SVG) under ``charts/``, and points the
+figure's links at them. It also drops thebe, which would load code from a CDN, and provides the
+``rtn-sources`` directive that renders ``data/sources.csv`` as the bibliography and the
+``rtn-data-manifest`` directive listing each data file's SHA-256. Last, it writes ``SHA256SUMS``, a
+digest of every file of the built site.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import html
+import io
+import json
+import re
 from pathlib import Path
 
 import vl_convert
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
 
-from .charts import VEGA_LITE_VERSION
+from .charts import DOWNLOAD_DIR, SITE_ROOT, VEGA_LITE_VERSION, main_dataset
+from . import data
+from .data import load_ledger
 
 STATIC_DIR = Path(__file__).parent / "static"
 VEGA_BUNDLE = "vega-bundle.js"
 CHART_SCRIPT = "runthenumbers-charts.js"
 CHART_MARKER = 'class="rtn-chart"'
+SITE_MANIFEST = "SHA256SUMS"
+FIGURE = re.compile(
+    r'<figure class="rtn-chart" id="(?P<id>[\w-]+)">'
+    r'<div class="rtn-chart-view"[^>]*>(?P<svg><svg.*?</svg>)</div>'
+    r'.*?<script type="application/json" class="rtn-chart-spec">(?P<spec>.*?)</script></figure>',
+    re.DOTALL,
+)
 
 
 def vega_bundle() -> str:
@@ -26,8 +46,28 @@ def vega_bundle() -> str:
     return f"/* Vega, Vega-Lite {VEGA_LITE_VERSION} and vega-embed, bundled by vl-convert. */\n(function () {{\n{body}\n}})();\n"
 
 
-def _add_static_path(app, config) -> None:
-    config.html_static_path.append(str(STATIC_DIR))
+def chart_csv(spec: dict) -> str:
+    rows = main_dataset(spec)
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_chart_downloads(body: str, folder: Path) -> int:
+    """Write each chart of ``body`` as CSV, Vega-Lite JSON and SVG into ``folder``; return how many."""
+    folder.mkdir(parents=True, exist_ok=True)
+    found = 0
+    for match in FIGURE.finditer(body):
+        spec = json.loads(match["spec"])
+        stem = folder / match["id"]
+        stem.with_suffix(".csv").write_text(chart_csv(spec), encoding="utf-8")
+        stem.with_suffix(".vl.json").write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        stem.with_suffix(".svg").write_text(match["svg"] + "\n", encoding="utf-8")
+        found += 1
+    return found
 
 
 def _is_thebe(script) -> bool:
@@ -35,24 +75,89 @@ def _is_thebe(script) -> bool:
 
 
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
-    # Jupyter Book always adds thebe (live code on a remote Binder kernel, loaded from a CDN). This
-    # book is static and offline, and thebe's inline script is added twice, a console error.
-    if CHART_MARKER in context.get("body", ""):
+    body = context.get("body", "")
+    if CHART_MARKER in body:
         app.add_js_file(VEGA_BUNDLE)
         app.add_js_file(CHART_SCRIPT)
+        write_chart_downloads(body, Path(app.outdir) / DOWNLOAD_DIR)
+        context["body"] = body.replace(SITE_ROOT, "../" * pagename.count("/"))
+    # Jupyter Book always adds thebe (live code on a remote Binder kernel, loaded from a CDN). This
+    # book is static and offline, and thebe's inline script is added twice, a console error.
     scripts = context.get("script_files", [])
     scripts[:] = [s for s in scripts if not _is_thebe(s)]
 
 
-def _write_vega_bundle(app, exception) -> None:
+def sha256_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
+    """``sha256sum``-style lines for every file under ``folder``, sorted by path."""
+    lines = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name not in skip:
+            lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
+    return "\n".join(lines) + "\n"
+
+
+def _finish_site(app, exception) -> None:
     if exception is None and app.builder.format == "html":
-        target = Path(app.outdir) / "_static" / VEGA_BUNDLE
-        target.write_text(vega_bundle(), encoding="utf-8")
+        outdir = Path(app.outdir)
+        (outdir / "_static" / VEGA_BUNDLE).write_text(vega_bundle(), encoding="utf-8")
+        # Last, so that it covers every other file of the site.
+        (outdir / SITE_MANIFEST).write_text(sha256_manifest(outdir, skip=(SITE_MANIFEST,)), encoding="utf-8")
+
+
+def _add_static_path(app, config) -> None:
+    config.html_static_path.append(str(STATIC_DIR))
+
+
+class SourcesDirective(SphinxDirective):
+    """The bibliography: every source of the ledger with an anchor ``source-<id>`` to cite."""
+
+    def run(self) -> list[nodes.Node]:
+        ledger = load_ledger()
+        self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
+        cited = {}
+        for fact in ledger.facts.values():
+            cited[fact.source] = cited.get(fact.source, 0) + 1
+        rows = []
+        for source in sorted(ledger.sources.values(), key=lambda s: (s.kind, s.publisher.lower(), s.id)):
+            rows.append(
+                f'<tr id="source-{source.id}"><td>{html.escape(source.kind)}</td>'
+                f"<td>{html.escape(source.publisher)}</td>"
+                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a></td>'
+                f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td>"
+                f"<td><code>{html.escape(source.id)}</code></td></tr>"
+            )
+        table = (
+            '<table class="rtn-sources"><thead><tr><th scope="col">Kind</th><th scope="col">Publisher</th>'
+            '<th scope="col">Title</th><th scope="col">Date</th><th scope="col">Facts</th><th scope="col">Id</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        return [nodes.raw("", table, format="html")]
+
+
+class DataManifestDirective(SphinxDirective):
+    """A SHA-256 digest of each data file, so a reader can check that a copy is the one this site used."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for path in sorted(data.DATA_DIR.glob("*.csv")):
+            self.env.note_dependency(str(path))
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            count = path.read_text(encoding="utf-8").count("\n") - 1
+            rows.append(f"<tr><td><code>data/{path.name}</code></td><td>{count}</td><td><code>{digest}</code></td></tr>")
+        table = (
+            '<table class="rtn-manifest"><thead><tr><th scope="col">File</th><th scope="col">Rows</th>'
+            f'<th scope="col">SHA-256</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        )
+        return [nodes.raw("", table, format="html")]
 
 
 def setup(app):
     app.connect("config-inited", _add_static_path)
     app.connect("html-page-context", _page_scripts)
-    app.connect("build-finished", _write_vega_bundle)
+    # After the theme, which rewrites pygments.css when the build finishes.
+    app.connect("build-finished", _finish_site, priority=900)
     app.add_css_file("runthenumbers.css")
+    app.add_directive("rtn-sources", SourcesDirective)
+    app.add_directive("rtn-data-manifest", DataManifestDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

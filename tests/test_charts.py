@@ -31,7 +31,10 @@ def test_html_loads_nothing_from_elsewhere_and_carries_svg_spec_alt_and_source()
     html = figure(_chart(), alt_text="Two bars", sources=[SOURCE]).to_html()
     assert "<script src" not in html and "cdn" not in html.lower()
     assert re.search(r'<div class="rtn-chart-view" role="img" aria-label="Two bars"><svg', html)
-    assert "Source: Nobody, An example (2025-03-03)" in html
+    assert '<a href="rtn-root/book/sources.html#source-example">Nobody, An example</a>' in html
+    for suffix in ("csv", "vl.json", "svg"):
+        assert f'href="rtn-root/charts/{figure(_chart(), alt_text="a", sources=[SOURCE]).id}.{suffix}" download' in html
+    assert '<details class="rtn-chart-table"><summary>Data table</summary><table><thead><tr><th scope="col">year</th>' in html
     spec = json.loads(re.search(r'<script type="application/json" class="rtn-chart-spec">(.*?)</script>', html).group(1))
     assert spec["title"] == "Revenue" and spec["config"]["font"] == "Liberation Sans"
 
@@ -41,6 +44,7 @@ def test_script_closing_tags_in_data_cannot_break_out():
     chart = alt.Chart(frame).mark_bar().encode(x="label:N", y="v:Q")
     html = figure(chart, alt_text="a", sources=[SOURCE]).to_html()
     assert html.count("</script>") == 1
+    assert "&lt;/script&gt;&lt;b&gt;x" in html
 
 
 def test_rendering_is_repeatable():

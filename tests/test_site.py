@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
+import io
+import json
 import re
 import subprocess
 import sys
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
+from xml.etree import ElementTree
 
 import pytest
 
+from runthenumbers.charts import main_dataset
 from runthenumbers.data import REPO_ROOT
+from runthenumbers.site import sha256_manifest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -25,6 +32,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+# A page's own HTML plus the data of its charts; the shared Vega bundle is counted once, not per page.
+PAGE_BUDGET_BYTES = 300_000
 
 
 @pytest.fixture(scope="session")
@@ -73,8 +82,10 @@ def _pages(site: Path) -> list[str]:
 @pytest.mark.slow
 def test_book_has_its_pages(site):
     pages = _pages(site)
-    for expected in ["book/intro.html", "book/method.html", "notebooks/concentration.html", "book/debt.html", "book/capex.html", "book/partner_risk.html"]:
+    for expected in ["book/intro.html", "book/method.html", "book/sources.html", "notebooks/concentration.html"]:
         assert expected in pages
+    for chapter in ["debt", "capex", "partner_risk"]:
+        assert f"book/{chapter}.html" in pages or f"notebooks/{chapter}.html" in pages
     assert (site / "_static" / "vega-bundle.js").stat().st_size > 500_000
 
 
@@ -116,3 +127,123 @@ def test_every_chart_on_the_concentration_page_is_drawn_by_vega(site, server, br
         timeout=10_000,
     )
     page.close()
+
+
+class _Links(HTMLParser):
+    """Every href/src of a page and every id it defines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.targets.append(value)
+            elif name == "id" and value:
+                self.ids.add(value)
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.slow
+def test_every_internal_link_and_anchor_resolves(site):
+    parsed = {page: _parse(site / page) for page in _pages(site)}
+    broken = []
+    for page, links in parsed.items():
+        for target in links.targets:
+            url = urlparse(target)
+            if url.scheme or url.netloc or target.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            path = (site / page).parent / unquote(url.path) if url.path else site / page
+            path = path.resolve()
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append((page, target))
+            elif url.fragment and path.suffix == ".html":
+                ids = parsed.get(str(path.relative_to(site.resolve())), None) or _parse(path)
+                if url.fragment not in ids.ids:
+                    broken.append((page, target))
+    assert broken == []
+
+
+@pytest.mark.slow
+def test_chart_downloads_exist_and_parse(site):
+    figures = 0
+    for page in _pages(site):
+        text = (site / page).read_text(encoding="utf-8")
+        for chart_id in re.findall(r'<figure class="rtn-chart" id="([\w-]+)">', text):
+            figures += 1
+            spec = json.loads((site / "charts" / f"{chart_id}.vl.json").read_text(encoding="utf-8"))
+            rows = list(csv.DictReader(io.StringIO((site / "charts" / f"{chart_id}.csv").read_text(encoding="utf-8"))))
+            assert len(rows) == len(main_dataset(spec)) > 0
+            svg = ElementTree.fromstring((site / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8"))
+            assert svg.tag.endswith("svg")
+            for suffix in ("csv", "vl.json", "svg"):
+                assert f"charts/{chart_id}.{suffix}" in text
+    assert figures >= 3
+
+
+@pytest.mark.slow
+def test_two_clean_builds_are_byte_identical(site, tmp_path):
+    again = tmp_path / "again"
+    result = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(REPO_ROOT), "--path-output", str(again), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0
+    second = again / "_build" / "html"
+    assert (site / "SHA256SUMS").read_text() == (second / "SHA256SUMS").read_text()
+    assert sha256_manifest(site, skip=("SHA256SUMS",)) == (site / "SHA256SUMS").read_text()
+
+
+@pytest.mark.slow
+def test_each_page_stays_within_its_weight_budget(site):
+    shared = {"_static/vega-bundle.js"}
+    for page in _pages(site):
+        own = (site / page).stat().st_size
+        own += sum((site / "charts" / f).stat().st_size for f in re.findall(r'charts/(rtn-chart-[\w.-]+\.csv)', (site / page).read_text(encoding="utf-8")))
+        assert own < PAGE_BUDGET_BYTES, f"{page}: {own} bytes"
+    assert all((site / s).exists() for s in shared)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_chart_table_switch_works_by_mouse_and_keyboard(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/notebooks/concentration.html", wait_until="networkidle")
+    figure = page.locator("figure.rtn-chart").first
+    table_button = figure.get_by_role("button", name="Table")
+    table_button.click()
+    assert figure.locator("details.rtn-chart-table table").is_visible()
+    assert not figure.locator(".rtn-chart-view").is_visible()
+    chart_button = figure.get_by_role("button", name="Chart")
+    chart_button.focus()
+    page.keyboard.press("Enter")
+    assert figure.locator(".rtn-chart-view").is_visible()
+    assert chart_button.get_attribute("aria-pressed") == "true"
+    page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_page_has_serious_or_critical_accessibility_violations(site, server, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = {}
+    for page_path in _pages(site):
+        page = browser.new_page()
+        page.goto(f"{server}/{page_path}", wait_until="networkidle")
+        violations = axe.run(page).response["violations"]
+        serious = [f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)" for v in violations if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[page_path] = serious
+        page.close()
+    assert found == {}

@@ -29,6 +29,11 @@ FONT = "Liberation Sans"
 VEGA_LITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 WIDTH = 560
+# Links in a figure start at the site's root; the site extension turns this prefix into a relative path
+# for each page, since a notebook output cannot know how deep its page will sit.
+SITE_ROOT = "rtn-root/"
+DOWNLOAD_DIR = "charts"
+DOWNLOADS = (("csv", "data (CSV)"), ("vl.json", "Vega-Lite spec (JSON)"), ("svg", "image (SVG)"))
 HEIGHT = 300
 
 THEME = {
@@ -80,22 +85,54 @@ class Figure:
         title = self.spec.get("title", "")
         return title.get("text", "") if isinstance(title, dict) else str(title)
 
-    def source_line(self) -> str:
-        return "Source: " + "; ".join(f"{s.publisher}, {s.title}" + (f" ({s.date})" if s.date else "") for s in self.sources)
+    def table_html(self) -> str:
+        """The chart's data as a table, for readers who prefer numbers and for screen readers."""
+        rows = main_dataset(self.spec)
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>" for row in rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def to_html(self) -> str:
         # "</" would end the script element early; JSON allows the escaped form.
         spec = self.spec_json.replace("</", "<\\/")
+        sources = "; ".join(
+            f'<a href="{SITE_ROOT}book/sources.html#source-{s.id}">{html.escape(s.publisher)}, {html.escape(s.title)}</a>'
+            for s in self.sources
+        )
+        downloads = " · ".join(
+            f'<a href="{SITE_ROOT}{DOWNLOAD_DIR}/{self.id}.{suffix}" download>{label}</a>' for suffix, label in DOWNLOADS
+        )
         return (
             f'<figure class="rtn-chart" id="{self.id}">'
             f'<div class="rtn-chart-view" role="img" aria-label="{html.escape(self.alt_text)}">{self.svg}</div>'
-            f'<figcaption class="rtn-chart-source">{html.escape(self.source_line())}</figcaption>'
+            f'<details class="rtn-chart-table"><summary>Data table</summary>{self.table_html()}</details>'
+            f'<figcaption><span class="rtn-chart-sources">Sources: {sources}</span> '
+            f'<span class="rtn-chart-downloads">Download: {downloads}</span></figcaption>'
             f'<script type="application/json" class="rtn-chart-spec">{spec}</script>'
             "</figure>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {"text/html": self.to_html(), "text/plain": f"Figure: {self.title}\n{self.alt_text}"}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return str(value)
+
+
+def main_dataset(spec: dict) -> list[dict]:
+    """The rows behind a chart: its largest inline dataset (layers may add small annotation sets)."""
+    datasets = spec.get("datasets", {})
+    if not datasets:
+        return spec.get("data", {}).get("values", [])
+    return max(datasets.values(), key=len)
 
 
 def figure(chart: alt.TopLevelMixin, *, alt_text: str, sources: list[Source] | tuple[Source, ...]) -> Figure:
@@ -108,9 +145,9 @@ def _title(title: str, subtitle: str) -> alt.TitleParams:
 
 
 def stacked_bars(frame, *, x: str, y: str, color: str, title: str, subtitle: str, x_title: str, y_title: str,
-                 tooltip: list[str], y_format: str = ",.0f") -> alt.Chart:
-    """Bars of ``y`` per ``x``, stacked by ``color`` in the frame's order of first appearance."""
-    order = list(dict.fromkeys(frame[color]))
+                 tooltip: list, y_format: str = ",.0f", order: list[str] | None = None) -> alt.Chart:
+    """Bars of ``y`` per ``x``, stacked by ``color`` from the bottom in ``order`` (default: first appearance)."""
+    order = order or list(dict.fromkeys(frame[color]))
     return (
         alt.Chart(frame, title=_title(title, subtitle))
         .mark_bar()

@@ -1,7 +1,9 @@
-/* Draw every chart of the page with vega-embed, keeping the static SVG until the drawing succeeds. */
+/* Draw every chart with vega-embed (keeping the static SVG until that succeeds) and give each a
+   Chart | Table switch. Without JavaScript the SVG and the "Data table" disclosure remain. */
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("figure.rtn-chart").forEach(function (figure) {
     var view = figure.querySelector(".rtn-chart-view");
+    var details = figure.querySelector("details.rtn-chart-table");
     var spec = JSON.parse(figure.querySelector("script.rtn-chart-spec").textContent);
     var target = document.createElement("div");
     window
@@ -14,5 +16,29 @@ document.addEventListener("DOMContentLoaded", function () {
         figure.dataset.rendered = "fallback";
         console.error("chart " + figure.id + " could not be drawn: " + error);
       });
+    if (!details) return;
+    var switcher = document.createElement("div");
+    switcher.className = "rtn-chart-switch";
+    switcher.setAttribute("role", "group");
+    switcher.setAttribute("aria-label", "Show as");
+    var buttons = ["Chart", "Table"].map(function (label) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      switcher.appendChild(button);
+      return button;
+    });
+    var show = function (asTable) {
+      view.hidden = asTable;
+      details.hidden = !asTable;
+      details.open = asTable;
+      buttons[0].setAttribute("aria-pressed", String(!asTable));
+      buttons[1].setAttribute("aria-pressed", String(asTable));
+    };
+    buttons[0].addEventListener("click", function () { show(false); });
+    buttons[1].addEventListener("click", function () { show(true); });
+    details.querySelector("summary").hidden = true;
+    figure.insertBefore(switcher, view);
+    show(false);
   });
 });
