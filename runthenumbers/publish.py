@@ -6,23 +6,66 @@ back), so ``{glue:text}`name:.1f``` formats them and the scenario runner can col
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from myst_nb import glue
 
+from .charts import SITE_ROOT
 from .data import Ledger
 
 
-def number(name: str, value) -> float:
-    """Glue ``value`` as a float under ``name`` and return it."""
+# What each glued value was computed from, in the order published: the page's provenance table.
+_DERIVATIONS: dict[str, dict] = {}
+
+
+def number(name: str, value, *, formula: str = "", facts: tuple[str, ...] | list[str] = ()) -> float:
+    """Glue ``value`` as a float under ``name``, record how it was derived, and return it.
+
+    ``formula`` says in words or symbols how the value follows from ``facts`` (ledger ids).
+    """
     value = float(value)
     glue(name, value, display=False)
+    _DERIVATIONS[name] = {"value": value, "formula": formula, "facts": list(facts)}
     return value
 
 
-def text(name: str, value: str) -> str:
+def text(name: str, value: str, *, formula: str = "", facts: tuple[str, ...] | list[str] = ()) -> str:
     """Glue a word or phrase (a verdict, a label) under ``name``."""
     glue(name, str(value), display=False)
+    _DERIVATIONS[name] = {"value": str(value), "formula": formula, "facts": list(facts)}
     return value
+
+
+class Provenance:
+    """The table that every glued number of the page links to: value, formula and ledger facts."""
+
+    def __init__(self, derivations: dict[str, dict]):
+        self.derivations = dict(derivations)
+
+    def to_html(self) -> str:
+        rows = []
+        for name, how in self.derivations.items():
+            value = how["value"]
+            shown = f"{value:,.6g}" if isinstance(value, float) else value
+            facts = ", ".join(f'<a href="{SITE_ROOT}book/facts.html#fact-{f}">{f}</a>' for f in how["facts"])
+            rows.append(
+                f'<tr id="num-{name}"><td><code>{name}</code></td><td>{html.escape(shown)}</td>'
+                f"<td>{html.escape(how['formula'])}</td><td>{facts}</td></tr>"
+            )
+        return (
+            '<details class="rtn-provenance"><summary>How each number on this page was computed</summary>'
+            '<table><thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">Formula</th>'
+            f'<th scope="col">Ledger facts</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>'
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/html": self.to_html(), "text/plain": f"Provenance of {len(self.derivations)} published values"}
+
+
+def provenance() -> Provenance:
+    """Every value published so far with its derivation; display it once, at the end of the page."""
+    return Provenance(_DERIVATIONS)
 
 
 def format_value(value: float, unit: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import vl_convert
 from docutils import nodes
+from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.util.docutils import SphinxDirective
 
 from .charts import DOWNLOAD_DIR, SITE_ROOT, VEGA_LITE_VERSION, main_dataset
@@ -29,8 +30,9 @@ from .data import load_ledger
 
 STATIC_DIR = Path(__file__).parent / "static"
 VEGA_BUNDLE = "vega-bundle.js"
-CHART_SCRIPT = "runthenumbers-charts.js"
+PAGE_SCRIPT = "runthenumbers.js"
 CHART_MARKER = 'class="rtn-chart"'
+NUMBER_MARKER = "rtn-num"
 SITE_MANIFEST = "SHA256SUMS"
 FIGURE = re.compile(
     r'<figure class="rtn-chart" id="(?P<id>[\w-]+)">'
@@ -78,9 +80,10 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if CHART_MARKER in body:
         app.add_js_file(VEGA_BUNDLE)
-        app.add_js_file(CHART_SCRIPT)
         write_chart_downloads(body, Path(app.outdir) / DOWNLOAD_DIR)
-        context["body"] = body.replace(SITE_ROOT, "../" * pagename.count("/"))
+    if CHART_MARKER in body or NUMBER_MARKER in body:
+        app.add_js_file(PAGE_SCRIPT)
+    context["body"] = body.replace(SITE_ROOT, "../" * pagename.count("/"))
     # Jupyter Book always adds thebe (live code on a remote Binder kernel, loaded from a CDN). This
     # book is static and offline, and thebe's inline script is added twice, a console error.
     scripts = context.get("script_files", [])
@@ -109,6 +112,21 @@ def _add_static_path(app, config) -> None:
     config.html_static_path.append(str(STATIC_DIR))
 
 
+class LinkedNumberRole(PasteTextRole):
+    """``{glue:text}`` whose number links to its row in the page's provenance table."""
+
+    def run(self):
+        pasted, messages = super().run()
+        key = self.text.rsplit(":", 1)[0] if ":" in self.text else self.text
+        if pasted and "::" not in key:
+            pasted = [nodes.reference("", "", *pasted, refuri=f"#num-{key}", classes=[NUMBER_MARKER])]
+        return pasted, messages
+
+
+def _link_glued_numbers(app, config) -> None:
+    app.add_role_to_domain("glue", "text", LinkedNumberRole(), override=True)
+
+
 class SourcesDirective(SphinxDirective):
     """The bibliography: every source of the ledger with an anchor ``source-<id>`` to cite."""
 
@@ -135,6 +153,31 @@ class SourcesDirective(SphinxDirective):
         return [nodes.raw("", table, format="html")]
 
 
+class FactsDirective(SphinxDirective):
+    """The whole ledger, one row per fact with an anchor ``fact-<id>`` that derivations link to."""
+
+    def run(self) -> list[nodes.Node]:
+        from .publish import format_value
+
+        ledger = load_ledger()
+        self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
+        rows = []
+        for fact in ledger.facts.values():
+            source = ledger.sources[fact.source]
+            rows.append(
+                f'<tr id="fact-{fact.id}"><td><code>{fact.id}</code></td>'
+                f"<td>{html.escape(format_value(fact.value, fact.unit))}</td><td>{html.escape(fact.period)}</td>"
+                f'<td><a href="sources.html#source-{source.id}">{html.escape(source.publisher)}</a> ({source.kind})</td>'
+                f"<td>{html.escape(fact.locator)}</td><td>{html.escape(fact.quote)}</td><td>{html.escape(fact.note)}</td></tr>"
+            )
+        table = (
+            '<table class="rtn-facts"><thead><tr><th scope="col">Fact</th><th scope="col">Value</th>'
+            '<th scope="col">Period</th><th scope="col">Source</th><th scope="col">Where</th>'
+            f'<th scope="col">Quote</th><th scope="col">Note</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        )
+        return [nodes.raw("", table, format="html")]
+
+
 class DataManifestDirective(SphinxDirective):
     """A SHA-256 digest of each data file, so a reader can check that a copy is the one this site used."""
 
@@ -154,10 +197,12 @@ class DataManifestDirective(SphinxDirective):
 
 def setup(app):
     app.connect("config-inited", _add_static_path)
+    app.connect("config-inited", _link_glued_numbers)
     app.connect("html-page-context", _page_scripts)
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", _finish_site, priority=900)
     app.add_css_file("runthenumbers.css")
     app.add_directive("rtn-sources", SourcesDirective)
     app.add_directive("rtn-data-manifest", DataManifestDirective)
+    app.add_directive("rtn-facts", FactsDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

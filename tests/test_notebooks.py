@@ -72,3 +72,13 @@ def test_nbval_fails_when_a_fact_changes(ledger_copy, tmp_path):
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "Cell outputs differ" in result.stdout or "mismatch" in result.stdout.lower()
+
+
+def test_every_published_value_appears_in_the_page_provenance_table(pair):
+    _, executed = pair
+    outputs = [o for c in executed["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    glued = [o["metadata"]["scrapbook"]["name"] for o in outputs if "scrapbook" in o.get("metadata", {})]
+    html = ["".join(o.get("data", {}).get("text/html", "")) for o in outputs]
+    tables = [h for h in html if 'class="rtn-provenance"' in h]
+    assert len(tables) == 1, "display publish.provenance() once, at the end"
+    assert [n for n in glued if f'id="num-{n}"' not in tables[0]] == []

@@ -247,3 +247,22 @@ def test_no_page_has_serious_or_critical_accessibility_violations(site, server, 
             found[page_path] = serious
         page.close()
     assert found == {}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_each_glued_number_shows_its_derivation_on_hover_and_focus(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/notebooks/concentration.html", wait_until="networkidle")
+    numbers = page.locator("a.rtn-num")
+    assert numbers.count() >= 30
+    titles = numbers.evaluate_all("els => els.map(e => e.title)")
+    assert all(titles), "a number without a derivation"
+    revenue = page.locator('a.rtn-num[href="#num-without_top_two_m"]').first
+    assert "1 − top-two share" in revenue.get_attribute("title") and "cw_top_two_share_fy2024" in revenue.get_attribute("title")
+    revenue.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    shown = revenue.evaluate("e => getComputedStyle(e, '::after').content")
+    assert "top-two share" in shown
+    page.close()

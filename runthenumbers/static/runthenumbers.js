@@ -42,3 +42,16 @@ document.addEventListener("DOMContentLoaded", function () {
     show(false);
   });
 });
+
+/* Each glued number links to its row in the page's provenance table; show that derivation on hover
+   and focus too, so a reader need not leave the sentence. */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("a.rtn-num").forEach(function (link) {
+    var row = document.getElementById(link.getAttribute("href").slice(1));
+    if (!row) return;
+    var cells = row.querySelectorAll("td");
+    var facts = cells[3].textContent.trim();
+    var how = cells[2].textContent.trim() || "computed in the chapter's code";
+    link.title = how + (facts ? " (ledger: " + facts + ")" : "");
+  });
+});
