@@ -120,12 +120,53 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
             results = scenarios.run(scenario, out, site=not no_site, force=force, progress=progress)
         except scenarios.ScenarioError as error:
             _fail(str(error))
-    changed = sum(
-        1 for name, values in results["values"].items() for key in values
-        if values[key] != scenarios.baseline_values([name])[name].get(key)
-    )
+    baseline = scenarios.baseline_values(results["values"])
+    changed = sum(1 for name, values in results["values"].items() for key in values if values[key] != baseline[name].get(key))
     click.echo(
         f"Ran {len(scenario.notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s; "
         f"{changed} published value(s) differ from the baseline. Results in {out}/results.json"
         + ("" if no_site else f"; site in {out}/site/index.html")
     )
+
+
+CLAIM_OUTPUT_COLUMNS = ("id", "argument", "claim", "article_value", "checked_value", "difference", "verdict", "explanation", "sources")
+
+
+@main.command()
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+def claims(fmt: str) -> None:
+    """Print the claims ledger (data/claims.csv) with the checked figures resolved and verdicts computed."""
+    from .claims import load_claims
+
+    try:
+        resolved = load_claims(ledger=_ledger())
+    except LedgerError as error:
+        click.echo(f"The claims ledger has {len(error.problems)} problem(s):\n{error}", err=True)
+        sys.exit(1)
+    rows = [
+        {
+            "id": c.row.id,
+            "argument": c.row.argument,
+            "claim": c.row.claim,
+            "article_value": c.article_value,
+            "checked_value": c.checked_value,
+            "difference": c.difference,
+            "verdict": c.verdict,
+            "explanation": c.row.explanation,
+            "sources": c.row.sources.split(),
+        }
+        for c in resolved
+    ]
+    if fmt != "json":
+        rows = [
+            {**r, "article_value": _number(r["article_value"]), "checked_value": _number(r["checked_value"]),
+             "difference": "" if r["difference"] is None else f"{r['difference']:+.1%}", "sources": " ".join(r["sources"])}
+            for r in rows
+        ]
+    if fmt == "table":
+        rows = [{**r, "claim": r["claim"][:60], "explanation": r["explanation"][:50], "sources": r["sources"][:30]} for r in rows]
+    click.echo(render(rows, CLAIM_OUTPUT_COLUMNS, fmt))
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:,.10g}"

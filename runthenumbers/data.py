@@ -148,14 +148,14 @@ class Ledger:
         return pd.DataFrame([f.model_dump() for f in self.facts.values()], columns=list(FACT_COLUMNS))
 
 
-def _display_name(path: Path) -> str:
+def display_name(path: Path) -> str:
     """``data/facts.csv``: the folder and the file, as a reviewer would look for them."""
     return f"{path.parent.name}/{path.name}"
 
 
 def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     """The rows of a CSV file with their 1-based line numbers (the header is line 1)."""
-    name = _display_name(path)
+    name = display_name(path)
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != columns:
@@ -178,7 +178,8 @@ def _pydantic_problems(name: str, line: int, row: dict[str, str], error: Validat
     return problems
 
 
-def _validate(path: Path, columns: tuple[str, ...], model: type[BaseModel]) -> tuple[dict, list[Problem], dict[str, int]]:
+def read_table(path: Path, columns: tuple[str, ...], model: type[BaseModel]) -> tuple[dict, list[Problem], dict[str, int]]:
+    """Rows of a CSV as validated records keyed by id, the problems found, and each id's line."""
     name, rows = _read_rows(path, columns)
     records: dict[str, BaseModel] = {}
     lines: dict[str, int] = {}
@@ -203,10 +204,10 @@ def _validate(path: Path, columns: tuple[str, ...], model: type[BaseModel]) -> t
 def load_ledger(data_dir: Path | None = None) -> Ledger:
     """Read and validate the ledger; raise :class:`LedgerError` listing every problem."""
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
-    sources, problems, _ = _validate(data_dir / "sources.csv", SOURCE_COLUMNS, Source)
-    facts, fact_problems, lines = _validate(data_dir / "facts.csv", FACT_COLUMNS, Fact)
+    sources, problems, _ = read_table(data_dir / "sources.csv", SOURCE_COLUMNS, Source)
+    facts, fact_problems, lines = read_table(data_dir / "facts.csv", FACT_COLUMNS, Fact)
     problems += fact_problems
-    facts_name = _display_name(data_dir / "facts.csv")
+    facts_name = display_name(data_dir / "facts.csv")
     for fact in facts.values():
         if fact.source not in sources:
             problems.append(Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)"))

@@ -7,7 +7,9 @@ inputs rewrites byte-identical files.
 
 from __future__ import annotations
 
+import ast
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import jupytext
@@ -17,6 +19,7 @@ from nbclient import NotebookClient
 from .data import REPO_ROOT
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+GLUE_MIME = "application/papermill.record/text/plain"
 KERNEL = "python3"
 
 
@@ -49,6 +52,26 @@ def write_pair(markdown: Path) -> Path:
     target = markdown.with_suffix(".ipynb")
     jupytext.write(execute(markdown), target)
     return target
+
+
+def glued_values(notebook: nbformat.NotebookNode) -> dict[str, object]:
+    """Every scalar the notebook glued, by name, read back as a Python value."""
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_MIME in output.get("data", {}):
+                text = output["data"][GLUE_MIME]
+                try:
+                    values[name] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    values[name] = text
+    return values
+
+
+def baseline_values(notebooks: Iterable[str]) -> dict[str, dict[str, object]]:
+    """The glued values of the committed, executed notebooks."""
+    return {name: glued_values(nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)) for name in notebooks}
 
 
 def main(argv: list[str]) -> int:

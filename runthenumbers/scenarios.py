@@ -6,7 +6,6 @@ result into place only when every notebook has run, so a failed run leaves no ``
 
 from __future__ import annotations
 
-import ast
 import csv
 import json
 import os
@@ -25,10 +24,9 @@ import nbformat
 import yaml
 
 from .data import REPO_ROOT, load_ledger
-from .notebooks import KERNEL, NOTEBOOK_DIR, paired_notebooks, read_markdown
+from .notebooks import KERNEL, NOTEBOOK_DIR, baseline_values, glued_values, paired_notebooks, read_markdown
 from .parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
 
-GLUE_MIME = "application/papermill.record/text/plain"
 PROTECTED = ("notebooks", "data", "_build")
 SITE_SOURCES = ("book", "_config.yml", "_toc.yml")
 
@@ -98,26 +96,6 @@ def plan(given: Mapping[str, float | int], notebooks: Iterable[str] = ()) -> Sce
     for name in chosen:
         resolve(name, given, ledger)
     return Scenario(given=dict(given), notebooks=tuple(sorted(chosen, key=available.index)))
-
-
-def glued_values(notebook: nbformat.NotebookNode) -> dict[str, object]:
-    """Every scalar the notebook glued, by name, read back as a Python value."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name and GLUE_MIME in output.get("data", {}):
-                text = output["data"][GLUE_MIME]
-                try:
-                    values[name] = ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    values[name] = text
-    return values
-
-
-def baseline_values(notebooks: Iterable[str]) -> dict[str, dict[str, object]]:
-    """The glued values of the committed, executed notebooks."""
-    return {name: glued_values(nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)) for name in notebooks}
 
 
 def comparison_rows(baseline: Mapping[str, Mapping], scenario: Mapping[str, Mapping]) -> list[dict[str, object]]:

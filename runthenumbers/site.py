@@ -33,6 +33,7 @@ VEGA_BUNDLE = "vega-bundle.js"
 PAGE_SCRIPT = "runthenumbers.js"
 CHART_MARKER = 'class="rtn-chart"'
 NUMBER_MARKER = "rtn-num"
+CLAIMS_MARKER = "rtn-claims-filter"
 SITE_MANIFEST = "SHA256SUMS"
 FIGURE = re.compile(
     r'<figure class="rtn-chart" id="(?P<id>[\w-]+)">'
@@ -81,7 +82,7 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
     if CHART_MARKER in body:
         app.add_js_file(VEGA_BUNDLE)
         write_chart_downloads(body, Path(app.outdir) / DOWNLOAD_DIR)
-    if CHART_MARKER in body or NUMBER_MARKER in body:
+    if CHART_MARKER in body or NUMBER_MARKER in body or CLAIMS_MARKER in body:
         app.add_js_file(PAGE_SCRIPT)
     context["body"] = body.replace(SITE_ROOT, "../" * pagename.count("/"))
     # Jupyter Book always adds thebe (live code on a remote Binder kernel, loaded from a CDN). This
@@ -178,6 +179,61 @@ class FactsDirective(SphinxDirective):
         return [nodes.raw("", table, format="html")]
 
 
+class ClaimsDirective(SphinxDirective):
+    """The claims of one argument as a table: figures, computed verdict, reason, and links."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        from .claims import load_claims
+        from .publish import format_value
+
+        ledger = load_ledger()
+        self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
+        rows = []
+        for claim in load_claims(ledger=ledger):
+            if claim.row.argument != self.arguments[0]:
+                continue
+            unit = ledger.fact(claim.row.article_fact).unit if claim.row.article_fact else ""
+            shown = ["" if v is None else format_value(v, unit) for v in (claim.article_value, claim.checked_value)]
+            difference = "" if claim.difference is None else f"{claim.difference:+.1%}"
+            verdict = html.escape(claim.verdict)
+            if claim.row.section:
+                verdict = f'<a href="{SITE_ROOT}{claim.row.section.replace("#", ".html#", 1) if "#" in claim.row.section else claim.row.section + ".html"}">{verdict}</a>'
+            sources = ", ".join(
+                f'<a href="{SITE_ROOT}book/sources.html#source-{source}">{html.escape(ledger.sources[source].publisher)}</a>'
+                for source in claim.row.sources.split()
+            )
+            rows.append(
+                f'<tr id="claim-{claim.row.id}" data-verdict="{claim.verdict}"><td>{claim.row.id}</td>'
+                f"<td>{html.escape(claim.row.claim)}</td><td>{html.escape(shown[0])}</td><td>{html.escape(shown[1])}</td>"
+                f'<td>{difference}</td><td><span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span></td>'
+                f"<td>{html.escape(claim.row.explanation)}</td><td>{sources}</td></tr>"
+            )
+        table = (
+            '<table class="rtn-claims"><thead><tr><th scope="col">Claim</th><th scope="col">What the article says</th>'
+            '<th scope="col">Article</th><th scope="col">Checked</th><th scope="col">Difference</th>'
+            '<th scope="col">Verdict</th><th scope="col">Why</th><th scope="col">Sources</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+        )
+        return [nodes.raw("", table, format="html")]
+
+
+class ClaimsFilterDirective(SphinxDirective):
+    """Buttons that show only the claims with chosen verdicts; hidden until the page script runs."""
+
+    def run(self) -> list[nodes.Node]:
+        from .claims import VERDICTS, load_claims
+
+        counts = {v: 0 for v in VERDICTS}
+        for claim in load_claims():
+            counts[claim.verdict] += 1
+        boxes = "".join(
+            f'<label><input type="checkbox" value="{v}" checked> {v} ({counts[v]})</label>' for v in VERDICTS
+        )
+        return [nodes.raw("", f'<fieldset class="rtn-claims-filter" hidden><legend>Show claims judged</legend>{boxes}</fieldset>', format="html")]
+
+
 class DataManifestDirective(SphinxDirective):
     """A SHA-256 digest of each data file, so a reader can check that a copy is the one this site used."""
 
@@ -205,4 +261,6 @@ def setup(app):
     app.add_directive("rtn-sources", SourcesDirective)
     app.add_directive("rtn-data-manifest", DataManifestDirective)
     app.add_directive("rtn-facts", FactsDirective)
+    app.add_directive("rtn-claims", ClaimsDirective)
+    app.add_directive("rtn-claims-filter", ClaimsFilterDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

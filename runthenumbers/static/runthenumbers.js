@@ -55,3 +55,19 @@ document.addEventListener("DOMContentLoaded", function () {
     link.title = how + (facts ? " (ledger: " + facts + ")" : "");
   });
 });
+
+/* The claims page: show only the verdicts ticked. Without JavaScript every claim stays listed. */
+document.addEventListener("DOMContentLoaded", function () {
+  var filter = document.querySelector("fieldset.rtn-claims-filter");
+  if (!filter) return;
+  filter.hidden = false;
+  var apply = function () {
+    var shown = {};
+    filter.querySelectorAll("input").forEach(function (box) { shown[box.value] = box.checked; });
+    document.querySelectorAll("table.rtn-claims tbody tr").forEach(function (row) {
+      row.hidden = !shown[row.dataset.verdict];
+    });
+  };
+  filter.addEventListener("change", apply);
+  apply();
+});
