@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 CHROMIUM := /usr/bin/chromium
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test execute serve facts params scenario clean
+.PHONY: book test execute serve facts params scenario bench clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ params: $(READY)
 ## facts: print the validated fact ledger
 facts: $(READY)
 	$(BIN)/runthenumbers facts
+
+## bench: measurements, not tests: page weights and chart draw times of the built site
+bench: book
+	$(BIN)/python benchmarks/site_budget.py
 
 clean:
 	rm -rf _build
