@@ -8,6 +8,7 @@ inputs rewrites byte-identical files.
 from __future__ import annotations
 
 import ast
+import hashlib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,8 +30,16 @@ def paired_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
 
 
 def read_markdown(markdown: Path) -> nbformat.NotebookNode:
-    """The notebook a MyST ``.md`` twin describes (read as MyST whatever its header says)."""
-    return jupytext.read(markdown, fmt="md:myst")
+    """The notebook a MyST ``.md`` twin describes (read as MyST whatever its header says).
+
+    Cell ids are derived from each cell's place and source: jupytext would draw random ones, and the
+    executed ``.ipynb`` must come out byte-identical from unchanged inputs.
+    """
+    notebook = jupytext.read(markdown, fmt="md:myst")
+    for index, cell in enumerate(notebook.cells):
+        digest = hashlib.sha256(f"{index}\n{cell.source}".encode()).hexdigest()[:12]
+        cell["id"] = f"c{index:03d}-{digest}"
+    return notebook
 
 
 def execute(markdown: Path, timeout: int = 600) -> nbformat.NotebookNode:

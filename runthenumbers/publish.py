@@ -45,10 +45,17 @@ class Provenance:
 
     def to_html(self) -> str:
         rows = []
+        # Model outputs share long fact lists; list each distinct set once and point back to it.
+        first_with: dict[tuple[str, ...], str] = {}
         for name, how in self.derivations.items():
             value = how["value"]
             shown = f"{value:,.6g}" if isinstance(value, float) else value
-            facts = ", ".join(f'<a href="{SITE_ROOT}book/facts.html#fact-{f}">{f}</a>' for f in how["facts"])
+            key = tuple(how["facts"])
+            if len(key) > 2 and key in first_with:
+                facts = f'as for <a href="#num-{first_with[key]}">{first_with[key]}</a>'
+            else:
+                first_with.setdefault(key, name)
+                facts = ", ".join(f'<a href="{SITE_ROOT}book/facts.html#fact-{f}">{f}</a>' for f in key)
             rows.append(
                 f'<tr id="num-{name}"><td><code>{name}</code></td><td>{html.escape(shown)}</td>'
                 f"<td>{html.escape(how['formula'])}</td><td>{facts}</td></tr>"
@@ -82,6 +89,9 @@ def format_value(value: float, unit: str) -> str:
         return f"{value:.0%}" if whole_percent else f"{value:.1%}"
     if unit == "USD/GPU-hour":
         return f"${value:,.2f}/GPU-hour"
+    if unit == "date":
+        digits = f"{int(value):08d}"
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
     if unit == "multiple":
         return f"{value:,.2f}×"
     return f"{value:,.10g} {unit}"

@@ -55,3 +55,10 @@ def test_rendering_is_repeatable():
 def test_a_figure_needs_alt_text_and_a_source(alt_text, sources, message):
     with pytest.raises(ValueError, match=message):
         figure(_chart(), alt_text=alt_text, sources=sources)
+
+
+def test_compact_svg_rounds_coordinates_but_not_text():
+    from runthenumbers.charts import compact_svg
+
+    svg = '<svg width="86.123456"><path d="M0.5,12.3456L40.04999,300"/><text x="1.25">14.11%</text></svg>'
+    assert compact_svg(svg) == '<svg width="86.1"><path d="M0.5,12.3L40,300"/><text x="1.2">14.11%</text></svg>'

@@ -82,3 +82,11 @@ def test_every_published_value_appears_in_the_page_provenance_table(pair):
     tables = [h for h in html if 'class="rtn-provenance"' in h]
     assert len(tables) == 1, "display publish.provenance() once, at the end"
     assert [n for n in glued if f'id="num-{n}"' not in tables[0]] == []
+
+
+def test_reading_a_notebook_twice_gives_the_same_cell_ids():
+    from runthenumbers.notebooks import read_markdown
+
+    first, second = (read_markdown(NOTEBOOKS[0]) for _ in range(2))
+    assert [c.id for c in first.cells] == [c.id for c in second.cells]
+    assert len({c.id for c in first.cells}) == len(first.cells)

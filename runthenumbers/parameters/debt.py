@@ -1,5 +1,165 @@
-"""Inputs of the debt chapter."""
+"""Inputs of the debt chapter.
 
-from .core import Parameter, ParameterError  # noqa: F401
+Quarter inputs count quarter numbers from 2025-Q1 = 1 (so 2025-Q4 = 4); the model converts them to
+0-based indices. The loans' balances at 2024-12-31, DDTL 1.0's maturity, DDTL 2.0's facility size and
+draw deadline are not inputs: they are read from the ledger (see :class:`runthenumbers.debt.Terms`).
+"""
 
-PARAMETERS: tuple[Parameter, ...] = ()
+from .core import Parameter, ParameterError
+
+NOTEBOOKS = ("debt",)
+
+PARAMETERS = (
+    Parameter(
+        name="sofr",
+        description="SOFR level for 2025-2030, the base rate of both loans (180-day average, August 2025; the March 2025 value was not readable)",
+        unit="fraction",
+        minimum=0.0,
+        maximum=0.2,
+        notebooks=NOTEBOOKS,
+        fact="debt_sofr_180d_avg_20250807",
+    ),
+    Parameter(
+        name="ddtl1_margin",
+        description="DDTL 1.0 margin over SOFR (the article's figure; the S-1 credit terms were not readable)",
+        unit="fraction",
+        minimum=0.0,
+        maximum=0.3,
+        notebooks=NOTEBOOKS,
+        fact="article_debt_ddtl1_sofr_spread",
+    ),
+    Parameter(
+        name="ddtl1_principal_per_quarter",
+        description=(
+            "DDTL 1.0 scheduled principal per quarter from 2025-Q1, the rest repaid as a balloon at maturity; "
+            "default: the pace of the first half of 2025, (2,012.5 - 1,782.5) / 2 = 115.0 USD millions a "
+            "quarter from the balances in S-4 R41 (debt_ddtl1_balance_2024q4, debt_ddtl1_balance_2025q2)"
+        ),
+        unit="USD",
+        minimum=0.0,
+        maximum=2.3e9,
+        notebooks=NOTEBOOKS,
+        default=115e6,
+    ),
+    Parameter(
+        name="ddtl1_extra_principal_per_quarter",
+        description=(
+            "Extra DDTL 1.0 principal per quarter from 2025-Q1, as a collateral test would demand when the "
+            "GPUs securing the loan lose value; default none, since no such payment is disclosed"
+        ),
+        unit="USD",
+        minimum=0.0,
+        maximum=2.3e9,
+        notebooks=NOTEBOOKS,
+        default=0.0,
+    ),
+    Parameter(
+        name="ddtl2_drawn",
+        description=(
+            "Total DDTL 2.0 drawn by the last draw quarter; default: the balance at 2025-06-30 (S-4 R41), "
+            "assuming nothing was repaid before the first repayment quarter"
+        ),
+        unit="USD",
+        minimum=0.0,
+        maximum=2e10,
+        notebooks=NOTEBOOKS,
+        fact="debt_ddtl2_balance_2025q2",
+    ),
+    Parameter(
+        name="ddtl2_margin",
+        description=(
+            "DDTL 2.0 margin over three-month term SOFR; default: the middle of the 6.00-6.50% band for "
+            "investment-grade loans in the Fifth Amendment 8-K (debt_ddtl2_margin_ig_low, debt_ddtl2_margin_ig_high); "
+            "non-investment-grade loans pay 13.00%"
+        ),
+        unit="fraction",
+        minimum=0.0,
+        maximum=0.3,
+        notebooks=NOTEBOOKS,
+        default=0.0625,
+    ),
+    Parameter(
+        name="ddtl2_undrawn_fee",
+        description="Annual fee on DDTL 2.0's undrawn commitment until the draw deadline (the article's figure; not readable in a filing)",
+        unit="fraction",
+        minimum=0.0,
+        maximum=0.05,
+        notebooks=NOTEBOOKS,
+        fact="article_debt_ddtl2_undrawn_fee_rate",
+    ),
+    Parameter(
+        name="ddtl2_last_draw_quarter",
+        description=(
+            "Quarter number (1 = 2025-Q1) of the last DDTL 2.0 draw; draws are spread evenly from 2025-Q1 to it; "
+            "default 2 (2025-Q2), the article's June 2025 deadline"
+        ),
+        unit="quarter number",
+        minimum=1,
+        maximum=24,
+        notebooks=NOTEBOOKS,
+        default=2,
+        kind=int,
+    ),
+    Parameter(
+        name="ddtl2_first_repayment_quarter",
+        description="Quarter number (1 = 2025-Q1) of DDTL 2.0's first repayment; default 4 (2025-Q4), the article's October 2025",
+        unit="quarter number",
+        minimum=1,
+        maximum=24,
+        notebooks=NOTEBOOKS,
+        default=4,
+        kind=int,
+    ),
+    Parameter(
+        name="ddtl2_amortization_months",
+        description="Months over which each DDTL 2.0 draw is repaid in equal quarterly parts (the article's 60 months; the 8-K gives five years for the newest tranche)",
+        unit="months",
+        minimum=3,
+        maximum=120,
+        notebooks=NOTEBOOKS,
+        fact="article_debt_ddtl2_repayment_months",
+        kind=int,
+    ),
+)
+
+
+def _month(date: float) -> str:
+    """'June 2025' for 20250630."""
+    date = int(date)
+    names = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+    return f"{names[(date // 100) % 100 - 1]} {date // 10000}"
+
+
+def check(values: dict, ledger) -> None:
+    """DDTL 2.0 draws fit the facility and its deadline; repayment runs in whole quarters."""
+    # Imported here: the model module is not needed to list the parameters.
+    from ..debt import MONTHS_PER_QUARTER, Terms, quarter_label
+
+    terms = Terms.from_ledger(ledger)
+    drawn = values["ddtl2_drawn"]
+    if drawn > terms.ddtl2_facility_size:
+        raise ParameterError(
+            f"ddtl2_drawn = {drawn!r} is above the facility size {terms.ddtl2_facility_size!r}; allowed: ddtl2_drawn "
+            f"from {terms.ddtl2_balance!r} to {terms.ddtl2_facility_size!r} (USD)"
+        )
+    if drawn < terms.ddtl2_balance:
+        raise ParameterError(
+            f"ddtl2_drawn = {drawn!r} is below the balance already drawn at 2024-12-31 {terms.ddtl2_balance!r}; "
+            f"allowed: ddtl2_drawn from {terms.ddtl2_balance!r} to {terms.ddtl2_facility_size!r} (USD)"
+        )
+    last = values["ddtl2_last_draw_quarter"]
+    deadline = terms.ddtl2_draw_deadline + 1
+    if last > deadline:
+        raise ParameterError(
+            f"ddtl2_last_draw_quarter = {last!r} ({quarter_label(last - 1)}) is after the draw deadline "
+            f"{quarter_label(deadline - 1)} ({_month(ledger.value('article_debt_ddtl2_draw_deadline'))} plus the "
+            f"{ledger.value('article_debt_ddtl2_extension_months'):g}-month extension); allowed: "
+            f"ddtl2_last_draw_quarter from 1 to {deadline} (quarter number, 1 = 2025-Q1)"
+        )
+    months = values["ddtl2_amortization_months"]
+    if months % MONTHS_PER_QUARTER:
+        raise ParameterError(
+            f"ddtl2_amortization_months = {months!r} is not a whole number of quarters; allowed: "
+            f"ddtl2_amortization_months from 3 to 120 in steps of {MONTHS_PER_QUARTER} (months)"
+        )

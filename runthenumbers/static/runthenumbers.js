@@ -50,7 +50,11 @@ document.addEventListener("DOMContentLoaded", function () {
     var row = document.getElementById(link.getAttribute("href").slice(1));
     if (!row) return;
     var cells = row.querySelectorAll("td");
-    var facts = cells[3].textContent.trim();
+    var factsCell = cells[3];
+    var shared = factsCell.querySelector('a[href^="#num-"]');
+    var first = shared && document.getElementById(shared.getAttribute("href").slice(1));
+    if (first) factsCell = first.querySelectorAll("td")[3];
+    var facts = factsCell.textContent.trim();
     var how = cells[2].textContent.trim() || "computed in the chapter's code";
     link.title = how + (facts ? " (ledger: " + facts + ")" : "");
   });

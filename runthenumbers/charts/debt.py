@@ -1,0 +1,83 @@
+"""Charts only the debt chapter draws: stacked debt service against reference levels, and the
+sensitivity of debt service to SOFR and to how much of DDTL 2.0 is drawn, with the article's rate
+band as a shaded range."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import HEIGHT, PALETTE, WIDTH, _title
+
+# Each facility keeps one hue family: DDTL 1.0 blues, DDTL 2.0 reds and orange, the fee grey.
+COMPONENT_COLORS = {
+    "DDTL 1.0 interest": PALETTE[0],
+    "DDTL 1.0 principal and balloon": PALETTE[5],
+    "DDTL 2.0 interest": PALETTE[1],
+    "DDTL 2.0 undrawn fee": PALETTE[6],
+    "DDTL 2.0 principal": PALETTE[4],
+}
+# The rate band is a grey area; the SOFR lines take the palette's other colours.
+BAND_COLOR = PALETTE[6]
+LINE_COLORS = (PALETTE[0], PALETTE[5], PALETTE[2], PALETTE[3], PALETTE[1], PALETTE[4])
+
+
+def _levels_layer(levels: list[tuple[float, str]]) -> alt.LayerChart:
+    """Dashed horizontal rules, each labelled at the right edge, where the bars of later years are lower."""
+    data = alt.Data(values=[{"level": value, "label": label} for value, label in levels])
+    base = alt.Chart(data).encode(y="level:Q")
+    rule = base.mark_rule(strokeDash=[6, 4], color="#333333")
+    text = base.mark_text(align="right", dx=-4, dy=-7, color="#333333").encode(x=alt.value(WIDTH), text="label:N")
+    return rule + text
+
+
+def stacked_service(frame: pd.DataFrame, *, x: str, y: str, color: str, title: str, subtitle: str, x_title: str,
+                    y_title: str, tooltip: list, levels: list[tuple[float, str]], label_angle: int = 0,
+                    y_format: str = ",.0f") -> alt.LayerChart:
+    """Bars of ``y`` per ``x`` stacked by debt-service component, with labelled reference levels."""
+    order = [c for c in COMPONENT_COLORS if c in set(frame[color])]
+    bars = (
+        alt.Chart(frame, title=_title(title, subtitle))
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=label_angle)),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), stack="zero"),
+            color=alt.Color(f"{color}:N", title=None, sort=order,
+                            scale=alt.Scale(domain=order, range=[COMPONENT_COLORS[c] for c in order])),
+            order=alt.Order("stack_order:Q"),
+            tooltip=tooltip,
+        )
+        .transform_calculate(stack_order=f"indexof({order!r}, datum['{color}'])")
+    )
+    return (bars + _levels_layer(levels)).properties(width=WIDTH, height=HEIGHT)
+
+
+def sensitivity(lines: pd.DataFrame, band: pd.DataFrame, *, x: str, y: str, series: str, low: str, high: str,
+                band_label: str, title: str, subtitle: str, x_title: str, y_title: str,
+                levels: list[tuple[float, str]], x_format: str = ",.1f", y_format: str = ",.0f") -> alt.LayerChart:
+    """Lines of ``y`` against ``x``, one per ``series`` (SOFR levels), over a shaded band from ``low`` to
+    ``high`` whose meaning (``band_label``) shows in its tooltip; name it in the subtitle too."""
+    area = (
+        alt.Chart(band.assign(band=band_label), title=_title(title, subtitle))
+        .mark_area(opacity=0.2, color=BAND_COLOR)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_format), scale=alt.Scale(zero=False, nice=False)),
+            y=alt.Y(f"{low}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
+            y2=f"{high}:Q",
+            tooltip=[alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{low}:Q", format=y_format),
+                     alt.Tooltip(f"{high}:Q", format=y_format), "band:N"],
+        )
+    )
+    order = list(dict.fromkeys(lines[series]))
+    curves = (
+        alt.Chart(lines)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=f"{x}:Q",
+            y=f"{y}:Q",
+            color=alt.Color(f"{series}:N", title="SOFR", sort=order,
+                            scale=alt.Scale(domain=order, range=list(LINE_COLORS[: len(order)]))),
+            tooltip=[series, alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{y}:Q", format=y_format)],
+        )
+    )
+    return (area + curves + _levels_layer(levels)).properties(width=WIDTH, height=HEIGHT)

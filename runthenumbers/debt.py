@@ -1,0 +1,485 @@
+"""Debt: quarterly schedules of CoreWeave's two delayed-draw term loans (DDTL 1.0 and DDTL 2.0).
+
+Every schedule covers the 24 quarters 2025-Q1 to 2030-Q4 (:data:`QUARTERS`) for any number of
+scenarios at once: arrays are shaped ``(scenarios, 24)`` and every input broadcasts, so an input
+may be a scalar, one value per scenario (a 1-D array of length S, or an ``(S, 1)`` column) or a
+full ``(S, 24)`` path such as a SOFR path. Money is in USD, rates are annual fractions (0.14 is
+14% a year), quarters are 0-based indices into :data:`QUARTERS` (0 = 2025-Q1) unless a name says
+"quarter number" (1 = 2025-Q1, as the notebook's inputs count them).
+
+Conventions, stated once:
+
+- Interest for a quarter is the annual rate divided by four times the *average* of the opening
+  and closing balance: draws and repayments are treated as happening mid-quarter.
+- Scheduled principal is capped at what is owed, so a balance never goes below zero.
+- A loan with a maturity quarter repays whatever is left in that quarter as a balloon.
+- A commitment fee is charged each quarter the undrawn commitment is available, on the
+  commitment less the average balance (the article's wording for DDTL 2.0's fee).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .data import Ledger
+from .verdicts import ROUGHLY_FACTOR
+
+FIRST_YEAR = 2025
+YEARS = tuple(range(FIRST_YEAR, FIRST_YEAR + 6))
+QUARTERS = tuple(f"{year}-Q{q}" for year in YEARS for q in range(1, 5))
+N_QUARTERS = len(QUARTERS)
+_T = np.arange(N_QUARTERS)
+MONTHS_PER_QUARTER = 3
+# An upper bound for any rate the model is asked to use: 100% a year. Above it a value is a typo.
+MAX_RATE = 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Shapes and quarters
+
+
+def quarter_index(date) -> int:
+    """The 0-based index in :data:`QUARTERS` of the quarter holding ``date`` (yyyymmdd, as the ledger
+    stores dates): 20250101 -> 0 (2025-Q1), 20280331 -> 12 (2028-Q1). Dates before 2025 give negative
+    indices and dates after 2030 indices of 24 or more."""
+    date = int(date)
+    year, month = date // 10000, (date // 100) % 100
+    if not 1 <= month <= 12:
+        raise ValueError(f"date = {date} is not a yyyymmdd date; allowed: months 01 to 12")
+    return (year - FIRST_YEAR) * 4 + (month - 1) // 3
+
+
+def quarter_label(index: int) -> str:
+    """'2025-Q1' for index 0; also labels quarters outside the horizon."""
+    index = int(index)
+    return f"{FIRST_YEAR + index // 4}-Q{index % 4 + 1}"
+
+
+def _column(value, name: str) -> np.ndarray:
+    """``value`` as an (S, 1) or (S, 24) float array: scalars become (1, 1), 1-D arrays one value per scenario."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return array.reshape(1, 1)
+    if array.ndim == 1:
+        return array[:, None]
+    if array.ndim == 2 and array.shape[1] in (1, N_QUARTERS):
+        return array
+    raise ValueError(
+        f"{name} has shape {array.shape}; allowed: a scalar, (scenarios,), (scenarios, 1) or (scenarios, {N_QUARTERS})"
+    )
+
+
+def _paths(**named) -> dict[str, np.ndarray]:
+    """Every named input broadcast to one common (S, 24) shape."""
+    columns = {name: _column(value, name) for name, value in named.items()}
+    try:
+        scenarios = np.broadcast_shapes(*(c.shape[:1] for c in columns.values()))[0]
+    except ValueError:
+        shapes = ", ".join(f"{n} {c.shape}" for n, c in columns.items())
+        raise ValueError(f"inputs disagree on the number of scenarios: {shapes}") from None
+    return {name: np.broadcast_to(c, (scenarios, N_QUARTERS)).astype(float) for name, c in columns.items()}
+
+
+def _index_column(value, name: str, scenarios: int, low: int, high: int) -> np.ndarray:
+    """A quarter index or count per scenario as an (S, 1) int array, checked to lie in [low, high]."""
+    array = np.asarray(value)
+    if array.ndim > 1:
+        array = array.reshape(-1)
+    column = np.broadcast_to(np.atleast_1d(array), (scenarios,)).reshape(scenarios, 1)
+    as_float = column.astype(float)
+    fractional = ~np.isfinite(as_float) | (as_float != np.round(as_float))
+    if np.any(fractional):
+        raise ValueError(f"{name} = {_first_bad(column, fractional)} is not a whole number of quarters")
+    bad = (column < low) | (column > high)
+    if np.any(bad):
+        raise ValueError(f"{name} = {_first_bad(column, bad)} is outside the allowed range {low} to {high} (quarter index, 0 = 2025-Q1)")
+    return column.astype(int)
+
+
+def _first_bad(array: np.ndarray, bad: np.ndarray):
+    value = array[np.nonzero(bad)][0]
+    return value.item() if hasattr(value, "item") else value
+
+
+def _where(bad: np.ndarray) -> str:
+    scenario, quarter = (int(i[0]) for i in np.nonzero(bad))
+    return f"scenario {scenario}, {QUARTERS[quarter]}"
+
+
+def _check_range(name: str, values: np.ndarray, low: float, high: float, unit: str) -> None:
+    """Refuse values outside [low, high] (and NaN), naming the first offending scenario and quarter."""
+    bad = ~((values >= low) & (values <= high))
+    if np.any(bad):
+        raise ValueError(
+            f"{name} = {_first_bad(values, bad)!r} ({_where(bad)}) is outside the allowed range {low:g} to {high:g} ({unit})"
+        )
+
+
+def annual(quarterly) -> np.ndarray:
+    """Sum a (..., 24) quarterly array to calendar years 2025-2030: shape (..., 6)."""
+    quarterly = np.asarray(quarterly, dtype=float)
+    return quarterly.reshape(*quarterly.shape[:-1], len(YEARS), 4).sum(axis=-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# One facility's schedule
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One facility's (or several facilities' combined) quarterly flows, each (scenarios, 24), USD.
+
+    ``closing = opening + draws - principal - balloon`` in every quarter; ``principal`` is the
+    scheduled (and any extra) repayment, ``balloon`` the remainder repaid at maturity.
+    """
+
+    opening: np.ndarray
+    draws: np.ndarray
+    interest: np.ndarray
+    fees: np.ndarray
+    principal: np.ndarray
+    balloon: np.ndarray
+    closing: np.ndarray
+
+    @property
+    def repayment(self) -> np.ndarray:
+        """Principal of any kind: scheduled plus balloon."""
+        return self.principal + self.balloon
+
+    @property
+    def debt_service(self) -> np.ndarray:
+        """Cash paid to lenders each quarter: interest + fees + principal + balloon."""
+        return self.interest + self.fees + self.principal + self.balloon
+
+    def __add__(self, other: "Schedule") -> "Schedule":
+        """Two facilities side by side: every flow and balance added."""
+        return Schedule(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def annual(self, name: str) -> np.ndarray:
+        """A flow (a field or ``debt_service``/``repayment``) summed to calendar years: (scenarios, 6)."""
+        return annual(getattr(self, name))
+
+
+def debt_service(*schedules: Schedule) -> np.ndarray:
+    """Total quarterly debt service (interest + fees + principal + balloon) of several facilities: (S, 24)."""
+    return sum(s.debt_service for s in schedules)
+
+
+def annual_debt_service(*schedules: Schedule) -> np.ndarray:
+    """Total debt service of several facilities by calendar year 2025-2030: (S, 6)."""
+    return annual(debt_service(*schedules))
+
+
+def facility_schedule(opening_balance, rate, *, draws=0.0, scheduled_principal=0.0, fee_rate=0.0, commitment=0.0,
+                      fee_until=-1, maturity=None) -> Schedule:
+    """The quarterly schedule of one term loan.
+
+    - ``opening_balance``: USD owed at 2024-12-31, per scenario.
+    - ``rate``: annual all-in interest rate (SOFR plus margin), a fraction; scalar, per scenario or a path.
+    - ``draws``: USD drawn in each quarter.
+    - ``scheduled_principal``: USD the loan requires repaid each quarter (capped at what is owed).
+    - ``fee_rate``: annual fee on the undrawn commitment (``commitment`` less the average balance),
+      charged in quarters 0 to ``fee_until`` inclusive (-1: never).
+    - ``maturity``: quarter index in which everything left is repaid as a balloon; None, or an index
+      beyond 2030-Q4, for no balloon within the horizon. No draws are allowed after it.
+    """
+    flows = _paths(opening_balance=opening_balance, rate=rate, draws=draws, scheduled_principal=scheduled_principal,
+                   fee_rate=fee_rate, commitment=commitment)
+    scenarios = flows["rate"].shape[0]
+    _check_range("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction")
+    _check_range("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction")
+    for name in ("opening_balance", "draws", "scheduled_principal", "commitment"):
+        _check_range(name, flows[name], 0.0, np.inf, "USD")
+    maturity = _index_column(N_QUARTERS if maturity is None else maturity, "maturity", scenarios, 0, 10**6)
+    fee_until = _index_column(fee_until, "fee_until", scenarios, -1, 10**6)
+    late = (_T > maturity) & (flows["draws"] > 0)
+    if np.any(late):
+        raise ValueError(
+            f"draws = {_first_bad(flows['draws'], late)!r} ({_where(late)}) come after the loan's maturity; "
+            "allowed: draws up to the maturity quarter"
+        )
+
+    opening0 = flows["opening_balance"][:, :1]
+    live = _T <= maturity
+    net = np.where(live, flows["draws"] - flows["scheduled_principal"], 0.0)
+    # A running balance floored at zero is the running sum less its running minimum below zero (the
+    # reflection identity), which keeps the whole schedule to cumulative operations.
+    running = opening0 + np.cumsum(net, axis=1)
+    before_balloon = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
+    balloon = np.where(_T == maturity, before_balloon, 0.0)
+    closing = np.where(_T >= maturity, 0.0, before_balloon)
+    opening = np.concatenate([opening0, closing[:, :-1]], axis=1)
+    principal = opening + flows["draws"] - closing - balloon
+    average = (opening + closing) / 2.0
+    interest = flows["rate"] / 4.0 * average
+    fees = np.where(_T <= fee_until, flows["fee_rate"] / 4.0 * np.maximum(flows["commitment"] - average, 0.0), 0.0)
+    return Schedule(opening=opening, draws=flows["draws"], interest=interest, fees=fees, principal=principal,
+                    balloon=balloon, closing=closing)
+
+
+def ddtl1_schedule(opening_balance, rate, *, principal_per_quarter, extra_principal=0.0, maturity) -> Schedule:
+    """DDTL 1.0: fully drawn, amortizing each quarter until ``maturity`` (2028-Q1) with a balloon.
+
+    ``principal_per_quarter`` is the scheduled repayment; ``extra_principal`` is any further
+    repayment per quarter, the way the loan's collateral test would demand more as the GPUs that
+    secure it lose value. Both are USD per quarter (scalar, per scenario, or a path).
+    """
+    _check_range("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD")
+    scheduled = _paths(a=principal_per_quarter, b=extra_principal)
+    return facility_schedule(opening_balance, rate, scheduled_principal=scheduled["a"] + scheduled["b"], maturity=maturity)
+
+
+def even_draws(amount, last_draw_quarter) -> np.ndarray:
+    """``amount`` (USD per scenario) drawn in equal parts in quarters 0 to ``last_draw_quarter`` inclusive: (S, 24)."""
+    amount = _column(amount, "amount")[:, :1]
+    scenarios = max(amount.shape[0], np.size(last_draw_quarter))
+    last = _index_column(last_draw_quarter, "last_draw_quarter", scenarios, 0, N_QUARTERS - 1)
+    return np.where(_T <= last, np.broadcast_to(amount, (scenarios, 1)) / (last + 1), 0.0)
+
+
+def amortization_quarters(amortization_months) -> int | np.ndarray:
+    """Months of straight-line repayment as whole quarters; refuses zero, negative or part quarters."""
+    months = np.asarray(amortization_months, dtype=float)
+    bad = ~((months >= MONTHS_PER_QUARTER) & (months % MONTHS_PER_QUARTER == 0))
+    if np.any(bad):
+        value = months[bad].flat[0] if months.ndim else months.item()
+        raise ValueError(
+            f"amortization_months = {value:g} is not allowed; allowed: a whole number of quarters, "
+            f"from {MONTHS_PER_QUARTER} months up (months)"
+        )
+    return (months // MONTHS_PER_QUARTER).astype(int)
+
+
+def straight_line_principal(opening_balance, draws, *, first_repayment, quarters) -> np.ndarray:
+    """Scheduled principal when each draw is repaid in ``quarters`` equal parts.
+
+    The balance owed at 2024-12-31 and every draw made before ``first_repayment`` start repaying in
+    ``first_repayment``; a later draw starts the quarter after it is made. Shape (S, 24), USD.
+    Built from cumulative sums: the amount entering repayment each quarter, accumulated, less the
+    same total ``quarters`` earlier, divided by ``quarters``.
+    """
+    flows = _paths(opening_balance=opening_balance, draws=draws)
+    scenarios = flows["draws"].shape[0]
+    first = _index_column(first_repayment, "first_repayment", scenarios, 0, 10**6)
+    quarters = _index_column(quarters, "quarters", scenarios, 1, 10**6)
+    drawn_before = np.concatenate([np.zeros((scenarios, 1)), flows["draws"][:, :-1]], axis=1)
+    waiting = flows["opening_balance"][:, :1] + np.cumsum(drawn_before, axis=1)
+    starting = np.where(_T < first, 0.0, np.where(_T == first, waiting, drawn_before))
+    started = np.cumsum(starting, axis=1)
+    lag = _T - quarters
+    finished = np.where(lag >= 0, np.take_along_axis(started, np.clip(lag, 0, None), axis=1), 0.0)
+    return (started - finished) / quarters
+
+
+def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline, first_repayment, amortization_months,
+                   fee_rate=0.0, maturity=None) -> Schedule:
+    """DDTL 2.0: drawn by quarter until ``draw_deadline``, each draw repaid straight-line.
+
+    - ``draws``: USD drawn each quarter (see :func:`even_draws`); none after ``draw_deadline``
+      (a quarter index) and never more in total, with ``opening_balance``, than ``facility_size``.
+    - ``first_repayment``: quarter index of the first repayment (2025-Q4 = 3 in the article).
+    - ``amortization_months``: each draw is repaid in equal quarterly parts over this many months.
+    - ``fee_rate``: annual fee on the undrawn part of ``facility_size`` until the draw deadline.
+    - ``maturity``: optional quarter index of a facility maturity with a balloon.
+    """
+    flows = _paths(opening_balance=opening_balance, draws=draws, facility_size=facility_size)
+    scenarios = flows["draws"].shape[0]
+    deadline = _index_column(draw_deadline, "draw_deadline", scenarios, -1, N_QUARTERS - 1)
+    late = (_T > deadline) & (flows["draws"] > 0)
+    if np.any(late):
+        s, t = (int(i[0]) for i in np.nonzero(late))
+        raise ValueError(
+            f"draws = {float(flows['draws'][s, t])!r} in {QUARTERS[t]} (scenario {s}) come after the draw deadline "
+            f"{quarter_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {quarter_label(deadline[s, 0])}"
+        )
+    _check_range("draws", flows["draws"], 0.0, np.inf, "USD")
+    drawn = flows["opening_balance"][:, 0] + flows["draws"].sum(axis=1)
+    above = drawn > flows["facility_size"][:, 0] * (1 + 1e-12)
+    if np.any(above):
+        s = int(np.nonzero(above)[0][0])
+        size = float(flows["facility_size"][s, 0])
+        raise ValueError(
+            f"opening balance plus draws = {float(drawn[s])!r} (scenario {s}) is above the facility size {size!r}; "
+            f"allowed: from 0 to {size!r} (USD)"
+        )
+    quarters = amortization_quarters(amortization_months)
+    scheduled = straight_line_principal(flows["opening_balance"], flows["draws"], first_repayment=first_repayment,
+                                        quarters=quarters)
+    return facility_schedule(flows["opening_balance"], rate, draws=flows["draws"], scheduled_principal=scheduled,
+                             fee_rate=fee_rate, commitment=flows["facility_size"], fee_until=deadline, maturity=maturity)
+
+
+# ---------------------------------------------------------------------------------------------
+# The two loans from the ledger and the notebook's inputs
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The loan terms the notebook does not vary, read from the ledger.
+
+    Quarter fields are 0-based indices into :data:`QUARTERS`.
+    """
+
+    ddtl1_balance: float
+    ddtl1_maturity: int
+    ddtl2_balance: float
+    ddtl2_facility_size: float
+    ddtl2_draw_deadline: int
+    ddtl2_maturity: int
+
+    @classmethod
+    def from_ledger(cls, ledger: Ledger) -> "Terms":
+        deadline = ledger.value("article_debt_ddtl2_draw_deadline")
+        extension = ledger.value("article_debt_ddtl2_extension_months")
+        return cls(
+            ddtl1_balance=ledger.value("debt_ddtl1_balance_2024q4"),
+            ddtl1_maturity=quarter_index(ledger.value("debt_ddtl1_maturity")),
+            ddtl2_balance=ledger.value("debt_ddtl2_balance_2024q4"),
+            ddtl2_facility_size=ledger.value("article_debt_ddtl2_facility_size"),
+            # The deadline quarter plus the extension, counted in whole quarters.
+            ddtl2_draw_deadline=quarter_index(deadline) + int(extension) // MONTHS_PER_QUARTER,
+            ddtl2_maturity=quarter_index(ledger.value("debt_ddtl2_maturity")),
+        )
+
+
+def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=None, ddtl1_rate=None, ddtl2_rate=None,
+              ddtl2_maturity=None, ddtl1_principal=None) -> tuple[Schedule, Schedule]:
+    """DDTL 1.0 and DDTL 2.0 schedules from the notebook's inputs ``p``; keywords override them.
+
+    ``sofr`` (annual fraction, scalar, per scenario or a path) sets both loans' base rate;
+    ``ddtl2_drawn`` (USD per scenario) the total DDTL 2.0 drawn by the last draw quarter;
+    ``ddtl1_rate`` and ``ddtl2_rate`` replace a loan's SOFR-plus-margin by an all-in annual rate (for
+    the rate band, or the article's own rates); ``ddtl2_maturity`` adds a facility maturity (a quarter
+    index) at which DDTL 2.0's remainder is repaid as a balloon;
+    ``ddtl1_principal`` replaces DDTL 1.0's scheduled principal per quarter.
+    """
+    sofr = p["sofr"] if sofr is None else sofr
+    ddtl2_drawn = p["ddtl2_drawn"] if ddtl2_drawn is None else ddtl2_drawn
+    sofr_path = _column(sofr, "sofr")
+    ddtl1 = ddtl1_schedule(
+        terms.ddtl1_balance,
+        sofr_path + p["ddtl1_margin"] if ddtl1_rate is None else _column(ddtl1_rate, "ddtl1_rate"),
+        principal_per_quarter=p["ddtl1_principal_per_quarter"] if ddtl1_principal is None else ddtl1_principal,
+        extra_principal=p["ddtl1_extra_principal_per_quarter"],
+        maturity=terms.ddtl1_maturity,
+    )
+    further = _column(ddtl2_drawn, "ddtl2_drawn")[:, :1] - terms.ddtl2_balance
+    if np.any(further < 0):
+        raise ValueError(
+            f"ddtl2_drawn = {float(_first_bad(further + terms.ddtl2_balance, further < 0))!r} is below the balance "
+            f"already drawn at 2024-12-31 {terms.ddtl2_balance!r}; allowed: from {terms.ddtl2_balance!r} to "
+            f"{terms.ddtl2_facility_size!r} (USD)"
+        )
+    ddtl2 = ddtl2_schedule(
+        terms.ddtl2_balance,
+        even_draws(further, int(p["ddtl2_last_draw_quarter"]) - 1),
+        sofr_path + p["ddtl2_margin"] if ddtl2_rate is None else _column(ddtl2_rate, "ddtl2_rate"),
+        facility_size=terms.ddtl2_facility_size,
+        draw_deadline=terms.ddtl2_draw_deadline,
+        first_repayment=int(p["ddtl2_first_repayment_quarter"]) - 1,
+        amortization_months=p["ddtl2_amortization_months"],
+        fee_rate=p["ddtl2_undrawn_fee"],
+        maturity=ddtl2_maturity,
+    )
+    return ddtl1, ddtl2
+
+
+def service_grid(p: Mapping[str, float], terms: Terms, sofr_levels, drawn_amounts) -> np.ndarray:
+    """Annual debt service of both loans over a grid of SOFR levels x DDTL 2.0 drawn amounts.
+
+    The grid is flattened onto the scenario axis and computed in one call. Returns USD shaped
+    (len(sofr_levels), len(drawn_amounts), 6 years).
+    """
+    sofr_levels = np.asarray(sofr_levels, dtype=float)
+    drawn_amounts = np.asarray(drawn_amounts, dtype=float)
+    sofr, drawn = (a.reshape(-1) for a in np.meshgrid(sofr_levels, drawn_amounts, indexing="ij"))
+    service = annual_debt_service(*two_loans(p, terms, sofr=sofr, ddtl2_drawn=drawn))
+    return service.reshape(len(sofr_levels), len(drawn_amounts), len(YEARS))
+
+
+def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, high: float) -> np.ndarray:
+    """Annual debt service of both loans with DDTL 2.0 at an all-in rate of ``low`` and of ``high``.
+
+    DDTL 1.0 stays at SOFR plus its margin. Returns USD shaped (2, len(drawn_amounts), 6): the band's
+    lower and upper edge for each drawn amount.
+    """
+    drawn_amounts = np.asarray(drawn_amounts, dtype=float)
+    rates = np.repeat([low, high], len(drawn_amounts))
+    drawn = np.tile(drawn_amounts, 2)
+    service = annual_debt_service(*two_loans(p, terms, ddtl2_drawn=drawn, ddtl2_rate=rates))
+    return service.reshape(2, len(drawn_amounts), len(YEARS))
+
+
+# ---------------------------------------------------------------------------------------------
+# The article's own arithmetic, and how a floor claim compares
+
+
+def straight_line(balance, periods):
+    """Equal repayments of ``balance`` over ``periods`` (the article's method): USD per period."""
+    return np.asarray(balance, dtype=float) / np.asarray(periods, dtype=float)
+
+
+def simple_interest(balance, annual_rate, periods_per_year=1):
+    """Interest on a constant ``balance`` for one period: balance x rate / periods per year (USD)."""
+    return np.asarray(balance, dtype=float) * np.asarray(annual_rate, dtype=float) / periods_per_year
+
+
+def floor_verdict(claimed_floor: float, checked: float) -> str:
+    """For an 'at least' or 'more than' claim: 'supported' if the checked figure reaches the floor,
+    'roughly' if it reaches at least half of it, else 'contradicted'."""
+    if checked >= claimed_floor:
+        return "supported"
+    return "roughly" if checked >= claimed_floor / ROUGHLY_FACTOR else "contradicted"
+
+
+# ---------------------------------------------------------------------------------------------
+# Frames for tables and charts (one scenario)
+
+COMPONENTS = (
+    ("DDTL 1.0", "interest", "DDTL 1.0 interest"),
+    ("DDTL 1.0", "repayment", "DDTL 1.0 principal and balloon"),
+    ("DDTL 2.0", "interest", "DDTL 2.0 interest"),
+    ("DDTL 2.0", "fees", "DDTL 2.0 undrawn fee"),
+    ("DDTL 2.0", "repayment", "DDTL 2.0 principal"),
+)
+
+
+def service_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> pd.DataFrame:
+    """Long frame of one scenario's quarterly debt service by facility and kind (USD), for a stacked chart."""
+    loans = {"DDTL 1.0": ddtl1, "DDTL 2.0": ddtl2}
+    rows = [
+        {"quarter": quarter, "year": str(YEARS[i // 4]), "facility": facility, "kind": kind, "component": label,
+         "usd": float(getattr(loans[facility], kind)[scenario, i])}
+        for facility, kind, label in COMPONENTS
+        for i, quarter in enumerate(QUARTERS)
+    ]
+    return pd.DataFrame(rows)
+
+
+def quarterly_table(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> pd.DataFrame:
+    """One scenario's quarterly schedule of both loans, USD, indexed by quarter."""
+    columns = {
+        "DDTL 1.0 opening": ddtl1.opening,
+        "DDTL 1.0 interest": ddtl1.interest,
+        "DDTL 1.0 principal": ddtl1.principal,
+        "DDTL 1.0 balloon": ddtl1.balloon,
+        "DDTL 2.0 opening": ddtl2.opening,
+        "DDTL 2.0 draws": ddtl2.draws,
+        "DDTL 2.0 interest": ddtl2.interest,
+        "DDTL 2.0 fee": ddtl2.fees,
+        "DDTL 2.0 principal": ddtl2.principal + ddtl2.balloon,
+        "Debt service": debt_service(ddtl1, ddtl2),
+    }
+    frame = pd.DataFrame({name: values[scenario] for name, values in columns.items()}, index=list(QUARTERS))
+    frame.index.name = "quarter"
+    return frame
+
+
+def annual_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> pd.DataFrame:
+    """One scenario's debt service by calendar year and component (USD), for a stacked chart."""
+    frame = service_components(ddtl1, ddtl2, scenario)
+    return frame.groupby(["year", "facility", "kind", "component"], sort=False, as_index=False)["usd"].sum()
