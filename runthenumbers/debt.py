@@ -483,3 +483,47 @@ def annual_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> pd
     """One scenario's debt service by calendar year and component (USD), for a stacked chart."""
     frame = service_components(ddtl1, ddtl2, scenario)
     return frame.groupby(["year", "facility", "kind", "component"], sort=False, as_index=False)["usd"].sum()
+
+
+# ---------------------------------------------------------------------------------------------
+# What-if surface: annual debt service as a closed form the browser can evaluate
+
+SURFACE_TERMS = ("constant", "sofr", "drawn_bn", "ddtl2_rate", "ddtl2_rate_x_drawn_bn")
+
+
+def service_surface(p: Mapping[str, float], terms: Terms) -> pd.DataFrame:
+    """Coefficients of annual debt service as a function of SOFR, DDTL 2.0 drawn and DDTL 2.0's rate.
+
+    With everything else fixed, service(year) = c0 + c1·SOFR + c2·drawn + c3·rate + c4·rate·drawn
+    exactly: DDTL 1.0 pays SOFR plus a margin on balances SOFR does not change, and DDTL 2.0's
+    balances, principal and fee are affine in the amount drawn while its interest is rate × balance.
+    The coefficients are solved from eight runs of the model at the corners of a box, and the fit is
+    checked at a ninth point, so a change to the model that breaks the form is caught, not hidden.
+    One row per year (USD; rates as fractions; the drawn amount in USD billions).
+    """
+    low, high = terms.ddtl2_balance, terms.ddtl2_facility_size
+    corners = np.array([(s, d, r) for s in (0.0, 0.08) for d in (low, high) for r in (0.05, 0.12)])
+
+    def evaluate(points: np.ndarray) -> np.ndarray:
+        return annual_debt_service(*two_loans(p, terms, sofr=points[:, 0], ddtl2_drawn=points[:, 1], ddtl2_rate=points[:, 2]))
+
+    def design(points: np.ndarray) -> np.ndarray:
+        s, d, r = points.T
+        d = d / 1e9  # in billions, so that the columns are of one scale and the solve is well conditioned
+        return np.column_stack([np.ones(len(points)), s, d, r, r * d])
+
+    coefficients, *_ = np.linalg.lstsq(design(corners), evaluate(corners), rcond=None)
+    probe = np.array([[0.031, low + 0.37 * (high - low), 0.083]])
+    error = np.abs(design(probe) @ coefficients - evaluate(probe)).max()
+    if error > 1e-6 * np.abs(evaluate(probe)).max():
+        raise ArithmeticError(f"debt service is not of the closed form the what-if chart assumes (error {error:g} USD)")
+    frame = pd.DataFrame(coefficients.T, columns=list(SURFACE_TERMS))
+    frame.insert(0, "year", [str(y) for y in YEARS])
+    return frame
+
+
+def surface_service(surface: pd.DataFrame, sofr: float, drawn: float, ddtl2_rate: float) -> np.ndarray:
+    """Annual debt service (USD, one per year) from a :func:`service_surface` at one point."""
+    c = surface[list(SURFACE_TERMS)].to_numpy()
+    drawn_bn = drawn / 1e9
+    return c[:, 0] + c[:, 1] * sofr + c[:, 2] * drawn_bn + c[:, 3] * ddtl2_rate + c[:, 4] * ddtl2_rate * drawn_bn

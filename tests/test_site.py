@@ -266,3 +266,27 @@ def test_each_glued_number_shows_its_derivation_on_hover_and_focus(server, brows
     shown = revenue.evaluate("e => getComputedStyle(e, '::after').content")
     assert "top-two share" in shown
     page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_debt_sliders_change_the_numbers_shown(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/notebooks/debt.html", wait_until="networkidle")
+    figure = page.locator("figure.rtn-chart", has_text="What if").first
+    page.wait_for_function("f => f.dataset.rendered === 'vega'", arg=figure.element_handle())
+    labels = lambda: figure.locator(".rtn-chart-view svg text").all_text_contents()  # noqa: E731
+    before = labels()
+    assert "$2.08" in before
+    rate = figure.locator("input[type=range]").nth(2)
+    rate.evaluate("e => { e.value = e.max; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.wait_for_timeout(200)
+    after_mouse = labels()
+    assert after_mouse != before and "$2.08" not in after_mouse
+    sofr = figure.locator("input[type=range]").first
+    sofr.focus()
+    for _ in range(50):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(200)
+    assert labels() != after_mouse
+    page.close()

@@ -71,6 +71,9 @@ class Figure:
         spec = self.chart.to_dict()
         # The house style wins over Altair's defaults; charts themselves set no config.
         spec["config"] = {**spec.get("config", {}), **THEME}
+        # Six significant digits are more than a chart can show; the full values live in the notebook.
+        for name, rows in spec.get("datasets", {}).items():
+            spec["datasets"][name] = [{k: _significant(v) for k, v in row.items()} for row in rows]
         return spec
 
     @cached_property
@@ -140,6 +143,10 @@ def compact_svg(svg: str) -> str:
     times larger than it needs to be; a tenth of a pixel is below what any screen shows.
     """
     return _TAG.sub(lambda tag: _LONG_DECIMAL.sub(_round_decimal, tag.group(0)), svg)
+
+
+def _significant(value):
+    return float(f"{value:.6g}") if isinstance(value, float) else value
 
 
 def _cell(value) -> str:

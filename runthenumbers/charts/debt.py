@@ -81,3 +81,41 @@ def sensitivity(lines: pd.DataFrame, band: pd.DataFrame, *, x: str, y: str, seri
         )
     )
     return (area + curves + _levels_layer(levels)).properties(width=WIDTH, height=HEIGHT)
+
+
+def what_if_service(surface: pd.DataFrame, *, sofr: float, drawn_m: float, ddtl2_rate: float, drawn_range_m: tuple[float, float],
+                    rate_range: tuple[float, float], revenue_m: float, title: str, subtitle: str) -> alt.LayerChart:
+    """Annual debt service recomputed in the browser as three sliders move (no kernel, no server).
+
+    ``surface`` holds one row per year with the closed-form coefficients of
+    :func:`runthenumbers.debt.service_surface`; the sliders start at the notebook's values. Each bar is
+    labelled with its value in USD billions, and FY2024 revenue is the dashed reference.
+    """
+    # Steps fine enough that each default sits exactly on a slider position.
+    sofr_param = alt.param(name="sofr", value=sofr, bind=alt.binding_range(min=0.0, max=0.08, step=0.0001, name="SOFR (fraction) "))
+    drawn_param = alt.param(
+        name="drawn_m", value=drawn_m,
+        bind=alt.binding_range(min=drawn_range_m[0], max=drawn_range_m[1], step=0.001, name="DDTL 2.0 drawn (USD millions) "),
+    )
+    rate_param = alt.param(
+        name="ddtl2_rate", value=ddtl2_rate,
+        bind=alt.binding_range(min=rate_range[0], max=rate_range[1], step=0.0001, name="DDTL 2.0 all-in rate (fraction) "),
+    )
+    service = (
+        "(datum.constant + datum.sofr * sofr + datum.drawn_bn * drawn_m / 1e3 + datum.ddtl2_rate * ddtl2_rate"
+        " + datum.ddtl2_rate_x_drawn_bn * ddtl2_rate * drawn_m / 1e3) / 1e9"
+    )
+    base = (
+        alt.Chart(surface, title=_title(title, subtitle))
+        .transform_calculate(service_bn=service)
+        .encode(x=alt.X("year:O", title="Calendar year", axis=alt.Axis(labelAngle=0)))
+    )
+    bars = base.mark_bar(color=PALETTE[1]).encode(
+        y=alt.Y("service_bn:Q", title="Debt service of both loans (USD billions)", scale=alt.Scale(domain=[0, 4.5])),
+        tooltip=["year:O", alt.Tooltip("service_bn:Q", format=",.2f", title="USD billions")],
+    ).add_params(sofr_param, drawn_param, rate_param)
+    labels = base.mark_text(dy=-8, fontSize=12).encode(y="service_bn:Q", text=alt.Text("service_bn:Q", format="$,.2f"))
+    revenue = alt.Chart(alt.Data(values=[{"level": revenue_m / 1e3, "label": "FY2024 revenue"}])).encode(y="level:Q")
+    rule = revenue.mark_rule(strokeDash=[6, 4], color="#333333")
+    rule_text = revenue.mark_text(align="right", dx=-4, dy=-7, color="#333333").encode(x=alt.value(WIDTH), text="label:N")
+    return (bars + labels + rule + rule_text).properties(width=WIDTH, height=HEIGHT)
