@@ -62,6 +62,7 @@ def main(argv: list[str]) -> int:
                         "n => document.querySelectorAll('figure.rtn-chart[data-rendered]').length === n", arg=charts
                     )
                     times.append(page.evaluate("performance.now()"))
+                page.wait_for_load_state("networkidle")
                 page.close()
             draw = sorted(times)[len(times) // 2] if times else None
             ok = weight < PAGE_BUDGET and (draw is None or draw < DRAW_BUDGET_MS)

@@ -30,6 +30,7 @@ UNITS = (
     "count",
     "USD/GPU-hour",
     "USD/MW",
+    "USD/kWh",
     "years",
     "months",
     "quarters",

@@ -1,5 +1,125 @@
-"""Inputs of the capex chapter."""
+"""Inputs of the capex chapter: the build-out (megawatts and cost per megawatt) and one GPU's economics.
 
-from .core import Parameter, ParameterError  # noqa: F401
+The model functions in :mod:`runthenumbers.capex` check their arguments against these same
+definitions, so a bad value gets the same message whether it comes from a notebook, the scenario
+runner or a direct call.
+"""
 
-PARAMETERS: tuple[Parameter, ...] = ()
+from .core import Parameter, ParameterError
+
+NOTEBOOKS = ("capex",)
+
+PARAMETERS = (
+    Parameter(
+        name="active_mw",
+        description="Active power at 2024-12-31 (the S-1's 'more than 360' MW as the article quotes it; the S-1 passage was not readable)",
+        unit="MW",
+        minimum=1.0,
+        maximum=100_000.0,
+        notebooks=NOTEBOOKS,
+        fact="article_capex_active_mw",
+    ),
+    Parameter(
+        name="contracted_mw",
+        description="Total contracted power at 2024-12-31 (the S-1's 'about 1.3 GW' as the article quotes it)",
+        unit="MW",
+        minimum=1.0,
+        maximum=100_000.0,
+        notebooks=NOTEBOOKS,
+        fact="article_capex_contracted_mw",
+    ),
+    Parameter(
+        name="capex_per_mw",
+        description=(
+            "Capex to bring one more megawatt into service; default: NextPlatform's '>$39B for ~1.3 GW' as the "
+            "article reports it, 39,000 / 1,300 = 30.0 USD millions per MW (article_capex_contracted_build_cost / "
+            "article_capex_contracted_mw), the lowest of the figures the sources imply, so the funding gap is a floor"
+        ),
+        unit="USD/MW",
+        minimum=0.0,
+        maximum=1e9,
+        notebooks=NOTEBOOKS,
+        default=30e6,
+    ),
+    Parameter(
+        name="rental_price",
+        description="What a customer pays for one H100 for one hour; default: Latent Space's 'below $2' of October 2024",
+        unit="USD/GPU-hour",
+        minimum=0.0,
+        maximum=100.0,
+        notebooks=NOTEBOOKS,
+        fact="capex_h100_price_2024_latentspace",
+    ),
+    Parameter(
+        name="utilization",
+        description=(
+            "Share of the hours in a year for which a GPU is rented out; default 0.8, an assumption (no source "
+            "gives CoreWeave's): capacity on take-or-pay contracts is paid for in full, capacity sold by the hour idles"
+        ),
+        unit="fraction",
+        minimum=0.01,
+        maximum=1.0,
+        notebooks=NOTEBOOKS,
+        default=0.8,
+    ),
+    Parameter(
+        name="useful_life",
+        description="Years over which a GPU is depreciated and must pay for itself (six in the S-1, per reports of it)",
+        unit="years",
+        minimum=1.0,
+        maximum=10.0,
+        notebooks=NOTEBOOKS,
+        fact="capex_useful_life_tech_equipment_bizety",
+    ),
+    Parameter(
+        name="capex_per_gpu",
+        description=(
+            "All-in capex per GPU (server, network, storage, data-center fit-out); default: NextPlatform's ~$15B "
+            "spent over more than 250,000 GPUs, 15,000 / 0.25 = 60,000 USD (article_capex_spent_to_date / cw_gpus_2024)"
+        ),
+        unit="USD",
+        minimum=0.0,
+        maximum=1e6,
+        notebooks=NOTEBOOKS,
+        default=60_000.0,
+    ),
+    Parameter(
+        name="power_kw_per_gpu",
+        description=(
+            "Power drawn per installed GPU, facility included; default: 360 MW over 250,000 GPUs = 1.44 kW "
+            "(article_capex_active_mw / cw_gpus_2024)"
+        ),
+        unit="kW",
+        minimum=0.0,
+        maximum=10.0,
+        notebooks=NOTEBOOKS,
+        default=1.44,
+    ),
+    Parameter(
+        name="electricity_price",
+        description="Price of electricity; default: the US industrial average of 2023 (EIA via Statista)",
+        unit="USD/kWh",
+        minimum=0.0,
+        maximum=1.0,
+        notebooks=NOTEBOOKS,
+        fact="capex_us_industrial_electricity_price_2023",
+    ),
+    Parameter(
+        name="financing_rate",
+        description="Annual interest on the money that buys a GPU; default: DDTL 2.0's effective rate in the S-4 debt table",
+        unit="fraction",
+        minimum=0.0,
+        maximum=0.5,
+        notebooks=NOTEBOOKS,
+        fact="debt_ddtl2_effective_rate_table",
+    ),
+)
+
+
+def check(values: dict, ledger) -> None:
+    """Active power is part of contracted power, so it cannot exceed it."""
+    if values["active_mw"] > values["contracted_mw"]:
+        raise ParameterError(
+            f"active_mw = {values['active_mw']!r} is above contracted_mw = {values['contracted_mw']!r}; "
+            f"allowed: active_mw from 1 to contracted_mw (MW)"
+        )

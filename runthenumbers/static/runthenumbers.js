@@ -9,6 +9,15 @@ document.addEventListener("DOMContentLoaded", function () {
     window
       .vegaEmbed(target, spec, { renderer: "svg", actions: false })
       .then(function () {
+        // The text alternative moves to the drawing itself, so that any sliders beside it stay
+        // reachable: controls inside role="img" would be hidden from assistive technology.
+        var svg = target.querySelector("svg");
+        if (svg) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", view.getAttribute("aria-label"));
+        }
+        view.removeAttribute("role");
+        view.removeAttribute("aria-label");
         view.replaceChildren(target);
         figure.dataset.rendered = "vega";
       })
