@@ -170,3 +170,48 @@ def claims(fmt: str) -> None:
 
 def _number(value) -> str:
     return "" if value is None else f"{value:,.10g}"
+
+
+@main.command("sweep")
+@click.option("--samples", type=int, required=True, help="Number of scenarios to draw (a positive whole number).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same results.")
+@click.option("--vary", "overrides", multiple=True, metavar="NAME=KIND:LOW:HIGH",
+              help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.")
+@click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter for the chance of running out by then.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results (no timing) as JSON.")
+def sweep_command(samples, seed, overrides, deadline, fmt, out) -> None:
+    """Draw many scenarios of the uncertain inputs and summarise debt service and cash without new financing."""
+    from . import sweep
+    from .debt import QUARTERS, Terms
+    from .liquidity import Starting
+    from .parameters import resolve
+
+    if samples <= 0:
+        _fail(f"--samples = {samples} is not a positive whole number; allowed: 1 or more")
+    if deadline not in QUARTERS:
+        _fail(f"--deadline = {deadline!r} is not a quarter from {QUARTERS[0]} to {QUARTERS[-1]}")
+    ledger = _ledger()
+    try:
+        inputs = sweep.override(sweep.registry(ledger, Terms.from_ledger(ledger)), list(overrides))
+    except sweep.SweepError as error:
+        _fail(str(error))
+    start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
+    started = time.perf_counter()
+    with tqdm(total=samples, unit="scenario", unit_scale=True, disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        results = sweep.summarise(sweep.run(start, inputs, samples, seed, progress=bar.update), deadline)
+    seconds = time.perf_counter() - started
+    record = {"samples": samples, "seed": seed, "results": results}
+    if out:
+        out.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if fmt == "json":
+        click.echo(json.dumps({"samples": samples, "seed": seed, "seconds": round(seconds, 3), "results": results}, indent=2))
+        return
+    q = results["quantiles"]
+    click.echo(f"{samples:,} scenarios, seed {seed}, {seconds:.2f} s")
+    click.echo("Annual debt service of the two loans, USD billions (" + ", ".join(q) + "):")
+    for year, values in results["annual_debt_service_usd"].items():
+        click.echo(f"  {year}: " + "  ".join(f"{v / 1e9:6.2f}" for v in values))
+    click.echo("Cash low point without new financing, USD billions: " + "  ".join(f"{v / 1e9:.1f}" for v in results["cash_low_point_usd"]))
+    click.echo("Quarter cash first runs out: " + ", ".join(f"{k} {v:.1%}" for k, v in results["first_shortfall_share"].items()))
+    click.echo(f"Chance of running out by {deadline}: {results['probability_short_by_deadline']:.1%}")

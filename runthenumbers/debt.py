@@ -491,39 +491,71 @@ def annual_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> pd
 SURFACE_TERMS = ("constant", "sofr", "drawn_bn", "ddtl2_rate", "ddtl2_rate_x_drawn_bn")
 
 
-def service_surface(p: Mapping[str, float], terms: Terms) -> pd.DataFrame:
-    """Coefficients of annual debt service as a function of SOFR, DDTL 2.0 drawn and DDTL 2.0's rate.
+def _surface_design(sofr, drawn, rate) -> np.ndarray:
+    """The closed form's terms, shaped (..., 5); the drawn amount in billions keeps the columns of one scale."""
+    drawn_bn = np.asarray(drawn, dtype=float) / 1e9
+    sofr, rate = np.asarray(sofr, dtype=float), np.asarray(rate, dtype=float)
+    sofr, drawn_bn, rate = np.broadcast_arrays(sofr, drawn_bn, rate)
+    return np.stack([np.ones_like(sofr), sofr, drawn_bn, rate, rate * drawn_bn], axis=-1)
 
-    With everything else fixed, service(year) = c0 + c1·SOFR + c2·drawn + c3·rate + c4·rate·drawn
-    exactly: DDTL 1.0 pays SOFR plus a margin on balances SOFR does not change, and DDTL 2.0's
-    balances, principal and fee are affine in the amount drawn while its interest is rate × balance.
-    The coefficients are solved from eight runs of the model at the corners of a box, and the fit is
-    checked at a ninth point, so a change to the model that breaks the form is caught, not hidden.
-    One row per year (USD; rates as fractions; the drawn amount in USD billions).
+
+def service_coefficients(p: Mapping[str, float], terms: Terms) -> np.ndarray:
+    """Coefficients of each quarter's debt service in SOFR, DDTL 2.0 drawn and DDTL 2.0's rate, shaped (5, 24).
+
+    With everything else fixed, service(q) = c0 + c1·SOFR(q) + c2·drawn + c3·rate(q) + c4·rate(q)·drawn
+    exactly: DDTL 1.0 pays SOFR plus a margin on balances no rate changes, and DDTL 2.0's balances,
+    principal and fee are affine in the amount drawn while its interest is rate × balance. A quarter's
+    service depends only on that quarter's rates, so the form holds for rate paths too. The
+    coefficients are solved from eight runs of the model at the corners of a box and checked at a ninth
+    point, so a change to the model that breaks the form is caught rather than hidden.
     """
     low, high = terms.ddtl2_balance, terms.ddtl2_facility_size
     corners = np.array([(s, d, r) for s in (0.0, 0.08) for d in (low, high) for r in (0.05, 0.12)])
 
     def evaluate(points: np.ndarray) -> np.ndarray:
-        return annual_debt_service(*two_loans(p, terms, sofr=points[:, 0], ddtl2_drawn=points[:, 1], ddtl2_rate=points[:, 2]))
+        return debt_service(*two_loans(p, terms, sofr=points[:, 0], ddtl2_drawn=points[:, 1], ddtl2_rate=points[:, 2]))
 
-    def design(points: np.ndarray) -> np.ndarray:
-        s, d, r = points.T
-        d = d / 1e9  # in billions, so that the columns are of one scale and the solve is well conditioned
-        return np.column_stack([np.ones(len(points)), s, d, r, r * d])
-
-    coefficients, *_ = np.linalg.lstsq(design(corners), evaluate(corners), rcond=None)
+    coefficients, *_ = np.linalg.lstsq(_surface_design(*corners.T), evaluate(corners), rcond=None)
     probe = np.array([[0.031, low + 0.37 * (high - low), 0.083]])
-    error = np.abs(design(probe) @ coefficients - evaluate(probe)).max()
+    error = np.abs(_surface_design(*probe.T) @ coefficients - evaluate(probe)).max()
     if error > 1e-6 * np.abs(evaluate(probe)).max():
-        raise ArithmeticError(f"debt service is not of the closed form the what-if chart assumes (error {error:g} USD)")
-    frame = pd.DataFrame(coefficients.T, columns=list(SURFACE_TERMS))
+        raise ArithmeticError(f"debt service is not of the closed form the surface assumes (error {error:g} USD)")
+    return coefficients
+
+
+def draw_coefficients(p: Mapping[str, float], terms: Terms) -> np.ndarray:
+    """DDTL 2.0 draws per quarter as c0 + c1·drawn (drawn in billions), shaped (2, 24)."""
+    drawn = np.array([terms.ddtl2_balance, terms.ddtl2_facility_size])
+    draws = two_loans(p, terms, ddtl2_drawn=drawn)[1].draws
+    slope = (draws[1] - draws[0]) / ((drawn[1] - drawn[0]) / 1e9)
+    return np.stack([draws[0] - slope * drawn[0] / 1e9, slope])
+
+
+def quarterly_service(coefficients: np.ndarray, sofr, drawn, ddtl2_rate) -> np.ndarray:
+    """Debt service per quarter (USD) from :func:`service_coefficients`, shaped (scenarios, 24).
+
+    ``drawn`` is per scenario; ``sofr`` and ``ddtl2_rate`` per scenario or per scenario and quarter.
+    """
+    drawn_bn = np.asarray(drawn, dtype=float).reshape(-1, 1) / 1e9
+    sofr = np.asarray(sofr, dtype=float)
+    rate = np.asarray(ddtl2_rate, dtype=float)
+    c = coefficients
+    if rate.ndim < 2 or rate.shape[1] == 1:
+        # Terms that vary only by scenario go through one matrix product; only SOFR's path is per quarter.
+        rate = np.broadcast_to(rate.reshape(-1, 1), drawn_bn.shape)
+        per_scenario = np.hstack([np.ones_like(drawn_bn), drawn_bn, rate, rate * drawn_bn]) @ c[[0, 2, 3, 4]]
+        return per_scenario + c[1] * (sofr.reshape(-1, 1) if sofr.ndim < 2 else sofr)
+    return c[0] + c[1] * sofr + c[2] * drawn_bn + c[3] * rate + c[4] * rate * drawn_bn
+
+
+def service_surface(p: Mapping[str, float], terms: Terms) -> pd.DataFrame:
+    """:func:`service_coefficients` summed to calendar years: one row per year, the columns of SURFACE_TERMS."""
+    quarterly = service_coefficients(p, terms)
+    frame = pd.DataFrame(annual(quarterly).T, columns=list(SURFACE_TERMS))
     frame.insert(0, "year", [str(y) for y in YEARS])
     return frame
 
 
 def surface_service(surface: pd.DataFrame, sofr: float, drawn: float, ddtl2_rate: float) -> np.ndarray:
     """Annual debt service (USD, one per year) from a :func:`service_surface` at one point."""
-    c = surface[list(SURFACE_TERMS)].to_numpy()
-    drawn_bn = drawn / 1e9
-    return c[:, 0] + c[:, 1] * sofr + c[:, 2] * drawn_bn + c[:, 3] * ddtl2_rate + c[:, 4] * ddtl2_rate * drawn_bn
+    return surface[list(SURFACE_TERMS)].to_numpy() @ _surface_design(sofr, drawn, ddtl2_rate)
