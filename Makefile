@@ -49,8 +49,9 @@ params: $(READY)
 facts: $(READY)
 	$(BIN)/runthenumbers facts
 
-## bench: measurements, not tests: page weights and chart draw times of the built site
+## bench: measurements, not tests: the sweep's speed and memory, page weights and chart draw times
 bench: book
+	$(BIN)/python benchmarks/sweep_benchmark.py
 	$(BIN)/python benchmarks/site_budget.py
 
 clean:

@@ -12,12 +12,12 @@ import difflib
 from collections.abc import Mapping
 
 from ..data import Ledger
-from . import capex, concentration, debt, partner_risk
+from . import capex, concentration, debt, partner_risk, uncertainty
 from .core import Parameter, ParameterError
 
 # Each chapter declares its inputs in a submodule named after its notebook, as PARAMETERS, and may
 # define check(values) for rules that tie several inputs together (a draw within its facility).
-CHAPTERS = (concentration, debt, capex, partner_risk)
+CHAPTERS = (concentration, debt, capex, partner_risk, uncertainty)
 
 
 REGISTRY: dict[str, Parameter] = {p.name: p for chapter in CHAPTERS for p in chapter.PARAMETERS}

@@ -1,0 +1,71 @@
+"""How fast the sweep runs, against one papermill run of the debt notebook, measured in one run.
+
+For N = 10^4, 10^5 and 10^6 it reports the compute time of the sweep (best of three), scenarios per
+second, and the peak memory of a fresh process running it; then the wall time of the whole
+`runthenumbers sweep` command at 10^6 and of one papermill execution of notebooks/debt.ipynb.
+Measurements, not tests: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+MEASURE = """
+import json, resource, sys, time
+from runthenumbers import sweep
+from runthenumbers.data import load_ledger
+from runthenumbers.debt import Terms
+from runthenumbers.liquidity import Starting
+from runthenumbers.parameters import resolve
+n = int(sys.argv[1])
+ledger = load_ledger()
+start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
+inputs = sweep.registry(ledger, Terms.from_ledger(ledger))
+baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+best = min((lambda t: (sweep.summarise(sweep.run(start, inputs, n, seed=1)), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(3))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": best, "peak_mb": peak / 1024, "model_mb": (peak - baseline) / 1024}))
+"""
+
+
+def measure(n: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", MEASURE, str(n)], capture_output=True, text=True, check=True, cwd=REPO)
+    return json.loads(out.stdout)
+
+
+def wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True, cwd=REPO)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6])
+    args = parser.parse_args(argv)
+    print(f"{'N':>10} {'compute s':>10} {'scenarios/s':>14} {'s per 10^6':>11} {'peak MB':>8} {'model MB':>9}")
+    for n in args.sizes:
+        row = measure(n)
+        print(f"{n:>10,} {row['seconds']:>10.3f} {n / row['seconds']:>14,.0f} {row['seconds'] / n * 1e6:>11.3f} "
+              f"{row['peak_mb']:>8.0f} {row['model_mb']:>9.0f}")
+    sweep_wall = wall([str(BIN / "runthenumbers"), "sweep", "--samples", str(max(args.sizes)), "--seed", "1", "--format", "json"])
+    with tempfile.TemporaryDirectory() as folder:
+        papermill_wall = wall([str(BIN / "papermill"), "--no-progress-bar", str(REPO / "notebooks" / "debt.ipynb"),
+                               str(Path(folder) / "debt.ipynb")])
+    print(f"\nwhole `runthenumbers sweep --samples {max(args.sizes):,}` process: {sweep_wall:.2f} s")
+    print(f"one papermill run of notebooks/debt.ipynb:            {papermill_wall:.2f} s")
+    print(f"ratio (sweep / papermill): {sweep_wall / papermill_wall:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
