@@ -88,7 +88,10 @@ def params(fmt: str) -> None:
         for p in sorted(REGISTRY.values(), key=lambda p: (p.notebooks, p.name))
     ]
     if fmt == "table":
-        rows = [{**r, "default": f"{r['default']:,.6g}", "notebooks": ",".join(r["notebooks"])} for r in rows]
+        rows = [
+            {**r, "default": str(r["default"]) if r["unit"].startswith("date") else _number(r["default"]), "notebooks": ",".join(r["notebooks"])}
+            for r in rows
+        ]
     click.echo(render(rows, PARAMETER_COLUMNS, fmt))
 
 
@@ -169,7 +172,9 @@ def claims(fmt: str) -> None:
 
 
 def _number(value) -> str:
-    return "" if value is None else f"{value:,.10g}"
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
 
 
 @main.command("sweep")

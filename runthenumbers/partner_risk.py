@@ -1,0 +1,618 @@
+"""Partner risk: how much of CoreWeave's build-out rests on Core Scientific, a bitcoin miner.
+
+Four pieces, each a few lines of arithmetic on ledger facts:
+
+- Core Scientific's 2024 revenue by segment and its quarterly net results split into the operating
+  result and the non-operating items (chiefly the non-cash fair-value change of the warrants and
+  contingent value rights issued in its bankruptcy);
+- the CoreWeave contracts: megawatts, value and the fee per MW-year they imply;
+- the "coincidence" of Core Scientific's ~1,317 MW and CoreWeave's ~1.3 GW, measured by how much of
+  each total the contracts between the two cover;
+- a stress case: a share of the contracted capacity delivered late or never.
+
+Units, stated once: money in USD, power in MW (the contracts count critical IT load, the power
+that reaches the servers; Core Scientific's portfolio counts gross power, cooling and losses
+included), shares as fractions, dates as yyyymmdd integers (as the ledger stores them), delays
+in quarters. Profits are positive and losses negative in the results split.
+
+The stress model is vectorized over a leading scenario axis: every input broadcasts to one value
+per scenario, and the capacity in service is an array shaped ``(scenarios, quarters of the
+term)``. Its assumptions: the 12-year term runs from the scheduled delivery and does not move when
+delivery is late (the contracts themselves were not readable), so each quarter of delay is a
+quarter of fees lost, not deferred; the fee per MW-year is level over the term (the contract value
+divided by megawatts and years); capacity never delivered earns nothing for the whole term.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .data import Ledger
+from .parameters.core import ParameterError
+from .parameters.partner_risk import (
+    MONTHS_PER_QUARTER,
+    QUARTERS_PER_YEAR,
+    add_months,
+    check_delay,
+    check_scheduled_delivery,
+    check_shares,
+    date_label,
+    date_parts,
+)
+from .verdicts import numeric_verdict, relative_difference
+
+QUARTERS_2024 = ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
+SEGMENTS = ("Self-mining", "Hosted mining", "HPC hosting")
+RESULT_PARTS = (
+    "Operating result",
+    "Warrant/CVR remeasurement",
+    "Gain on extinguishment",
+    "Other non-operating items",
+)
+# "Early 2027", the FY2025 release's date for all ~590 MW, read as the end of 2027's first quarter.
+EARLY_2027 = 20270331
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+def days_between(start, end) -> np.ndarray:
+    """Days from yyyymmdd ``start`` to ``end``; negative when ``end`` is earlier."""
+    as_day = np.vectorize(lambda d: np.datetime64(date_label(d), "D"), otypes=["datetime64[D]"])
+    return (as_day(end) - as_day(start)).astype(np.int64)
+
+
+def same_year(a, b) -> np.ndarray:
+    """Whether yyyymmdd dates ``a`` and ``b`` fall in the same calendar year."""
+    return date_parts(a)[0] == date_parts(b)[0]
+
+
+def same_month(a, b) -> np.ndarray:
+    """Whether yyyymmdd dates ``a`` and ``b`` fall in the same calendar month."""
+    (year_a, month_a, _), (year_b, month_b, _) = date_parts(a), date_parts(b)
+    return (year_a == year_b) & (month_a == month_b)
+
+
+def quarters_between(start, end) -> np.ndarray:
+    """Whole calendar quarters from the quarter holding ``start`` to the one holding ``end``."""
+    (year_a, month_a, _), (year_b, month_b, _) = date_parts(start), date_parts(end)
+    return (year_b - year_a) * QUARTERS_PER_YEAR + (month_b - 1) // MONTHS_PER_QUARTER - (month_a - 1) // MONTHS_PER_QUARTER
+
+
+def quarter_label(date) -> str:
+    """'2026-Q4' for 20261231."""
+    year, month, _ = (int(x) for x in date_parts(date))
+    return f"{year}-Q{(month - 1) // MONTHS_PER_QUARTER + 1}"
+
+
+def half_label(date) -> str:
+    """'second half of 2026' for 20261231."""
+    year, month, _ = (int(x) for x in date_parts(date))
+    return f"{'first' if month <= 6 else 'second'} half of {year}"
+
+
+def month_label(date) -> str:
+    """'June 2024' for 20240603."""
+    year, month, _ = (int(x) for x in date_parts(date))
+    return f"{MONTH_NAMES[month - 1]} {year}"
+
+
+def source_date(ledger: Ledger, source_id: str) -> int:
+    """A source's publication date (yyyy-mm-dd in sources.csv) as a yyyymmdd integer."""
+    return int(ledger.sources[source_id].date.replace("-", ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Core Scientific's revenue and results
+
+
+def mining_share(self_mining, hosted_mining, hpc_hosting) -> np.ndarray:
+    """Fraction of revenue from bitcoin mining, its own and hosted for others (all in USD)."""
+    mining = np.asarray(self_mining, dtype=float) + np.asarray(hosted_mining, dtype=float)
+    return mining / (mining + np.asarray(hpc_hosting, dtype=float))
+
+
+def fy2024_revenue(ledger: Ledger) -> dict[str, float]:
+    """FY2024 revenue by segment from the 10-K segment table (USD)."""
+    return {
+        "Self-mining": ledger.value("csci_revenue_selfmining_fy2024"),
+        "Hosted mining": ledger.value("csci_revenue_hostedmining_fy2024"),
+        "HPC hosting": ledger.value("csci_revenue_hpc_fy2024"),
+    }
+
+
+def quarterly_revenue(ledger: Ledger) -> pd.DataFrame:
+    """2024 revenue by quarter and segment (USD), long form.
+
+    HPC hosting became a segment only in Q2 2024; Q1's hosting segment was hosted mining alone (its
+    29.3 USD millions is what the 10-K's full-year hosted-mining figure leaves for Q1), so Q1's HPC
+    revenue is shown as zero.
+    """
+    values = {
+        "Self-mining": [ledger.value("csci_revenue_selfmining_2024q1")]
+        + [ledger.value(f"csci_revenue_selfmining_2024q{q}") for q in (2, 3, 4)],
+        "Hosted mining": [ledger.value("csci_revenue_hosting_2024q1")]
+        + [ledger.value(f"csci_revenue_hostedmining_2024q{q}") for q in (2, 3, 4)],
+        "HPC hosting": [0.0] + [ledger.value(f"csci_revenue_hpc_2024q{q}") for q in (2, 3, 4)],
+    }
+    rows = [
+        {"quarter": quarter, "segment": segment, "revenue_usd": values[segment][i]}
+        for i, quarter in enumerate(QUARTERS_2024)
+        for segment in SEGMENTS
+    ]
+    frame = pd.DataFrame(rows)
+    frame["share_of_quarter"] = frame["revenue_usd"] / frame.groupby("quarter")["revenue_usd"].transform("sum")
+    return frame
+
+
+def split_net_result(net, operating, *identified) -> tuple[np.ndarray, np.ndarray]:
+    """Non-operating result (net minus operating) and what is left of it after the ``identified``
+    non-operating items; all signed USD (profits and gains positive), any shape that broadcasts."""
+    non_operating = np.asarray(net, dtype=float) - np.asarray(operating, dtype=float)
+    other = non_operating - sum((np.asarray(item, dtype=float) for item in identified), np.zeros_like(non_operating))
+    return non_operating, other
+
+
+def results_2024(ledger: Ledger) -> pd.DataFrame:
+    """Core Scientific's 2024 quarterly net result split into its parts (signed USD), one row a quarter.
+
+    Columns: ``net``, ``operating``, ``fair_value`` (the warrant and CVR remeasurement; not broken out
+    in the Q1 release, so zero there and inside ``other``), ``extinguishment`` (Q1's gain on
+    extinguishment of prior obligations), ``non_operating`` and ``other`` (interest, taxes and
+    everything else below the operating line). Q4 is as first reported.
+    """
+    net = np.array([ledger.value("csci_net_income_2024q1")] + [-ledger.value(f"csci_net_loss_2024q{q}") for q in (2, 3, 4)])
+    operating = np.array(
+        [ledger.value("csci_operating_income_2024q1"), ledger.value("csci_operating_income_2024q2"),
+         -ledger.value("csci_operating_loss_2024q3"), -ledger.value("csci_operating_loss_2024q4")]
+    )
+    fair_value = np.array([0.0] + [-ledger.value(f"csci_fv_warrants_cvr_2024q{q}") for q in (2, 3, 4)])
+    extinguishment = np.array([ledger.value("csci_gain_extinguishment_2024q1"), 0.0, 0.0, 0.0])
+    non_operating, other = split_net_result(net, operating, fair_value, extinguishment)
+    return pd.DataFrame(
+        {"quarter": QUARTERS_2024, "net": net, "operating": operating, "fair_value": fair_value,
+         "extinguishment": extinguishment, "non_operating": non_operating, "other": other}
+    )
+
+
+def results_parts(results: pd.DataFrame) -> pd.DataFrame:
+    """The results split in long form for a chart: quarter, part, USD."""
+    columns = dict(zip(("operating", "fair_value", "extinguishment", "other"), RESULT_PARTS))
+    long = results.melt(id_vars="quarter", value_vars=list(columns), var_name="column", value_name="usd")
+    long["part"] = long["column"].map(columns)
+    return long.drop(columns="column")[["quarter", "part", "usd"]]
+
+
+def non_cash_share(fair_value_loss, net_loss) -> np.ndarray:
+    """Fraction of a net loss accounted for by a non-cash fair-value loss (both as positive USD)."""
+    return np.asarray(fair_value_loss, dtype=float) / np.asarray(net_loss, dtype=float)
+
+
+# ---------------------------------------------------------------------------------------------
+# The CoreWeave contracts
+
+
+def fee_per_mw_year(contract_value, contracted_mw, term_years) -> np.ndarray:
+    """USD a year per MW of critical IT load: the contract value spread evenly over megawatts and years."""
+    return np.asarray(contract_value, dtype=float) / (np.asarray(contracted_mw, dtype=float) * np.asarray(term_years, dtype=float))
+
+
+def contract_tranches(ledger: Ledger) -> pd.DataFrame:
+    """Each CoreWeave contract at Core Scientific: MW, value, and the fee per MW-year it implies.
+
+    The August 2024 option's value is not stated on its own: it is the $6.7B total after it less the
+    two earlier contracts. The last row is the portfolio as secondary sources gave it in 2025.
+    """
+    term = ledger.value("csci_cw_contract_term")
+    value = ledger.value
+    august = value("csci_cw_contract_value_2024_08_07") - value("csci_cw_initial_contract_value") - value("csci_cw_option_june2024_value")
+    rows = [
+        ("First contract (2024-06-03)", value("csci_cw_initial_contract_mw"), value("csci_cw_initial_contract_value"), "stated"),
+        ("First option (June 2024)", value("csci_cw_option_june2024_mw"), value("csci_cw_option_june2024_value"), "stated (news report)"),
+        ("Second option (August 2024)", value("csci_cw_option_aug2024_mw"), august, "derived: the 6.7B total less the two above"),
+        ("Final option (October 2024)", value("csci_cw_option_oct2024_mw"), value("csci_cw_option_oct2024_value"), "stated"),
+        ("All contracts, October 2024", value("csci_cw_contracted_mw_total_2024"), value("csci_cw_contract_value_total_2024"), "stated (headline)"),
+        ("All contracts, 2025", value("csci_cw_contracted_mw_2025_02"), value("csci_cw_contract_value_2025"), "stated (secondary sources)"),
+    ]
+    frame = pd.DataFrame(rows, columns=["contract", "mw", "value_usd", "value_basis"])
+    frame["usd_per_mw_year"] = fee_per_mw_year(frame["value_usd"], frame["mw"], term)
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# The "coincidence": 1,317 MW against 1.3 GW
+
+
+def overlap_kind(overlap, total_a, total_b, tolerance: float) -> str:
+    """'the same capacity' when ``overlap`` covers the larger total to within ``tolerance``,
+    'overlapping' when it covers part of it, 'separate' when nothing is shared (all MW)."""
+    overlap, larger = float(overlap), max(float(total_a), float(total_b))
+    if overlap >= (1.0 - tolerance) * larger:
+        return "the same capacity"
+    return "overlapping" if overlap > 0 else "separate"
+
+
+def same_capacity_verdict(overlap, total_a, total_b, tolerance: float) -> str:
+    """The verdict on "these two totals are the same capacity": 'supported' only if they are."""
+    return "supported" if overlap_kind(overlap, total_a, total_b, tolerance) == "the same capacity" else "contradicted"
+
+
+@dataclass(frozen=True)
+class PowerComparison:
+    """CoreWeave's total contracted power against Core Scientific's, and what the contracts between them cover (MW)."""
+
+    cw_total: float
+    csci_total: float
+    cw_at_csci: float
+    csci_hpc_gross: float
+
+    @property
+    def totals_difference(self) -> float:
+        """(Core Scientific's total − CoreWeave's) / CoreWeave's."""
+        return float(relative_difference(self.csci_total, self.cw_total))
+
+    @property
+    def cw_share_at_csci(self) -> float:
+        """Share of CoreWeave's total that its Core Scientific contracts make up, in the contracts' IT-load MW."""
+        return self.cw_at_csci / self.cw_total
+
+    @property
+    def cw_share_at_csci_gross(self) -> float:
+        """The same share if every MW of Core Scientific's gross HPC allocation counted: an upper bound."""
+        return min(self.csci_hpc_gross, self.cw_total) / self.cw_total
+
+    @property
+    def csci_share_to_cw(self) -> float:
+        """Share of Core Scientific's total contracted to CoreWeave, in IT-load MW."""
+        return self.cw_at_csci / self.csci_total
+
+    @property
+    def csci_share_to_cw_gross(self) -> float:
+        """Share of Core Scientific's total designated for HPC, in its own gross MW."""
+        return self.csci_hpc_gross / self.csci_total
+
+    @property
+    def gross_per_it(self) -> float:
+        """Gross MW Core Scientific set aside per MW of IT load contracted."""
+        return self.csci_hpc_gross / self.cw_at_csci
+
+    @property
+    def cw_elsewhere(self) -> float:
+        """CoreWeave's contracted power at other providers."""
+        return self.cw_total - self.cw_at_csci
+
+    def by_provider(self) -> pd.DataFrame:
+        """Both totals split by what the contracts between the two companies cover, for a stacked chart."""
+        cw_label = "CoreWeave's contracted power"
+        csci_label = "Core Scientific's contracted power"
+        # The overlap is in IT-load MW; the rest of Core Scientific's gross power is mining, the cooling and
+        # losses of the CoreWeave sites, and power not yet let.
+        rows = [
+            (cw_label, "CoreWeave at Core Scientific", self.cw_at_csci),
+            (cw_label, "CoreWeave at other providers", self.cw_elsewhere),
+            (csci_label, "CoreWeave at Core Scientific", self.cw_at_csci),
+            (csci_label, "Core Scientific's other power", self.csci_total - self.cw_at_csci),
+        ]
+        frame = pd.DataFrame(rows, columns=["total", "part", "mw"])
+        frame["share_of_total"] = frame["mw"] / frame.groupby("total")["mw"].transform("sum")
+        return frame
+
+
+def power_comparison(ledger: Ledger, cw_at_csci: float | None = None) -> PowerComparison:
+    """The comparison from the ledger: CoreWeave's ~1.3 GW is the article's quotation of the S-1 (not
+    readable in any stored copy); Core Scientific's 1,317 MW from a summary of its 10-K; the gross
+    HPC allocation from its Q3 2024 release."""
+    return PowerComparison(
+        cw_total=ledger.value("article_partner_cw_contracted_mw"),
+        csci_total=ledger.value("csci_contracted_power_2024_12_31"),
+        cw_at_csci=ledger.value("csci_cw_contracted_mw_total_2024") if cw_at_csci is None else cw_at_csci,
+        csci_hpc_gross=ledger.value("csci_hpc_gross_capacity_2024q3"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The stress case
+
+
+def _per_scenario(**named) -> dict[str, np.ndarray]:
+    """Every input as a 1-D array of one common length (the number of scenarios)."""
+    arrays = {name: np.atleast_1d(np.asarray(value)) for name, value in named.items()}
+    bad = [f"{name} {a.shape}" for name, a in arrays.items() if a.ndim != 1]
+    if bad:
+        raise ValueError(f"inputs must be scalars or one value per scenario; got {', '.join(bad)}")
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{n} {a.shape}" for n, a in arrays.items())
+        raise ValueError(f"inputs disagree on the number of scenarios: {shapes}") from None
+    return {name: np.broadcast_to(a, shape) for name, a in arrays.items()}
+
+
+def capacity_in_service(contracted_mw, share_late, share_never, delay_quarters, term_quarters: int) -> np.ndarray:
+    """MW in service in each quarter of the term, counted from the scheduled delivery: shape
+    ``(scenarios, term_quarters)``. The late share joins after ``delay_quarters``; the share never
+    delivered never does."""
+    m = _per_scenario(mw=contracted_mw, late=share_late, never=share_never, delay=delay_quarters)
+    late, never = check_shares(m["late"], m["never"])
+    quarter = np.arange(int(term_quarters))[None, :]
+    waiting = quarter < m["delay"][:, None]
+    return m["mw"].astype(float)[:, None] * (1.0 - never[:, None] - late[:, None] * waiting)
+
+
+@dataclass(frozen=True)
+class Stress:
+    """One stress run per scenario: the capacity schedule with and without the slip, and what it costs.
+
+    ``scheduled`` and ``stressed`` are MW in service per quarter of the term, shape (scenarios,
+    quarters); ``fee`` is USD per MW-year (scenarios,); ``cw_revenue_per_mw_year`` likewise.
+    """
+
+    scheduled: np.ndarray
+    stressed: np.ndarray
+    fee: np.ndarray
+    cw_revenue_per_mw_year: np.ndarray
+    scheduled_delivery: np.ndarray
+    late_delivery: np.ndarray
+    contract_value: np.ndarray
+
+    @property
+    def capacity_at_risk_mw(self) -> np.ndarray:
+        """MW not in service at the scheduled delivery (late or never)."""
+        return self.scheduled[:, 0] - self.stressed[:, 0]
+
+    @property
+    def capacity_never_mw(self) -> np.ndarray:
+        """MW still missing in the last quarter of the term: never delivered."""
+        return self.scheduled[:, -1] - self.stressed[:, -1]
+
+    @property
+    def mw_years_lost(self) -> np.ndarray:
+        """Capacity missing over the term, in MW-years."""
+        return (self.scheduled - self.stressed).sum(axis=1) / QUARTERS_PER_YEAR
+
+    @property
+    def fees_at_risk(self) -> np.ndarray:
+        """Contract fees (Core Scientific's revenue, CoreWeave's cost) not earned over the term, USD."""
+        return self.mw_years_lost * self.fee
+
+    @property
+    def share_of_contract_value(self) -> np.ndarray:
+        """Fees at risk as a fraction of the contract value."""
+        return self.fees_at_risk / self.contract_value
+
+    @property
+    def cw_revenue_at_risk(self) -> np.ndarray:
+        """CoreWeave's own revenue from the missing capacity, at ``cw_revenue_per_mw_year``, USD."""
+        return self.mw_years_lost * self.cw_revenue_per_mw_year
+
+    @property
+    def quarterly_fees(self) -> np.ndarray:
+        """Contract fees per quarter of the term as stressed, USD, shape (scenarios, quarters)."""
+        return self.stressed * self.fee[:, None] / QUARTERS_PER_YEAR
+
+
+def stress(contracted_mw, contract_value, scheduled_delivery, share_late, share_never, delay_quarters,
+           cw_revenue_per_mw_year, *, term_years: float, contract_date: int) -> Stress:
+    """The stress case for any number of scenarios (each input a scalar or one value per scenario).
+
+    ``contract_date`` (yyyymmdd) is when the first contract was signed and ``term_years`` the term;
+    a share outside 0 to 1, shares adding to more than one, or a delivery date outside the contract
+    term raise :class:`ParameterError` with the notebook's messages.
+    """
+    m = _per_scenario(mw=contracted_mw, value=contract_value, scheduled=scheduled_delivery, late=share_late,
+                      never=share_never, delay=delay_quarters, cw=cw_revenue_per_mw_year)
+    if np.any(~(m["mw"] > 0)):
+        raise ParameterError(f"csci_contracted_mw = {m['mw'][~(m['mw'] > 0)][0].item()!r} is not above 0; allowed: above 0 (MW)")
+    if np.any(~(m["value"] >= 0)):
+        raise ParameterError(f"csci_contract_value = {m['value'][~(m['value'] >= 0)][0].item()!r} is below 0; allowed: from 0 (USD)")
+    scheduled = check_scheduled_delivery(m["scheduled"], contract_date, term_years)
+    delay = check_delay(m["delay"], scheduled, term_years)
+    term_quarters = round(term_years * QUARTERS_PER_YEAR)
+    stressed = capacity_in_service(m["mw"], m["late"], m["never"], delay, term_quarters)
+    return Stress(
+        scheduled=np.broadcast_to(m["mw"].astype(float)[:, None], stressed.shape).copy(),
+        stressed=stressed,
+        fee=fee_per_mw_year(m["value"], m["mw"], term_years),
+        cw_revenue_per_mw_year=m["cw"].astype(float),
+        scheduled_delivery=scheduled,
+        late_delivery=add_months(scheduled, delay * MONTHS_PER_QUARTER),
+        contract_value=m["value"].astype(float),
+    )
+
+
+def fees_at_risk_closed_form(contract_value, share_late, share_never, delay_quarters, term_years) -> np.ndarray:
+    """The same fees at risk in one line, for checking: V x (late x delay / term + never)."""
+    term_quarters = np.asarray(term_years, dtype=float) * QUARTERS_PER_YEAR
+    delay = np.minimum(np.asarray(delay_quarters, dtype=float), term_quarters)
+    return np.asarray(contract_value, dtype=float) * (
+        np.asarray(share_late, dtype=float) * delay / term_quarters + np.asarray(share_never, dtype=float)
+    )
+
+
+def stress_grid(p: dict, ledger: Ledger, shares_late, max_delay_quarters: int) -> pd.DataFrame:
+    """At-risk amounts for every delay from 0 to ``max_delay_quarters`` and every share in
+    ``shares_late`` (this run's other inputs held), one stress call over all the scenarios at once."""
+    delays, shares = np.meshgrid(np.arange(max_delay_quarters + 1), np.asarray(shares_late, dtype=float))
+    result = stress(
+        p["csci_contracted_mw"], p["csci_contract_value"], p["csci_scheduled_delivery"], shares.ravel(),
+        p["csci_share_never"], delays.ravel(), p["cw_revenue_per_mw_year"],
+        term_years=ledger.value("csci_cw_contract_term"), contract_date=int(ledger.value("csci_cw_initial_contract_date")),
+    )
+    return pd.DataFrame(
+        {
+            "delay_quarters": delays.ravel(),
+            "share_late": shares.ravel(),
+            "mw_years_lost": result.mw_years_lost,
+            "fees_at_risk_usd": result.fees_at_risk,
+            "cw_revenue_at_risk_usd": result.cw_revenue_at_risk,
+        }
+    )
+
+
+def run_stress(p: dict, ledger: Ledger, **override) -> Stress:
+    """:func:`stress` with this run's inputs ``p`` (a resolved parameter dict), any of them overridden."""
+    values = {**p, **override}
+    return stress(
+        values["csci_contracted_mw"], values["csci_contract_value"], values["csci_scheduled_delivery"],
+        values["csci_share_late"], values["csci_share_never"], values["csci_delay_quarters"], values["cw_revenue_per_mw_year"],
+        term_years=ledger.value("csci_cw_contract_term"), contract_date=int(ledger.value("csci_cw_initial_contract_date")),
+    )
+
+
+def observed_slip(ledger: Ledger) -> dict[str, float]:
+    """The delivery picture the sources give by March 2026, as stress inputs: of the ~590 MW, the part
+    not yet energized is late by the quarters between the second half of 2026 (the last option's date)
+    and early 2027 (the date now given for all of it)."""
+    contracted = ledger.value("csci_cw_contracted_mw_2025_02")
+    return {
+        "csci_contracted_mw": contracted,
+        "csci_contract_value": ledger.value("csci_cw_contract_value_2025"),
+        "csci_share_late": 1.0 - ledger.value("csci_cw_energized_mw_2026_03") / contracted,
+        "csci_delay_quarters": int(quarters_between(ledger.value("csci_cw_final_option_operational"), EARLY_2027)),
+        "csci_share_never": 0.0,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Every partner-risk claim of the article against the ledger
+
+
+def _money(value: float) -> str:
+    return f"${value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"${value / 1e6:,.1f}M"
+
+
+def _date_verdict(claimed, actual, precision: str) -> str:
+    match = same_year(claimed, actual) if precision == "year" else same_month(claimed, actual)
+    return "supported" if bool(match) else "contradicted"
+
+
+def lag_verdict(claimed_days: int, offer_days: int, rejection_days: int) -> str:
+    """Which event the article's "N days after the contract" fits: the offer, the rejection, or neither."""
+    if claimed_days == offer_days:
+        return "fits the offer"
+    if claimed_days == rejection_days:
+        return "fits the rejection, not the offer"
+    return "fits neither the offer nor the rejection"
+
+
+def claim_checks(ledger: Ledger, tolerance: float) -> pd.DataFrame:
+    """Each partner-risk figure of the article (claims P1-P12) beside the ledger's, with a verdict and
+    the reason for it. ``tolerance`` is the relative difference within which a figure is 'supported'."""
+    v = ledger.value
+    rows: list[tuple[str, str, str, str, str, str]] = []
+
+    def numeric(claim, item, article_id, checked, shown, reason, unit=None):
+        claimed = v(article_id)
+        article = _money(claimed) if unit is None else f"{claimed:,.0f}{unit}"
+        rows.append((claim, item, article, shown, numeric_verdict(claimed, checked, tolerance), reason))
+
+    # P1: dates.
+    for item, article_id, fact, precision in (
+        ("SPAC listing", "article_partner_spac_year", "csci_spac_listing_date", "year"),
+        ("Chapter 11 filing", "article_partner_chapter11_year", "csci_chapter11_filing_date", "year"),
+        ("Emergence from Chapter 11", "article_partner_emergence_month", "csci_chapter11_emergence_date", "month"),
+    ):
+        claimed = v(article_id)
+        article = str(int(claimed) // 10_000) if precision == "year" else month_label(claimed)
+        rows.append(("P1", item, article, date_label(v(fact)), _date_verdict(claimed, v(fact), precision), "filings"))
+    rows.append(("P1", "Founded as a miner", str(int(v("article_partner_founded_year")) // 10_000), "not found", "unverifiable",
+                 "no primary source read"))
+
+    # P2: the offer, the three days and the options.
+    contract = v("csci_cw_initial_contract_date")
+    offer, rejection = v("csci_cw_offer_received_date"), v("csci_cw_offer_rejection_reported_date")
+    rows.append(("P2", "Unsolicited offer", month_label(v("article_partner_offer_month")), date_label(offer),
+                 _date_verdict(v("article_partner_offer_month"), offer, "month"), "news report of the rejection"))
+    offer_days, rejection_days = int(days_between(contract, offer)), int(days_between(contract, rejection))
+    claimed_days = int(v("article_partner_offer_lag_days"))
+    fits = lag_verdict(claimed_days, offer_days, rejection_days)
+    rows.append(("P2", "Days after the 200 MW contract", f"{claimed_days} days",
+                 f"offer {offer_days} days, rejection {rejection_days} days",
+                 "supported" if fits != "fits neither the offer nor the rejection" else "contradicted", fits))
+    numeric("P2", "First contract, MW", "article_partner_initial_contract_mw", v("csci_cw_initial_contract_mw"),
+            f"{v('csci_cw_initial_contract_mw'):,.0f} MW", "Core Scientific release", unit=" MW")
+    numeric("P2", "First contract, years", "article_partner_contract_term", v("csci_cw_contract_term"),
+            f"{v('csci_cw_contract_term'):g} years", "Core Scientific release", unit=" years")
+    august = source_date(ledger, "csci_q2_2024_pr")
+    rows.append(("P2", "Deal expanded", month_label(v("article_partner_expansion_month")),
+                 f"{v('csci_cw_option_aug2024_mw'):,.0f} MW option, announced {date_label(august)}",
+                 _date_verdict(v("article_partner_expansion_month"), august, "month"), "Core Scientific releases"))
+
+    # P3: in service by the second half of 2026.
+    rows.append(("P3", "In service by", half_label(v("article_partner_operational_date")),
+                 half_label(v("csci_cw_final_option_operational")) + " (final option)",
+                 _date_verdict(v("article_partner_operational_date"), v("csci_cw_final_option_operational"), "month"),
+                 "later guidance: all ~590 MW by early 2027"))
+
+    # P4: miners, against the whole fleet implied by the year-end self-mining count.
+    fleet = v("csci_self_miners_2024_12_31") / v("csci_self_miners_fleet_share_2024_12_31")
+    numeric("P4", "Bitcoin miners", "article_partner_miners", fleet, f"~{fleet:,.0f} at 2024-12-31",
+            "secondary call summary; the February 2025 count was not found", unit="")
+
+    # P5: revenue.
+    revenue = fy2024_revenue(ledger)
+    share = float(mining_share(*revenue.values()))
+    numeric("P5", "HPC hosting revenue, FY2024", "article_partner_hpc_revenue_fy2024", revenue["HPC hosting"],
+            _money(revenue["HPC hosting"]), "10-K segment table")
+    numeric("P5", "HPC hosting revenue, Q4 2024", "article_partner_hpc_revenue_2024q4", v("csci_revenue_hpc_2024q4"),
+            _money(v("csci_revenue_hpc_2024q4")), "FY2025 release, prior-year column")
+    numeric("P5", "Self-mining revenue, FY2024", "article_partner_selfmining_revenue_fy2024", revenue["Self-mining"],
+            _money(revenue["Self-mining"]), "10-K segment table")
+    numeric("P5", "Hosted-mining revenue, FY2024", "article_partner_hostedmining_revenue_fy2024", revenue["Hosted mining"],
+            _money(revenue["Hosted mining"]), "10-K segment table")
+    rows.append(("P5", "Mining share of revenue", f"nearly {v('article_partner_mining_share_fy2024'):.0%}", f"{share:.1%}",
+                 numeric_verdict(v("article_partner_mining_share_fy2024"), share, tolerance), "10-K segment table"))
+
+    # P6: net losses, with the non-cash share.
+    for q in (2, 3, 4):
+        loss, fair_value = v(f"csci_net_loss_2024q{q}"), v(f"csci_fv_warrants_cvr_2024q{q}")
+        numeric("P6", f"Net loss, Q{q} 2024", f"article_partner_net_loss_2024q{q}", loss, _money(loss),
+                f"{float(non_cash_share(fair_value, loss)):.0%} of it non-cash warrant and CVR remeasurement")
+
+    # P7, P8: not readable.
+    rows.append(("P7", "HPC customers", f"{v('article_partner_hpc_customers'):.0f} (\"Customer J\")",
+                 "every HPC contract found is CoreWeave's", "unverifiable", "the 10-K's customer table was not readable"))
+    capex_share = v("csci_capex_funded_by_cw_2025q2") / v("csci_capex_2025q2")
+    rows.append(("P8", "Contracted capex", _money(v("article_partner_contracted_capex")), "not found", "unverifiable",
+                 "the 10-K's commitments note was not readable"))
+    rows.append(("P8", "Reimbursed by the customer", _money(v("article_partner_capex_reimbursed")), "not found",
+                 "unverifiable", f"in Q2 2025 CoreWeave funded {capex_share:.0%} of capex"))
+
+    # P9: cash.
+    numeric("P9", "Cash and equivalents", "article_partner_cash", v("csci_cash_2024_12_31"), _money(v("csci_cash_2024_12_31")),
+            "Q4 2024 release")
+
+    # P10: the coincidence.
+    power = power_comparison(ledger)
+    numeric("P10", "Core Scientific's contracted power", "article_partner_csci_contracted_mw", power.csci_total,
+            f"{power.csci_total:,.0f} MW", "summary of the 10-K; gross power", unit=" MW")
+    rows.append(("P10", "CoreWeave's contracted power", f"{v('article_partner_cw_contracted_mw'):,.0f} MW",
+                 "S-1 not readable", "unverifiable", "the article's quotation of the S-1 is used"))
+    rows.append(("P10", "The same capacity", "a suspicious coincidence",
+                 f"contracts cover {power.cw_share_at_csci:.0%} of CoreWeave's total",
+                 same_capacity_verdict(power.cw_at_csci, power.cw_total, power.csci_total, tolerance),
+                 f"{overlap_kind(power.cw_at_csci, power.cw_total, power.csci_total, tolerance)}: different measures"))
+
+    # P11: the contracts.
+    tranches = contract_tranches(ledger).iloc[:4]
+    numeric("P11", "Critical IT load", "article_partner_cw_csci_mw", v("csci_cw_contracted_mw_total_2024"),
+            f"{v('csci_cw_contracted_mw_total_2024'):,.0f} MW", f"the four contracts add to {tranches['mw'].sum():,.0f} MW",
+            unit=" MW")
+    numeric("P11", "Sites", "article_partner_cw_csci_sites", v("csci_cw_sites_2024"), f"{v('csci_cw_sites_2024'):.0f}",
+            "Core Scientific release", unit="")
+    numeric("P11", "Potential revenue over 12 years", "article_partner_cw_csci_value", v("csci_cw_contract_value_total_2024"),
+            _money(v("csci_cw_contract_value_total_2024")), f"the four contracts add to {_money(tranches['value_usd'].sum())}")
+
+    # P12: Denton.
+    results_day = source_date(ledger, "csci_q4_2024_pr")
+    rows.append(("P12", "Denton expansion announced", date_label(v("article_partner_denton_date")),
+                 f"with the Q4 2024 results, {date_label(results_day)}",
+                 "supported" if v("article_partner_denton_date") == results_day else "contradicted",
+                 f"~{v('csci_cw_denton_expansion_mw'):.0f} MW more (secondary summaries)"))
+    return pd.DataFrame(rows, columns=["claim", "figure", "article", "recomputed", "verdict", "reason"])
