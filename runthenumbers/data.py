@@ -43,8 +43,8 @@ MAX_QUOTE_WORDS = 30
 
 _ID = r"^[a-z][a-z0-9_]*$"
 # FY2024, 2024-12-31 (a balance), 2024-12 (a month), 2023 (a point known only to the year), 2025-Q3,
-# 2025-H1, a span of years, or a contract term.
-_PERIOD = r"^(FY\d{4}|\d{4}(-\d{2}){0,2}|\d{4}-Q[1-4]|\d{4}-H[12]|\d{4}-\d{4}|term)$"
+# 2025-Q1-Q3 (the year to date), 2025-H1, a span of years, or a contract term.
+_PERIOD = r"^(FY\d{4}|\d{4}(-\d{2}){0,2}|\d{4}-Q[1-4]|\d{4}-Q1-Q[2-4]|\d{4}-H[12]|\d{4}-\d{4}|term)$"
 # A publication date to the day where the source shows it; to the month or year where it does not.
 _DATE = r"^\d{4}(-\d{2}){0,2}$"
 # Filings, press releases and the article are dated documents: their date is always known.
@@ -147,6 +147,25 @@ class Ledger:
 
     def facts_frame(self) -> pd.DataFrame:
         return pd.DataFrame([f.model_dump() for f in self.facts.values()], columns=list(FACT_COLUMNS))
+
+
+# The ledger is published as one page per group of facts, named by the id's first word, so that no
+# page grows past the site's weight budget as the ledger grows.
+FACT_PAGES = {
+    "article": "article",
+    "cw": "coreweave",
+    "msft": "coreweave",
+    "meta": "coreweave",
+    "debt": "debt",
+    "capex": "capex",
+    "csci": "partner",
+    "after": "after",
+}
+
+
+def fact_page(fact_id: str) -> str:
+    """The site page (from the site's root) that lists ``fact_id``: ``book/facts-<group>.html``."""
+    return f"book/facts-{FACT_PAGES[fact_id.split('_', 1)[0]]}.html"
 
 
 def display_name(path: Path) -> str:

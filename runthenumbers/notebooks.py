@@ -21,12 +21,15 @@ from .data import REPO_ROOT
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 GLUE_MIME = "application/papermill.record/text/plain"
+# Pages that summarise the chapters' committed outputs: executed after them, never re-run with new inputs.
+SUMMARIES = ("after", "summary")
 KERNEL = "python3"
 
 
 def paired_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The ``.md`` notebooks (those with a jupytext header) in ``directory``, sorted by name."""
-    return sorted(p for p in directory.glob("*.md") if "jupytext:" in p.read_text(encoding="utf-8").split("\n---", 1)[0])
+    """The ``.md`` notebooks (those with a jupytext header) in ``directory``: chapters by name, then summaries."""
+    found = [p for p in directory.glob("*.md") if "jupytext:" in p.read_text(encoding="utf-8").split("\n---", 1)[0]]
+    return sorted(found, key=lambda p: (p.stem in SUMMARIES, p.stem))
 
 
 def read_markdown(markdown: Path) -> nbformat.NotebookNode:

@@ -12,7 +12,7 @@ import pandas as pd
 from myst_nb import glue
 
 from .charts import SITE_ROOT
-from .data import Ledger
+from .data import Ledger, fact_page
 
 
 # What each glued value was computed from, in the order published: the page's provenance table.
@@ -55,7 +55,7 @@ class Provenance:
                 facts = f'as for <a href="#num-{first_with[key]}">{first_with[key]}</a>'
             else:
                 first_with.setdefault(key, name)
-                facts = ", ".join(f'<a href="{SITE_ROOT}book/facts.html#fact-{f}">{f}</a>' for f in key)
+                facts = ", ".join(f'<a href="{SITE_ROOT}{fact_page(f)}#fact-{f}">{f}</a>' for f in key)
             rows.append(
                 f'<tr id="num-{name}"><td><code>{name}</code></td><td>{html.escape(shown)}</td>'
                 f"<td>{html.escape(how['formula'])}</td><td>{facts}</td></tr>"
@@ -97,19 +97,42 @@ def format_value(value: float, unit: str) -> str:
     return f"{value:,.10g} {unit}"
 
 
-def facts_table(ledger: Ledger, fact_ids: list[str]) -> pd.DataFrame:
-    """The named facts with their values, periods and where each was read: the page's evidence table."""
-    rows = []
-    for fact_id in fact_ids:
-        fact = ledger.fact(fact_id)
-        source = ledger.sources[fact.source]
-        rows.append(
-            {
-                "fact": fact_id,
-                "value": format_value(fact.value, fact.unit),
-                "period": fact.period,
-                "source": f"{source.publisher} ({source.kind})",
-                "where": fact.locator,
-            }
+class EvidenceTable:
+    """The facts a page rests on: value, period, source (linked to the bibliography) and where it was read."""
+
+    def __init__(self, ledger: Ledger, fact_ids: list[str]):
+        self.rows = []
+        for fact_id in fact_ids:
+            fact = ledger.fact(fact_id)
+            self.rows.append((fact, ledger.sources[fact.source]))
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {"fact": f.id, "value": format_value(f.value, f.unit), "period": f.period,
+                 "source": f"{s.publisher} ({s.kind})", "where": f.locator}
+                for f, s in self.rows
+            ]
+        ).set_index("fact")
+
+    def to_html(self) -> str:
+        body = "".join(
+            f'<tr><td><a href="{SITE_ROOT}{fact_page(f.id)}#fact-{f.id}"><code>{f.id}</code></a></td>'
+            f"<td>{html.escape(format_value(f.value, f.unit))}</td><td>{html.escape(f.period)}</td>"
+            f'<td><a href="{SITE_ROOT}book/sources.html#source-{s.id}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
+            f"<td>{html.escape(f.locator)}</td></tr>"
+            for f, s in self.rows
         )
-    return pd.DataFrame(rows).set_index("fact")
+        return (
+            '<table class="rtn-evidence"><thead><tr><th scope="col">Fact</th><th scope="col">Value</th>'
+            '<th scope="col">Period</th><th scope="col">Source</th><th scope="col">Where</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/html": self.to_html(), "text/plain": self.frame().to_string()}
+
+
+def facts_table(ledger: Ledger, fact_ids: list[str]) -> EvidenceTable:
+    """The page's evidence table: the named facts, each linked to its ledger row and its source."""
+    return EvidenceTable(ledger, fact_ids)

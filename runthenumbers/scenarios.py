@@ -24,7 +24,7 @@ import nbformat
 import yaml
 
 from .data import REPO_ROOT, load_ledger
-from .notebooks import KERNEL, NOTEBOOK_DIR, baseline_values, glued_values, paired_notebooks, read_markdown
+from .notebooks import KERNEL, NOTEBOOK_DIR, SUMMARIES, baseline_values, glued_values, paired_notebooks, read_markdown
 from .parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
 
 PROTECTED = ("notebooks", "data", "_build")
@@ -84,7 +84,7 @@ def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict
 
 def plan(given: Mapping[str, float | int], notebooks: Iterable[str] = ()) -> Scenario:
     """Check the inputs against every notebook that will run, before any of them runs."""
-    available = [p.stem for p in paired_notebooks()]
+    available = [p.stem for p in paired_notebooks() if p.stem not in SUMMARIES]
     chosen = [n for name in notebooks for n in name.split(",") if n] or available
     for name in chosen:
         if name not in available:

@@ -155,7 +155,9 @@ class SourcesDirective(SphinxDirective):
 
 
 class FactsDirective(SphinxDirective):
-    """The whole ledger, one row per fact with an anchor ``fact-<id>`` that derivations link to."""
+    """One group of the ledger (see ``data.FACT_PAGES``), a row per fact with an anchor ``fact-<id>``."""
+
+    required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         from .publish import format_value
@@ -164,6 +166,8 @@ class FactsDirective(SphinxDirective):
         self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
         rows = []
         for fact in ledger.facts.values():
+            if data.fact_page(fact.id) != f"book/facts-{self.arguments[0]}.html":
+                continue
             source = ledger.sources[fact.source]
             rows.append(
                 f'<tr id="fact-{fact.id}"><td><code>{fact.id}</code></td>'

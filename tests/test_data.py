@@ -105,3 +105,9 @@ def test_every_problem_is_reported_at_once(ledger_copy):
     _rewrite_facts(ledger_copy, break_two)
     problems = _problems(ledger_copy)
     assert [p.split(": column")[0] for p in problems] == ["data/facts.csv:2", "data/facts.csv:3"]
+
+
+def test_every_fact_belongs_to_a_ledger_page():
+    from runthenumbers.data import fact_page
+
+    assert all(fact_page(fact_id).startswith("book/facts-") for fact_id in load_ledger().facts)

@@ -222,6 +222,8 @@ def test_the_chart_table_switch_works_by_mouse_and_keyboard(server, browser):
     table_button = figure.get_by_role("button", name="Table")
     table_button.click()
     assert figure.locator("details.rtn-chart-table table").is_visible()
+    rows = figure.locator("details.rtn-chart-table table tbody tr").count()
+    assert rows == len(main_dataset(json.loads(figure.locator("script.rtn-chart-spec").text_content())))
     assert not figure.locator(".rtn-chart-view").is_visible()
     chart_button = figure.get_by_role("button", name="Chart")
     chart_button.focus()

@@ -93,16 +93,6 @@ class Figure:
         title = self.spec.get("title", "")
         return title.get("text", "") if isinstance(title, dict) else str(title)
 
-    def table_html(self) -> str:
-        """The chart's data as a table, for readers who prefer numbers and for screen readers."""
-        rows = main_dataset(self.spec)
-        columns = list(dict.fromkeys(key for row in rows for key in row))
-        head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>" for row in rows
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
     def to_html(self) -> str:
         # "</" would end the script element early; JSON allows the escaped form.
         spec = self.spec_json.replace("</", "<\\/")
@@ -116,7 +106,10 @@ class Figure:
         return (
             f'<figure class="rtn-chart" id="{self.id}">'
             f'<div class="rtn-chart-view" role="img" aria-label="{html.escape(self.alt_text)}">{self.svg}</div>'
-            f'<details class="rtn-chart-table"><summary>Data table</summary>{self.table_html()}</details>'
+            # The table is built in the browser from the spec's data, which the page already carries;
+            # without JavaScript the disclosure offers the same data as a file.
+            f'<details class="rtn-chart-table"><summary>Data table</summary><p>The data behind this chart: '
+            f'<a href="{SITE_ROOT}{DOWNLOAD_DIR}/{self.id}.csv" download>CSV</a>.</p></details>'
             f'<figcaption><span class="rtn-chart-sources">Sources: {sources}</span> '
             f'<span class="rtn-chart-downloads">Download: {downloads}</span></figcaption>'
             f'<script type="application/json" class="rtn-chart-spec">{spec}</script>'
@@ -147,14 +140,6 @@ def compact_svg(svg: str) -> str:
 
 def _significant(value):
     return float(f"{value:.6g}") if isinstance(value, float) else value
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.6g}"
-    return str(value)
 
 
 def main_dataset(spec: dict) -> list[dict]:
@@ -223,3 +208,19 @@ def curve_against_level(frame, *, x: str, y: str, level: float, level_label: str
     point = alt.Chart(marker).mark_point(size=120, filled=True, color=PALETTE[0]).encode(x=f"{x}:Q", y=f"{y}:Q")
     point_text = alt.Chart(marker).mark_text(align="left", dx=8, dy=12).encode(x=f"{x}:Q", y=f"{y}:Q", text="label:N")
     return (curve + rule + rule_text + point + point_text).properties(width=WIDTH, height=HEIGHT)
+
+
+def bars_with_reference(frame, *, x: str, y: str, title: str, subtitle: str, x_title: str, y_title: str,
+                        reference: float | None = None, reference_label: str = "", y_format: str = ",.1f") -> alt.LayerChart:
+    """One bar per ``x`` in the frame's order, each labelled with its value, and an optional dashed reference level."""
+    order = list(frame[x])
+    base = alt.Chart(frame, title=_title(title, subtitle)).encode(
+        x=alt.X(f"{x}:N", title=x_title, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+    )
+    layers = base.mark_bar(color=PALETTE[0]) + base.mark_text(dy=-8).encode(text=alt.Text(f"{y}:Q", format=y_format))
+    if reference is not None:
+        level = alt.Chart(alt.Data(values=[{"level": reference, "label": reference_label}])).encode(y="level:Q")
+        layers += level.mark_rule(strokeDash=[6, 4], color=PALETTE[1])
+        layers += level.mark_text(align="right", dx=-4, dy=-7, color=PALETTE[1]).encode(x=alt.value(WIDTH), text="label:N")
+    return layers.properties(width=WIDTH, height=HEIGHT)

@@ -1,3 +1,38 @@
+/* The rows behind a chart: its largest inline dataset, as the CSV download has them. */
+function rtnMainDataset(spec) {
+  var best = null;
+  Object.keys(spec.datasets || {}).forEach(function (name) {
+    if (!best || spec.datasets[name].length > best.length) best = spec.datasets[name];
+  });
+  return best || (spec.data && spec.data.values) || [];
+}
+
+function rtnTable(rows) {
+  var columns = [];
+  rows.forEach(function (row) {
+    Object.keys(row).forEach(function (key) { if (columns.indexOf(key) < 0) columns.push(key); });
+  });
+  var table = document.createElement("table");
+  var head = table.createTHead().insertRow();
+  columns.forEach(function (column) {
+    var th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = column;
+    head.appendChild(th);
+  });
+  var body = table.createTBody();
+  rows.forEach(function (row) {
+    var tr = body.insertRow();
+    columns.forEach(function (column) {
+      var value = row[column];
+      tr.insertCell().textContent =
+        value === undefined || value === null ? "" :
+        typeof value === "number" ? value.toLocaleString("en-US", { maximumSignificantDigits: 6 }) : String(value);
+    });
+  });
+  return table;
+}
+
 /* Draw every chart with vega-embed (keeping the static SVG until that succeeds) and give each a
    Chart | Table switch. Without JavaScript the SVG and the "Data table" disclosure remain. */
 document.addEventListener("DOMContentLoaded", function () {
@@ -26,6 +61,7 @@ document.addEventListener("DOMContentLoaded", function () {
         console.error("chart " + figure.id + " could not be drawn: " + error);
       });
     if (!details) return;
+    details.appendChild(rtnTable(rtnMainDataset(spec)));
     var switcher = document.createElement("div");
     switcher.className = "rtn-chart-switch";
     switcher.setAttribute("role", "group");
