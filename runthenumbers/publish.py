@@ -15,6 +15,12 @@ from .charts import SITE_ROOT
 from .data import Ledger, fact_page
 
 
+def html_table(css_class: str, headers: list[str], rows: list[str]) -> str:
+    """A table with a header row of ``headers`` and the given ``<tr>`` rows (already HTML)."""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
 # What each glued value was computed from, in the order published: the page's provenance table.
 _DERIVATIONS: dict[str, dict] = {}
 
@@ -60,11 +66,8 @@ class Provenance:
                 f'<tr id="num-{name}"><td><code>{name}</code></td><td>{html.escape(shown)}</td>'
                 f"<td>{html.escape(how['formula'])}</td><td>{facts}</td></tr>"
             )
-        return (
-            '<details class="rtn-provenance"><summary>How each number on this page was computed</summary>'
-            '<table><thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">Formula</th>'
-            f'<th scope="col">Ledger facts</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>'
-        )
+        table = html_table("rtn-derivations", ["Name", "Value", "Formula", "Ledger facts"], rows)
+        return f'<details class="rtn-provenance"><summary>How each number on this page was computed</summary>{table}</details>'
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {"text/html": self.to_html(), "text/plain": f"Provenance of {len(self.derivations)} published values"}
@@ -116,18 +119,14 @@ class EvidenceTable:
         ).set_index("fact")
 
     def to_html(self) -> str:
-        body = "".join(
+        rows = [
             f'<tr><td><a href="{SITE_ROOT}{fact_page(f.id)}#fact-{f.id}"><code>{f.id}</code></a></td>'
             f"<td>{html.escape(format_value(f.value, f.unit))}</td><td>{html.escape(f.period)}</td>"
             f'<td><a href="{SITE_ROOT}book/sources.html#source-{s.id}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
             f"<td>{html.escape(f.locator)}</td></tr>"
             for f, s in self.rows
-        )
-        return (
-            '<table class="rtn-evidence"><thead><tr><th scope="col">Fact</th><th scope="col">Value</th>'
-            '<th scope="col">Period</th><th scope="col">Source</th><th scope="col">Where</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>"
-        )
+        ]
+        return html_table("rtn-evidence", ["Fact", "Value", "Period", "Source", "Where"], rows)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {"text/html": self.to_html(), "text/plain": self.frame().to_string()}

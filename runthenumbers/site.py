@@ -27,6 +27,7 @@ from sphinx.util.docutils import SphinxDirective
 from .charts import DOWNLOAD_DIR, SITE_ROOT, VEGA_LITE_VERSION, main_dataset
 from . import data
 from .data import load_ledger
+from .publish import format_value, html_table
 
 STATIC_DIR = Path(__file__).parent / "static"
 VEGA_BUNDLE = "vega-bundle.js"
@@ -146,11 +147,7 @@ class SourcesDirective(SphinxDirective):
                 f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td>"
                 f"<td><code>{html.escape(source.id)}</code></td></tr>"
             )
-        table = (
-            '<table class="rtn-sources"><thead><tr><th scope="col">Kind</th><th scope="col">Publisher</th>'
-            '<th scope="col">Title</th><th scope="col">Date</th><th scope="col">Facts</th><th scope="col">Id</th>'
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
+        table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts", "Id"], rows)
         return [nodes.raw("", table, format="html")]
 
 
@@ -160,8 +157,6 @@ class FactsDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        from .publish import format_value
-
         ledger = load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
         rows = []
@@ -175,11 +170,7 @@ class FactsDirective(SphinxDirective):
                 f'<td><a href="sources.html#source-{source.id}">{html.escape(source.publisher)}</a> ({source.kind})</td>'
                 f"<td>{html.escape(fact.locator)}</td><td>{html.escape(fact.quote)}</td><td>{html.escape(fact.note)}</td></tr>"
             )
-        table = (
-            '<table class="rtn-facts"><thead><tr><th scope="col">Fact</th><th scope="col">Value</th>'
-            '<th scope="col">Period</th><th scope="col">Source</th><th scope="col">Where</th>'
-            f'<th scope="col">Quote</th><th scope="col">Note</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        )
+        table = html_table("rtn-facts", ["Fact", "Value", "Period", "Source", "Where", "Quote", "Note"], rows)
         return [nodes.raw("", table, format="html")]
 
 
@@ -190,8 +181,6 @@ class ClaimsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from .claims import load_claims
-        from .publish import format_value
-
         ledger = load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
         rows = []
@@ -214,11 +203,8 @@ class ClaimsDirective(SphinxDirective):
                 f'<td>{difference}</td><td><span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span></td>'
                 f"<td>{html.escape(claim.row.explanation)}</td><td>{sources}</td></tr>"
             )
-        table = (
-            '<table class="rtn-claims"><thead><tr><th scope="col">Claim</th><th scope="col">What the article says</th>'
-            '<th scope="col">Article</th><th scope="col">Checked</th><th scope="col">Difference</th>'
-            '<th scope="col">Verdict</th><th scope="col">Why</th><th scope="col">Sources</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>'
+        table = html_table(
+            "rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict", "Why", "Sources"], rows
         )
         return [nodes.raw("", table, format="html")]
 
@@ -248,10 +234,7 @@ class DataManifestDirective(SphinxDirective):
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             count = path.read_text(encoding="utf-8").count("\n") - 1
             rows.append(f"<tr><td><code>data/{path.name}</code></td><td>{count}</td><td><code>{digest}</code></td></tr>")
-        table = (
-            '<table class="rtn-manifest"><thead><tr><th scope="col">File</th><th scope="col">Rows</th>'
-            f'<th scope="col">SHA-256</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        )
+        table = html_table("rtn-manifest", ["File", "Rows", "SHA-256"], rows)
         return [nodes.raw("", table, format="html")]
 
 
