@@ -36,7 +36,6 @@ import pandas as pd
 from .data import Ledger
 from .parameters.capex import PARAMETERS
 from .parameters.core import Parameter
-from .verdicts import numeric_verdict
 
 HOURS_PER_YEAR = 24 * 365
 KW_PER_MW = 1_000.0
@@ -64,22 +63,6 @@ def _checked(name: str, value) -> np.ndarray:
     if np.any(bad):
         limits.check(array[bad].flat[0].item())
     return array
-
-
-def floor_verdict(claimed_floor: float, checked: float, tolerance: float) -> str:
-    """The verdict on a "more than ``claimed_floor``" figure: 'supported' when ``checked`` is at or above
-    the floor, otherwise :func:`~runthenumbers.verdicts.numeric_verdict` of the floor against it."""
-    if checked >= claimed_floor:
-        return "supported"
-    return numeric_verdict(claimed_floor, checked, tolerance)
-
-
-def ceiling_verdict(claimed: float, ceiling: float, tolerance: float) -> str:
-    """The verdict on a figure checked against a source's upper bound ("below ``ceiling``"):
-    'supported' when ``claimed`` is at or under it, otherwise :func:`~runthenumbers.verdicts.numeric_verdict`."""
-    if claimed <= ceiling:
-        return "supported"
-    return numeric_verdict(claimed, ceiling, tolerance)
 
 
 # ---------------------------------------------------------------------------------------------

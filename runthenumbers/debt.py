@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from .data import Ledger
-from .verdicts import ROUGHLY_FACTOR
 
 FIRST_YEAR = 2025
 YEARS = tuple(range(FIRST_YEAR, FIRST_YEAR + 6))
@@ -415,7 +414,7 @@ def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, h
 
 
 # ---------------------------------------------------------------------------------------------
-# The article's own arithmetic, and how a floor claim compares
+# The article's own arithmetic
 
 
 def straight_line(balance, periods):
@@ -426,14 +425,6 @@ def straight_line(balance, periods):
 def simple_interest(balance, annual_rate, periods_per_year=1):
     """Interest on a constant ``balance`` for one period: balance x rate / periods per year (USD)."""
     return np.asarray(balance, dtype=float) * np.asarray(annual_rate, dtype=float) / periods_per_year
-
-
-def floor_verdict(claimed_floor: float, checked: float) -> str:
-    """For an 'at least' or 'more than' claim: 'supported' if the checked figure reaches the floor,
-    'roughly' if it reaches at least half of it, else 'contradicted'."""
-    if checked >= claimed_floor:
-        return "supported"
-    return "roughly" if checked >= claimed_floor / ROUGHLY_FACTOR else "contradicted"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,3 +26,24 @@ def numeric_verdict(claimed: float, checked: float, tolerance: float) -> str:
         return "supported"
     ratio = claimed / checked
     return "roughly" if 1 / ROUGHLY_FACTOR <= ratio <= ROUGHLY_FACTOR else "contradicted"
+
+
+def floor_verdict(claimed_floor: float, checked: float, tolerance: float | None = None) -> str:
+    """The verdict on a "more than ``claimed_floor``" claim.
+
+    'supported' when ``checked`` reaches the floor, or falls short by no more than ``tolerance`` (a
+    fraction; None allows no shortfall); otherwise 'roughly' within a factor of two, else 'contradicted'.
+    """
+    if checked >= claimed_floor:
+        return "supported"
+    if tolerance is not None:
+        return numeric_verdict(claimed_floor, checked, tolerance)
+    return "roughly" if checked >= claimed_floor / ROUGHLY_FACTOR else "contradicted"
+
+
+def ceiling_verdict(claimed: float, ceiling: float, tolerance: float) -> str:
+    """The verdict on a figure checked against a source's upper bound ("below ``ceiling``"):
+    'supported' when ``claimed`` is at or under it, otherwise :func:`numeric_verdict`."""
+    if claimed <= ceiling:
+        return "supported"
+    return numeric_verdict(claimed, ceiling, tolerance)

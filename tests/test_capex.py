@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from runthenumbers import capex
 from runthenumbers.data import load_ledger
 from runthenumbers.parameters import ParameterError, resolve
+from runthenumbers.verdicts import ceiling_verdict, floor_verdict
 
 prices = st.floats(min_value=0.0, max_value=50.0)
 utilizations = st.floats(min_value=0.01, max_value=1.0)
@@ -66,11 +67,11 @@ def test_ladder_totals_are_spent_plus_still_to_build():
 
 
 def test_floor_and_ceiling_verdicts():
-    assert capex.floor_verdict(8.5e9, 8.702e9, 0.05) == "supported"
+    assert floor_verdict(8.5e9, 8.702e9, 0.05) == "supported"
     # A floor of 4.6 against 3.76: 22% too high, within a factor of two.
-    assert capex.floor_verdict(4.6e9, 3.76e9, 0.05) == "roughly"
-    assert capex.ceiling_verdict(1.9, 2.0, 0.05) == "supported"
-    assert capex.ceiling_verdict(4.7, 2.0, 0.05) == "contradicted"
+    assert floor_verdict(4.6e9, 3.76e9, 0.05) == "roughly"
+    assert ceiling_verdict(1.9, 2.0, 0.05) == "supported"
+    assert ceiling_verdict(4.7, 2.0, 0.05) == "contradicted"
 
 
 # ---------------------------------------------------------------------------------------------

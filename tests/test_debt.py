@@ -21,7 +21,6 @@ from runthenumbers.debt import (
     ddtl2_schedule,
     even_draws,
     facility_schedule,
-    floor_verdict,
     quarter_index,
     rate_band,
     service_grid,
@@ -31,6 +30,7 @@ from runthenumbers.debt import (
     two_loans,
 )
 from runthenumbers.parameters import ParameterError, resolve
+from runthenumbers.verdicts import floor_verdict
 
 LEDGER = load_ledger()
 TERMS = Terms.from_ledger(LEDGER)
