@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 CHROMIUM := /usr/bin/chromium
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test execute serve facts params scenario bench clean
+.PHONY: book test check lint lint-workflow lint-citation citation execute serve facts params scenario bench clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,31 @@ book: $(READY)
 ## test: every test and check (data, models, pairing, nbval, site build, headless browser)
 test: $(READY) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+## check: quick checks before a commit: lint, then the CI workflow
+check: lint lint-workflow
+
+## lint: static checks of the repository's files (for now the citation file)
+lint: lint-citation
+
+## lint-workflow: actionlint on .github/workflows (the pinned binary from requirements.txt)
+lint-workflow: $(READY)
+	$(BIN)/actionlint -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
+
+## lint-citation: cffconvert --validate on CITATION.cff, in its own environment (it pins an older jsonschema)
+CFF_VENV := .venv-cff
+$(CFF_VENV)/.ready: requirements-citation.txt
+	test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-citation.txt
+	touch $@
+
+lint-citation: $(READY) $(CFF_VENV)/.ready
+	$(BIN)/python -m runthenumbers.citation --check
+	$(CFF_VENV)/bin/cffconvert --validate -i CITATION.cff
+
+## citation: rewrite CITATION.cff from _config.yml (title, author, citation.version/date, repository.url)
+citation: $(READY)
+	$(BIN)/python -m runthenumbers.citation
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \

@@ -220,3 +220,19 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out) -> None:
     click.echo("Cash low point without new financing, USD billions: " + "  ".join(f"{v / 1e9:.1f}" for v in results["cash_low_point_usd"]))
     click.echo("Quarter cash first runs out: " + ", ".join(f"{k} {v:.1%}" for k, v in results["first_shortfall_share"].items()))
     click.echo(f"Chance of running out by {deadline}: {results['probability_short_by_deadline']:.1%}")
+
+
+@main.command("diff")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Repository to read (default: the current one).")
+def diff_command(base, head, fmt, repo) -> None:
+    """What a change does to the book: published values, verdicts and ledger rows, BASE against HEAD.
+
+    BASE defaults to the merge-base with main, HEAD to the working tree. Nothing is executed: the
+    committed notebooks' outputs and the ledgers are read from git.
+    """
+    from . import diff
+
+    click.echo(diff.render(diff.diff(base, head, repo), fmt))

@@ -26,6 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .charts import DOWNLOAD_DIR, SITE_ROOT, VEGA_LITE_VERSION, main_dataset
 from . import data
+from .citation import CiteDirective
 from .data import load_ledger
 from .publish import format_value, html_table
 
@@ -250,4 +251,5 @@ def setup(app):
     app.add_directive("rtn-facts", FactsDirective)
     app.add_directive("rtn-claims", ClaimsDirective)
     app.add_directive("rtn-claims-filter", ClaimsFilterDirective)
+    app.add_directive("rtn-cite", CiteDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -292,3 +292,16 @@ def test_the_debt_sliders_change_the_numbers_shown(server, browser):
         page.keyboard.press("ArrowRight")
     page.wait_for_function(changed, arg=[figure.element_handle(), json.dumps(after_mouse)], timeout=5_000)
     page.close()
+
+
+@pytest.mark.slow
+def test_home_and_method_pages_cite_the_book_from_config(site):
+    from runthenumbers import citation
+
+    cited = citation.load()
+    for page in ("book/intro.html", "book/method.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        box = text[text.index("rtn-cite"):]
+        assert f"Version {cited.version}, released {cited.date}" in box
+        assert f"(Version {cited.version}). {cited.url}" in box
+        assert "@misc" in box and cited.key in box, page
