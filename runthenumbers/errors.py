@@ -51,8 +51,7 @@ def describe(error: BaseException) -> str:
         return "not valid YAML: " + " ".join(str(error).split())[:300]
     if isinstance(error, OSError):
         reason = (error.strerror or os.strerror(error.errno)) if error.errno else str(error)
-        where = f" {clipped(str(error.filename))}" if error.filename else ""
-        return f"cannot use{where}: {reason}"
+        return f"{clipped(str(error.filename))}: {reason}" if error.filename else reason
     return str(error)
 
 

@@ -54,6 +54,8 @@ def _is_run(path: Path) -> bool:
 
 
 def _is_sweep(path: Path) -> bool:
+    if not path.is_file():  # a device such as /dev/zero would never finish reading
+        return False
     try:
         if path.stat().st_size > _SWEEP_FILE_LIMIT:
             return False
