@@ -87,7 +87,7 @@ def check(path: Path | str, kind: Kind, force: bool) -> Path:
     if target.is_relative_to(REPO_ROOT):
         parts = target.relative_to(REPO_ROOT).parts
         if parts[0] != OUTPUT_AREA or len(parts) < 2:
-            place = f"{parts[0]}/" if (REPO_ROOT / parts[0]).is_dir() else parts[0]
+            place = parts[0] if (REPO_ROOT / parts[0]).is_file() else f"{parts[0]}/"
             raise OutputError(
                 f"{label} is inside the repository's {place}; inside the repository outputs go only under "
                 f"{OUTPUT_AREA}/ (for example {OUTPUT_AREA}/my-scenario)"

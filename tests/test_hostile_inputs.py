@@ -481,6 +481,18 @@ def test_an_interrupted_run_stops_every_process_and_leaves_nothing(tmp_path, sig
     assert list(tmp_path.iterdir()) == [], "output or temporary left behind"
 
 
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupted_sweep_leaves_no_output(tmp_path, signum, code):
+    process = _sweep_process(tmp_path / "s.json", sweep.MAX_SAMPLES)
+    deadline = time.monotonic() + 30
+    while not any(p.name.startswith(".s.json-") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    process.send_signal(signum)
+    assert process.wait(30) == code, process.stderr.read()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_interrupted_site_build_stops_its_whole_tree(tmp_path):
     script = (
         "import sys\n"
