@@ -15,8 +15,9 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-## book: build the static site into _build/html from the committed, executed notebooks
+## book: build the static site into _build/html from the committed, executed notebooks (refused if data/ changed since they ran)
 book: $(READY)
+	$(BIN)/python -m runthenumbers.freshness
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@test -f _build/html/index.html
 	@echo "The site is in _build/html: open _build/html/index.html, or run 'make serve'."

@@ -36,8 +36,9 @@ class ClaimRow(BaseModel):
     claim: str = Field(min_length=1)
     article_fact: str = ""
     checked: str = Field(default="", pattern=r"^$|^fact:[a-z][a-z0-9_]*$|^[a-z_]+:[a-z][a-z0-9_]*$")
-    scale: float = 1.0
-    tolerance: float | None = None
+    scale: float = Field(default=1.0, allow_inf_nan=False)
+    # A verdict's tolerance is a fraction of the checked figure: above 0 (numeric_verdict needs it) and at most 1.
+    tolerance: float | None = Field(default=None, gt=0.0, le=1.0, allow_inf_nan=False)
     verdict: str = ""
     explanation: str = Field(min_length=1)
     sources: str = ""

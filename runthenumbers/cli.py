@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -13,6 +14,7 @@ import click
 from tqdm import tqdm
 
 from .data import FACT_COLUMNS, LedgerError, load_ledger
+from .errors import SafeGroup
 from .parameters import REGISTRY, ParameterError
 
 FORMATS = click.Choice(["table", "json", "csv"])
@@ -40,7 +42,7 @@ def render(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
     return _table(rows, columns)
 
 
-@click.group()
+@click.group(cls=SafeGroup)
 def main() -> None:
     """Run the Numbers: the report's data and models from the command line."""
 
@@ -100,16 +102,17 @@ def params(fmt: str) -> None:
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE.")
 @click.option("--notebooks", "notebooks", multiple=True, metavar="NAME", help="Run only these notebooks (repeat or comma-separate).")
 @click.option("--no-site", is_flag=True, help="Skip building the scenario's site.")
-@click.option("--force", is_flag=True, help="Replace a non-empty --out folder.")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the run's results.")
+@click.option("--force", is_flag=True, help="Replace an earlier run in --out (a folder with results.json); nothing else is ever replaced.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the run's results (outside the repository, or under runs/).")
 def run_command(assignments, params_file, notebooks, no_site, force, out) -> None:
     """Re-execute the notebooks with new inputs and compare every published value with the baseline."""
-    from . import scenarios
+    from . import interrupts, outputs, scenarios
 
     try:
         scenario = scenarios.plan(scenarios.collect_values(assignments, params_file), notebooks)
     except (ParameterError, scenarios.ScenarioError) as error:
         _fail(str(error))
+    outputs.check(out, outputs.RUN, force)
     interactive = sys.stderr.isatty()
     started = time.perf_counter()
     with tqdm(total=len(scenario.notebooks), desc="notebooks", unit="nb", disable=not interactive, file=sys.stderr) as bar:
@@ -120,9 +123,12 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
             bar.update()
 
         try:
-            results = scenarios.run(scenario, out, site=not no_site, force=force, progress=progress)
+            with interrupts.signals_raise():
+                results = scenarios.run(scenario, out, site=not no_site, force=force, progress=progress)
         except scenarios.ScenarioError as error:
             _fail(str(error))
+        except interrupts.Interrupted as stop:
+            _stopped(stop)
     baseline = scenarios.baseline_values(results["values"])
     changed = sum(1 for name, values in results["values"].items() for key in values if values[key] != baseline[name].get(key))
     click.echo(
@@ -177,38 +183,53 @@ def _number(value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
 
 
+def _stopped(stop) -> None:
+    click.echo(f"stopped by {stop}: every process this command started was stopped and no output was written", err=True)
+    sys.exit(stop.exit_code)
+
+
 @main.command("sweep")
-@click.option("--samples", type=int, required=True, help="Number of scenarios to draw (a positive whole number).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same results.")
+@click.option("--samples", type=int, required=True, help="Number of scenarios to draw (1 to 20,000,000).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed (0 or more): the same seed gives the same results.")
 @click.option("--vary", "overrides", multiple=True, metavar="NAME=KIND:LOW:HIGH",
               help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.")
 @click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter for the chance of running out by then.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results (no timing) as JSON.")
-def sweep_command(samples, seed, overrides, deadline, fmt, out) -> None:
+@click.option("--out", type=click.Path(path_type=Path), help="Also write the results (no timing) as JSON.")
+@click.option("--force", is_flag=True, help="Replace an earlier sweep's --out file; nothing else is ever replaced.")
+def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     """Draw many scenarios of the uncertain inputs and summarise debt service and cash without new financing."""
-    from . import sweep
+    from . import interrupts, outputs, sweep
     from .debt import QUARTERS, Terms
     from .liquidity import Starting
     from .parameters import resolve
 
     if samples <= 0:
         _fail(f"--samples = {samples} is not a positive whole number; allowed: 1 or more")
+    if samples > sweep.MAX_SAMPLES:
+        _fail(f"--samples = {samples:,} is above the limit of {sweep.MAX_SAMPLES:,}; allowed: 1 to {sweep.MAX_SAMPLES:,}")
     if deadline not in QUARTERS:
         _fail(f"--deadline = {deadline!r} is not a quarter from {QUARTERS[0]} to {QUARTERS[-1]}")
     ledger = _ledger()
     try:
-        inputs = sweep.override(sweep.registry(ledger, Terms.from_ledger(ledger)), list(overrides))
+        inputs = sweep.override(sweep.registry(ledger, Terms.from_ledger(ledger)), list(overrides), ledger)
     except sweep.SweepError as error:
         _fail(str(error))
     start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
     started = time.perf_counter()
-    with tqdm(total=samples, unit="scenario", unit_scale=True, disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-        results = sweep.summarise(sweep.run(start, inputs, samples, seed, progress=bar.update), deadline)
-    seconds = time.perf_counter() - started
-    record = {"samples": samples, "seed": seed, "results": results}
-    if out:
-        out.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    try:
+        with interrupts.signals_raise(), contextlib.ExitStack() as stack:
+            temporary = stack.enter_context(outputs.writing(out, outputs.SWEEP, force)) if out else None
+            with tqdm(total=samples, unit="scenario", unit_scale=True, disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+                results = sweep.stream_summary(start, inputs, samples, seed, deadline, progress=bar.update)
+            seconds = time.perf_counter() - started
+            record = {"samples": samples, "seed": seed, "results": results}
+            if temporary:
+                temporary.write_text(json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
+    except sweep.SweepError as error:
+        _fail(str(error))
+    except interrupts.Interrupted as stop:
+        _stopped(stop)
     if fmt == "json":
         click.echo(json.dumps({"samples": samples, "seed": seed, "seconds": round(seconds, 3), "results": results}, indent=2))
         return

@@ -16,6 +16,8 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from .ledger_rules import group_problem, value_problem
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Tests point this elsewhere to show that a changed fact changes the outputs.
 DATA_DIR = Path(os.environ.get("RUNTHENUMBERS_DATA", REPO_ROOT / "data"))
@@ -79,7 +81,7 @@ class Fact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=_ID)
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: str
     period: str = Field(pattern=_PERIOD)
     source: str = Field(min_length=1)
@@ -231,6 +233,9 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
     for fact in facts.values():
         if fact.source not in sources:
             problems.append(Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)"))
+        for column, message in (("id", group_problem(fact.id, FACT_PAGES)), ("value", value_problem(fact.id, fact.unit, fact.value))):
+            if message:
+                problems.append(Problem(facts_name, lines[fact.id], column, message))
     if problems:
         raise LedgerError(problems)
     return Ledger(sources=sources, facts=facts)

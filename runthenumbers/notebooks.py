@@ -17,6 +17,7 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from . import freshness
 from .data import REPO_ROOT
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
@@ -60,9 +61,11 @@ def execute(markdown: Path, timeout: int = 600) -> nbformat.NotebookNode:
 
 
 def write_pair(markdown: Path) -> Path:
-    """Execute ``markdown`` and write its ``.ipynb`` twin beside it."""
+    """Execute ``markdown`` and write its ``.ipynb`` twin beside it, with the digest of the ledger it read."""
     target = markdown.with_suffix(".ipynb")
-    jupytext.write(execute(markdown), target)
+    executed = execute(markdown)
+    freshness.record(executed)  # make book refuses the notebook once data/ changes
+    jupytext.write(executed, target)
     return target
 
 

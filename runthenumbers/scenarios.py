@@ -10,9 +10,7 @@ import csv
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -23,11 +21,12 @@ import jupytext
 import nbformat
 import yaml
 
+from . import interrupts, outputs, safeyaml
 from .data import REPO_ROOT, load_ledger
+from .errors import describe, shown
 from .notebooks import KERNEL, NOTEBOOK_DIR, SUMMARIES, baseline_values, glued_values, paired_notebooks, read_markdown
 from .parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
 
-PROTECTED = ("notebooks", "data", "_build")
 SITE_SOURCES = ("book", "_config.yml", "_toc.yml")
 
 
@@ -44,13 +43,21 @@ class Scenario:
 
 
 def parse_number(name: str, text: str) -> float | int:
-    """A command-line value as a number. Only numbers are accepted, and nothing is evaluated."""
+    """A command-line value as a number. Only numbers are accepted, and nothing is evaluated.
+
+    A whole-number parameter also takes ``1e4`` or ``2000.0`` (as a YAML file may give them); its
+    check then says whether the value is whole and in range.
+    """
     parameter = REGISTRY[name]
     try:
         return int(text) if parameter.kind is int else float(text)
     except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
         raise ParameterError(
-            f"{name} = {text!r} is not a number; allowed: {parameter.kind.__name__} from {parameter.allowed()}"
+            f"{name} = {shown(text)} is not a number; allowed: {parameter.kind.__name__} from {parameter.allowed()}"
         ) from None
 
 
@@ -60,24 +67,31 @@ def _known(name: str) -> None:
 
 
 def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict[str, float | int]:
-    """Values from ``NAME=VALUE`` strings and a YAML mapping; ``--set`` wins over the file."""
+    """Values from ``NAME=VALUE`` strings and a YAML mapping; ``--set`` wins over the file.
+
+    The file is read without YAML aliases; a name set twice with ``--set`` is refused.
+    """
     given: dict[str, object] = {}
     if params_file is not None:
         try:
-            loaded = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as error:
-            raise ParameterError(f"cannot read parameters file {params_file}: {error}") from None
+            loaded = safeyaml.load(params_file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+            raise ParameterError(f"cannot read parameters file {shown(str(params_file))}: {describe(error)}") from None
         if not isinstance(loaded, dict):
-            raise ParameterError(f"parameters file {params_file} must map names to values")
+            raise ParameterError(f"parameters file {shown(str(params_file))} must map names to values")
         for name, value in loaded.items():
             _known(str(name))
             given[str(name)] = value
+    set_here: set[str] = set()
     for assignment in assignments:
         name, sep, text = assignment.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ParameterError(f"--set {assignment!r} is not NAME=VALUE")
+            raise ParameterError(f"--set {shown(assignment)} is not NAME=VALUE")
         _known(name)
+        if name in set_here:
+            raise ParameterError(f"--set {name} is given more than once; give each name once")
+        set_here.add(name)
         given[name] = parse_number(name, text.strip())
     return {name: REGISTRY[name].check(value) for name, value in given.items()}
 
@@ -135,17 +149,6 @@ def _execute(name: str, parameters: dict, workdir: str) -> tuple[str, float]:
     return name, time.perf_counter() - started
 
 
-def _refuse_unsafe_output(out: Path, force: bool) -> None:
-    resolved = out.resolve()
-    for protected in PROTECTED:
-        if resolved == (REPO_ROOT / protected) or resolved.is_relative_to(REPO_ROOT / protected):
-            raise ScenarioError(f"--out {out} is inside the repository's {protected}/; choose another folder")
-    if resolved in (REPO_ROOT, *REPO_ROOT.parents):
-        raise ScenarioError(f"--out {out} would replace the repository or a folder holding it; choose another folder")
-    if resolved.exists() and (not resolved.is_dir() or any(resolved.iterdir())) and not force:
-        raise ScenarioError(f"--out {out} exists and is not empty; pass --force to replace it")
-
-
 def _banner(given: Mapping[str, object], ledger) -> str:
     changes = [
         f"{name} = {value!r} (baseline {REGISTRY[name].default_value(ledger)!r})" for name, value in sorted(given.items())
@@ -168,9 +171,8 @@ def _build_site(workdir: Path, executed: Iterable[str], banner: str) -> Path:
     # The book sets html_theme_options itself, which replaces Jupyter Book's html.announcement.
     config["sphinx"]["config"]["html_theme_options"]["announcement"] = banner
     (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    result = subprocess.run(
+    result = interrupts.run_group(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source), "--path-output", str(workdir / "site-build"), "-n", "--keep-going"],
-        capture_output=True, text=True,
     )
     html = workdir / "site-build" / "_build" / "html"
     if result.returncode != 0 or not (html / "index.html").exists():
@@ -180,14 +182,16 @@ def _build_site(workdir: Path, executed: Iterable[str], banner: str) -> Path:
 
 def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False,
         progress: Callable[[str, float], None] | None = None) -> dict:
-    """Execute the scenario's notebooks in parallel and write the results into ``out``."""
-    _refuse_unsafe_output(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ledger = load_ledger()
-    workdir = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    """Execute the scenario's notebooks in parallel and write the results into ``out``.
+
+    ``out`` is checked, locked and written through :func:`outputs.writing`: the run works in a
+    temporary sibling folder that becomes ``out`` only when everything finished.
+    """
+    with outputs.writing(out, outputs.RUN, force=force) as workdir:
+        ledger = load_ledger()
         (workdir / "notebooks").mkdir()
-        with ProcessPoolExecutor(max_workers=min(len(scenario.notebooks), os.cpu_count() or 1)) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(len(scenario.notebooks), os.cpu_count() or 1), initializer=interrupts.worker_setup)
+        try:
             jobs = [
                 pool.submit(_execute, name, {k: v for k, v in scenario.given.items() if k in for_notebook(name)}, str(workdir))
                 for name in scenario.notebooks
@@ -196,6 +200,12 @@ def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False
                 name, seconds = job.result()
                 if progress:
                     progress(name, seconds)
+        except BaseException:
+            # A failed notebook or an interrupt: queued notebooks never start, running kernels stop.
+            interrupts.stop_pool(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(workdir / "source")
         values = {name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4)) for name in scenario.notebooks}
         rows = comparison_rows(baseline_values(scenario.notebooks), values)
@@ -212,10 +222,4 @@ def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False
         results = {"parameters": parameters, "values": values}
         # Written last: its presence means the run finished.
         (workdir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out) if out.is_dir() else out.unlink()
-        workdir.rename(out)
-        return results
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
+    return results

@@ -42,7 +42,7 @@ def test_params_table_has_the_columns():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--set", "microsoft_shar=0.5"], "error: unknown parameter 'microsoft_shar'; valid names: microsoft_share_2024, "),
+        (["--set", "microsoft_shar=0.5"], "error: unknown parameter 'microsoft_shar'; did you mean 'microsoft_share_2024'?"),
         (["--set", "microsoft_share_2024=abc"], "error: microsoft_share_2024 = 'abc' is not a number; allowed: float from 0 to 1 (fraction)"),
         (["--set", "microsoft_share_2024=__import__('os')"], "error: microsoft_share_2024 = \"__import__('os')\" is not a number"),
         (["--set", "microsoft_share_2024=1.5"], "error: microsoft_share_2024 = 1.5 is outside the allowed range 0 to 1 (fraction)"),
@@ -74,11 +74,12 @@ def test_it_never_writes_into_the_repository(inside):
     assert f"is inside the repository's {inside}/" in result.output
 
 
-def test_a_non_empty_output_folder_needs_force(tmp_path):
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_non_empty_folder_that_is_not_a_run_is_never_replaced(tmp_path, force):
     (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
-    result = _run("--out", str(tmp_path))
+    result = _run("--out", str(tmp_path), *force)
     assert result.exit_code == 2
-    assert "exists and is not empty; pass --force to replace it" in result.output
+    assert "exists and is not a previous run (it has no results.json); refusing to replace it, even with --force" in result.output
     assert (tmp_path / "keep.txt").exists()
 
 

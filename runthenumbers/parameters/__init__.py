@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Mapping
 
 from ..data import Ledger
+from ..errors import shown
 from . import capex, concentration, debt, partner_risk, uncertainty
 from .core import Parameter, ParameterError
 
@@ -28,8 +29,10 @@ def for_notebook(notebook: str) -> dict[str, Parameter]:
 
 
 def unknown_parameter_message(name: str, valid: list[str]) -> str:
-    closest = difflib.get_close_matches(name, valid, n=len(valid), cutoff=0.0)
-    return f"unknown parameter '{name}'; valid names: {', '.join(closest)}"
+    """Name the closest valid names, if any are close; `runthenumbers params` lists them all."""
+    closest = difflib.get_close_matches(name, valid, n=3)
+    hint = f"did you mean {' or '.join(repr(c) for c in closest)}?" if closest else "no parameter has a similar name;"
+    return f"unknown parameter {shown(name)}; {hint} `runthenumbers params` lists all {len(valid)}"
 
 
 def resolve(notebook: str, namespace: Mapping[str, object], ledger: Ledger) -> dict[str, float | int]:

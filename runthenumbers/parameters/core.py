@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from ..data import Ledger
+from ..errors import shown
 
 
 class ParameterError(ValueError):
@@ -35,13 +36,18 @@ class Parameter:
         return f"{self.minimum:g} to {self.maximum:g} ({self.unit})"
 
     def check(self, value: object) -> float | int:
-        """The value as this parameter's type, or a :class:`ParameterError` saying what is allowed."""
+        """The value as this parameter's type, or a :class:`ParameterError` saying what is allowed.
+
+        The range is compared before any conversion, so NaN, infinities and integers too large for a
+        float are refused with a message rather than an OverflowError; a value is echoed at most
+        80 characters long.
+        """
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ParameterError(
-                f"{self.name} = {value!r} is not a number; allowed: {self.kind.__name__} from {self.allowed()}"
+                f"{self.name} = {shown(value)} is not a number; allowed: {self.kind.__name__} from {self.allowed()}"
             )
+        if (isinstance(value, float) and not math.isfinite(value)) or not self.minimum <= value <= self.maximum:
+            raise ParameterError(f"{self.name} = {shown(value)} is outside the allowed range {self.allowed()}")
         if self.kind is int and value != int(value):
-            raise ParameterError(f"{self.name} = {value!r} is not a whole number; allowed: {self.allowed()}")
-        if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
-            raise ParameterError(f"{self.name} = {value!r} is outside the allowed range {self.allowed()}")
+            raise ParameterError(f"{self.name} = {shown(value)} is not a whole number; allowed: {self.allowed()}")
         return self.kind(value)

@@ -1,0 +1,65 @@
+"""Errors for people: one ``error: ...`` line and exit code 2, never a traceback.
+
+:class:`UserError` is what a command raises for a request it refuses. :class:`SafeGroup` is the
+top-level command group: it turns the errors that come from the outside world (a file that cannot
+be read or written, bytes that are not UTF-8, YAML that does not parse) into the same kind of line,
+so no input a user can give ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+import yaml
+
+# Longest echo of a user's value in a message: a 5,000-digit number or an expanded YAML alias must
+# not turn one error line into megabytes.
+ECHO_LIMIT = 80
+
+
+class UserError(click.ClickException):
+    """A request refused with a message saying what was wrong and what is allowed (exit code 2)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+def shown(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)``, cut to ``limit`` characters; the repr of a huge container is never built whole."""
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > limit:
+        text = f"<{type(value).__name__} of {len(value)} items>"
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        text = f"<whole number of about {int(value.bit_length() * 0.30103)} digits>"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clipped(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` as it is (a path, say), cut to ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(error: BaseException) -> str:
+    """One line for an error from the outside world."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"a file is not UTF-8 text (byte {error.object[error.start:error.start + 1]!r} at offset {error.start})"
+    if isinstance(error, yaml.YAMLError):
+        return "not valid YAML: " + " ".join(str(error).split())[:300]
+    if isinstance(error, OSError):
+        reason = (error.strerror or os.strerror(error.errno)) if error.errno else str(error)
+        return f"{clipped(str(error.filename))}: {reason}" if error.filename else reason
+    return str(error)
+
+
+class SafeGroup(click.Group):
+    """A command group that reports OS, encoding and YAML errors as ``error:`` lines (exit 2)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise UserError(describe(error)) from None

@@ -1,0 +1,576 @@
+"""Hostile input: every case of the hostile-input review (issue 13) as command, exit code and message.
+
+Each row of CASES runs one command in-process and checks its exit code, that the message names the
+problem, that no traceback escaped, and (where the case is about data loss) that nothing was
+changed. Cases that need real processes (signals, parallel writers, memory) follow the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import psutil
+import pytest
+from click.testing import CliRunner
+
+from runthenumbers import freshness, outputs, sweep
+from runthenumbers.cli import main
+from runthenumbers.data import FACT_COLUMNS, REPO_ROOT
+from runthenumbers.errors import ECHO_LIMIT
+from runthenumbers.ledger_rules import FRACTION_EXCEPTIONS
+from runthenumbers.notebooks import NOTEBOOK_DIR
+
+BIN = Path(sys.executable).parent
+PROTECTED_FILES = [REPO_ROOT / "data" / "facts.csv", NOTEBOOK_DIR / "debt.ipynb"]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- set-ups: each takes (tmp, monkeypatch) and prepares files for one case -------------------------
+
+
+def _edit(table: str, row_id: str, column: str, value: str):
+    """A set-up that copies data/ to tmp/data, sets one cell, and points the ledger at the copy."""
+
+    def setup(tmp: Path, monkeypatch) -> None:
+        folder = tmp / "data"
+        if not folder.exists():
+            import shutil
+
+            shutil.copytree(REPO_ROOT / "data", folder)
+        path = folder / table
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        header = rows[0]
+        for row in rows[1:]:
+            if row[0] == row_id:
+                row[header.index(column)] = value
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+        monkeypatch.setattr("runthenumbers.data.DATA_DIR", folder)
+
+    return setup
+
+
+def _both(*setups):
+    def setup(tmp, monkeypatch):
+        for one in setups:
+            one(tmp, monkeypatch)
+
+    return setup
+
+
+def _missing_facts(tmp, monkeypatch):
+    _edit("facts.csv", "-", "id", "-")(tmp, monkeypatch)
+    (tmp / "data" / "facts.csv").unlink()
+
+
+def _file(name: str, content: bytes | str):
+    def setup(tmp, monkeypatch):
+        path = tmp / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+    return setup
+
+
+def _symlink(tmp, monkeypatch):
+    (tmp / "real").mkdir()
+    (tmp / "real" / "keep.txt").write_text("x")
+    (tmp / "link").symlink_to(tmp / "real")
+
+
+def _home(tmp, monkeypatch):
+    home = tmp / "home"
+    (home / "x").mkdir(parents=True)
+    (home / "notes.txt").write_text("mine")
+    (home / "x" / "keep.txt").write_text("mine")
+    monkeypatch.setenv("HOME", str(home))
+
+
+def _earlier_sweep(tmp, monkeypatch):
+    (tmp / "s.json").write_text(json.dumps({"samples": 1, "seed": 0, "results": {}}))
+
+
+def _locked(tmp, monkeypatch):
+    handle = os.open(tmp / ".s.json.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the test's process closes it
+
+
+def _disk_full_at_temp(tmp, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", full)
+    monkeypatch.setattr(outputs.tempfile, "mkdtemp", full)
+
+
+def _disk_full_while_writing(tmp, monkeypatch):
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_text", full)
+
+
+def _nan_results(tmp, monkeypatch):
+    original = sweep.evaluate
+
+    def broken(start, draws):
+        results = original(start, draws)
+        results["cash_low_point"][0] = np.nan
+        return results
+
+    monkeypatch.setattr(sweep, "evaluate", broken)
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n" for a, b in zip("abcdefg", "bcdefgh")
+) + "samples: [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    args: list[str]
+    exit: int
+    message: str
+    setup: object = None
+    unchanged: list[str] = field(default_factory=list)  # paths under tmp that must survive untouched
+    absent: list[str] = field(default_factory=list)  # paths under tmp (or the repo: "repo:...") that must not appear
+
+
+RUN = ["run", "--notebooks", "concentration", "--no-site"]
+SWEEP = ["sweep", "--samples", "10"]
+
+CASES = [
+    # 1. run --force deletes what it is pointed at
+    Case("run-force-git", [*RUN, "--force", "--out", str(REPO_ROOT / ".git")], 2, "is inside the repository's .git"),
+    Case("run-force-book", [*RUN, "--force", "--out", str(REPO_ROOT / "book")], 2, "is inside the repository's book/"),
+    Case("run-book", [*RUN, "--out", str(REPO_ROOT / "book")], 2, "is inside the repository's book/"),
+    Case("run-force-package", [*RUN, "--force", "--out", str(REPO_ROOT / "runthenumbers")], 2, "is inside the repository's runthenumbers/"),
+    Case("run-force-tests", [*RUN, "--force", "--out", str(REPO_ROOT / "tests" / "new")], 2, "is inside the repository's tests/"),
+    Case("run-force-venv", [*RUN, "--force", "--out", str(REPO_ROOT / ".venv")], 2, "is inside the repository's .venv"),
+    Case("run-force-file-in-repo", [*RUN, "--force", "--out", str(REPO_ROOT / "README.md")], 2, "is inside the repository's README.md"),
+    Case("run-force-repo", [*RUN, "--force", "--out", str(REPO_ROOT)], 2, "would replace the repository or a folder holding it"),
+    Case("run-force-root", [*RUN, "--force", "--out", "/"], 2, "would replace the repository or a folder holding it"),
+    Case("run-force-runs-itself", [*RUN, "--force", "--out", str(REPO_ROOT / "runs")], 2, "outputs go only under runs/"),
+    Case("run-dotdot-into-data", [*RUN, "--force", "--out", str(REPO_ROOT / "notebooks" / ".." / "data")], 2, "is inside the repository's data/"),
+    Case("run-force-home", [*RUN, "--force", "--out", "~"], 2, "is not a previous run (it has no results.json); refusing to replace it, even with --force",
+         setup=_home, unchanged=["home/notes.txt"]),
+    Case("run-tilde-expanded", [*RUN, "--out", "~/notes.txt"], 2, "is a file; give a folder path", setup=_home, absent=["repo:~"]),
+    Case("run-force-not-a-run", [*RUN, "--force", "--out", "{tmp}/mine"], 2, "is not a previous run", setup=_file("mine/keep.txt", "x"),
+         unchanged=["mine/keep.txt"]),
+    Case("run-earlier-run-needs-force", [*RUN, "--out", "{tmp}/old"], 2, "holds earlier output; pass --force to replace it",
+         setup=_file("old/results.json", "{}"), unchanged=["old/results.json"]),
+    Case("run-a-file", [*RUN, "--force", "--out", "{tmp}/afile"], 2, "is a file; give a folder path", setup=_file("afile", "x"),
+         unchanged=["afile"]),
+    Case("run-symlink", [*RUN, "--force", "--out", "{tmp}/link"], 2, "is a symbolic link", setup=_symlink, unchanged=["real/keep.txt"]),
+    Case("run-symlink-into-data", [*RUN, "--force", "--out", "{tmp}/data-link/new"], 2, "is inside the repository's data/",
+         setup=lambda tmp, mp: (tmp / "data-link").symlink_to(REPO_ROOT / "data")),
+    Case("run-missing-parent", [*RUN, "--out", "{tmp}/no/such/run"], 2, "does not exist; create it first", absent=["no"]),
+    Case("run-proc", [*RUN, "--out", "/proc/rtn-out"], 2, "cannot write in /proc"),
+    Case("run-disk-full", [*RUN, "--out", "{tmp}/full"], 2, "No space left on device", setup=_disk_full_at_temp, absent=["full"]),
+    # 2. sweep --out overwrites anything
+    Case("sweep-out-ledger", [*SWEEP, "--out", str(PROTECTED_FILES[0])], 2, "is inside the repository's data/"),
+    Case("sweep-out-ledger-force", [*SWEEP, "--force", "--out", str(PROTECTED_FILES[0])], 2, "is inside the repository's data/"),
+    Case("sweep-out-notebook", [*SWEEP, "--out", str(PROTECTED_FILES[1])], 2, "is inside the repository's notebooks/"),
+    Case("sweep-out-other-file", [*SWEEP, "--force", "--out", "{tmp}/notes.txt"], 2, "is not written by `runthenumbers sweep`",
+         setup=_file("notes.txt", "mine"), unchanged=["notes.txt"]),
+    Case("sweep-out-dev-full", [*SWEEP, "--force", "--out", "/dev/full"], 2, "is not written by `runthenumbers sweep`"),
+    Case("sweep-out-earlier", [*SWEEP, "--out", "{tmp}/s.json"], 2, "holds earlier output; pass --force", setup=_earlier_sweep,
+         unchanged=["s.json"]),
+    Case("sweep-out-folder", [*SWEEP, "--out", "{tmp}"], 2, "is a folder; give a file path"),
+    Case("sweep-missing-parent", [*SWEEP, "--out", "{tmp}/nodir/x.json"], 2, "the folder {tmp}/nodir does not exist; create it first",
+         absent=["nodir"]),
+    Case("sweep-disk-full-at-start", [*SWEEP, "--out", "{tmp}/x.json"], 2, "No space left on device", setup=_disk_full_at_temp,
+         absent=["x.json"]),
+    Case("sweep-disk-full-while-writing", [*SWEEP, "--out", "{tmp}/x.json"], 2, "No space left on device",
+         setup=_disk_full_while_writing, absent=["x.json"]),
+    # 3. a second writer to the same --out
+    Case("sweep-locked", [*SWEEP, "--out", "{tmp}/s.json"], 2, "is being written by another command", setup=_locked, absent=["s.json"]),
+    # 4. no bound on --samples
+    Case("sweep-samples-huge", ["sweep", "--samples", "1000000000000"], 2, "is above the limit of 20,000,000"),
+    Case("sweep-samples-zero", ["sweep", "--samples", "0"], 2, "is not a positive whole number"),
+    # 6. sweep --vary skips the registry's ranges and rules
+    Case("vary-build-zero", [*SWEEP, "--vary", "build_quarters=fixed:0"], 2, "build_quarters = 0.0 is outside the allowed range 1 to 24"),
+    Case("vary-build-negative", [*SWEEP, "--vary", "build_quarters=uniform:-5:-1"], 2, "is outside the allowed range 1 to 24"),
+    Case("vary-build-fraction", [*SWEEP, "--vary", "build_quarters=fixed:2.5"], 2, "is not a whole number"),
+    Case("vary-drawn-huge", [*SWEEP, "--vary", "ddtl2_drawn=fixed:1e30"], 2, "ddtl2_drawn = 1e+30 is outside the allowed range 0 to 2e+10 (USD)"),
+    Case("vary-drawn-above-facility", [*SWEEP, "--vary", "ddtl2_drawn=fixed:9e9"], 2, "is above the facility size"),
+    Case("vary-sofr-negative", [*SWEEP, "--vary", "sofr_level=uniform:-5:-4"], 2, "sofr = -5.0 is outside the allowed range 0 to 0.2"),
+    Case("vary-margin", [*SWEEP, "--vary", "cash_margin=uniform:-100:100"], 2, "cash_margin = -100.0 is outside the allowed range -1 to 1"),
+    Case("vary-slip", [*SWEEP, "--vary", "partner_slip=fixed:1e9"], 2, "is outside the allowed range 0 to 24"),
+    Case("vary-triangular-flat", [*SWEEP, "--vary", "sofr_level=triangular:0.03:0.03"], 2, "a triangular distribution needs LOW < HIGH"),
+    Case("vary-twice", [*SWEEP, "--vary", "sofr_level=fixed:0.03", "--vary", "sofr_level=fixed:0.04"], 2, "is given twice"),
+    Case("vary-did-you-mean", [*SWEEP, "--vary", "sofr_levle=fixed:0.03"], 2, "did you mean 'sofr_level'?"),
+    Case("sweep-nan-result", SWEEP, 2, "are not finite (NaN or infinite); no summary is given", setup=_nan_results),
+    # 5. impossible ledger values
+    Case("fact-nan", ["facts"], 1, "data/facts.csv:", setup=_edit("facts.csv", "article_revenue_fy2024", "value", "nan")),
+    Case("fact-nan-message", ["facts", "--format", "json"], 1, "column 'value': 'nan': Input should be a finite number",
+         setup=_edit("facts.csv", "article_revenue_fy2024", "value", "nan")),
+    Case("fact-inf", ["facts"], 1, "column 'value': 'inf': Input should be a finite number",
+         setup=_edit("facts.csv", "article_net_loss_fy2024", "value", "inf")),
+    Case("fact-date", ["facts"], 1, "column 'value': 20251399 is not a calendar date",
+         setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20251399")),
+    Case("fact-date-feb", ["facts"], 1, "20250229 is not a calendar date", setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20250229")),
+    Case("fact-fraction-7", ["facts"], 1, "column 'value': 7 is not a fraction from 0 to 1",
+         setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "7")),
+    Case("fact-fraction-negative", ["facts"], 1, "-0.62 is not a fraction from 0 to 1",
+         setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "-0.62")),
+    Case("fact-share-nan-claims", ["claims"], 1, "Input should be a finite number",
+         setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "nan")),
+    Case("fact-unknown-prefix", ["facts"], 1, "column 'id': id 'zz_new_fact' starts with 'zz', which is not a ledger group",
+         setup=_edit("facts.csv", "cw_revenue_fy2024", "id", "zz_new_fact")),
+    Case("claim-tolerance-inf", ["claims"], 1, "column 'tolerance': 'inf': Input should be a finite number",
+         setup=_edit("claims.csv", "K9", "tolerance", "inf")),
+    Case("claim-tolerance-huge", ["claims"], 1, "column 'tolerance': '1e9': Input should be less than or equal to 1",
+         setup=_edit("claims.csv", "K9", "tolerance", "1e9")),
+    Case("claim-tolerance-negative", ["claims"], 1, "column 'tolerance': '-0.1': Input should be greater than 0",
+         setup=_edit("claims.csv", "K9", "tolerance", "-0.1")),
+    Case("claim-tolerance-nan", ["claims"], 1, "column 'tolerance': 'nan': Input should be a finite number",
+         setup=_edit("claims.csv", "K9", "tolerance", "nan")),
+    Case("ledger-missing", ["facts"], 2, "facts.csv: No such file or directory", setup=_missing_facts),
+    # 9 and 10. --params files
+    Case("params-binary", [*RUN, "--params", "{tmp}/binary.yaml", "--out", "{tmp}/o"], 2, "is not UTF-8 text",
+         setup=_file("binary.yaml", b"\xff\xfe\x00s\x00o"), absent=["o"]),
+    Case("params-samples-inf", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "samples = inf is outside the allowed range",
+         setup=_file("p.yaml", "samples: .inf\n")),
+    Case("params-samples-nan", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "samples = nan is outside the allowed range",
+         setup=_file("p.yaml", "samples: .nan\n")),
+    Case("params-samples-huge-int", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2,
+         "samples = <whole number of about 401 digits> is outside the allowed range", setup=_file("p.yaml", "samples: 1" + "0" * 401 + "\n")),
+    Case("params-sofr-huge-int", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "is outside the allowed range 0 to 0.2",
+         setup=_file("p.yaml", "sofr: 1" + "0" * 401 + "\n")),
+    Case("params-alias-bomb", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "aliases (*a) are not allowed",
+         setup=_file("p.yaml", BOMB)),
+    Case("params-key-twice", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "'sofr' is given twice",
+         setup=_file("p.yaml", "sofr: 0.03\nsofr: 0.04\n")),
+    Case("params-malformed", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "not valid YAML",
+         setup=_file("p.yaml", "sofr: [0.03\n")),
+    Case("params-python-object", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "not valid YAML",
+         setup=_file("p.yaml", "sofr: !!python/object/apply:os.system ['true']\n")),
+    # 11. errors late or badly worded
+    Case("set-samples-1e4-accepted", ["run", "--set", "samples=1e4", "--set", "seed=-1", "--out", "{tmp}/o"], 2, "error: seed = -1 is outside"),
+    Case("set-whole", ["run", "--set", "ddtl2_last_draw_quarter=2.5", "--out", "{tmp}/o"], 2, "ddtl2_last_draw_quarter = 2.5 is not a whole number"),
+    Case("set-many-digits", ["run", "--set", "samples=" + "9" * 5000, "--out", "{tmp}/o"], 2, "is outside the allowed range"),
+    Case("set-twice", ["run", "--set", "stress_top_two_revenue_lost=0.1", "--set", "stress_top_two_revenue_lost=0.9", "--out", "{tmp}/o"], 2,
+         "--set stress_top_two_revenue_lost is given more than once"),
+    Case("set-did-you-mean", ["run", "--set", "sofrr=0.05", "--out", "{tmp}/o"], 2, "unknown parameter 'sofrr'; did you mean 'sofr'"),
+    Case("set-did-you-mean-share", ["run", "--set", "microsoft_share=0.5", "--out", "{tmp}/o"], 2, "did you mean 'microsoft_share_2024'"),
+    Case("sweep-seed-negative", [*SWEEP, "--seed", "-1"], 2, "-1 is not in the range x>=0"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    if case.setup:
+        case.setup(tmp_path, monkeypatch)
+    before = {p: _sha(tmp_path / p) for p in case.unchanged}
+    protected = {p: _sha(p) for p in PROTECTED_FILES}
+    args = [a.replace("{tmp}", str(tmp_path)) for a in case.args]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == case.exit, result.output[-2000:]
+    assert case.message.replace("{tmp}", str(tmp_path)) in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), "traceback"
+    assert "Traceback" not in result.output
+    assert all(len(line) < 1000 for line in result.output.splitlines()), "an echoed value was not cut"
+    assert {p: _sha(tmp_path / p) for p in case.unchanged} == before
+    assert {p: _sha(p) for p in PROTECTED_FILES} == protected
+    for path in case.absent:
+        where = REPO_ROOT / path[5:] if path.startswith("repo:") else tmp_path / path
+        assert not where.exists(), f"{where} appeared"
+    assert not list(work.iterdir()), "litter in the working folder"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")], "temporary left behind"
+
+
+def test_the_table_covers_every_kind_of_case():
+    assert len(CASES) >= 70
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+def test_echoed_values_are_cut():
+    result = CliRunner().invoke(main, ["run", "--set", "sofr=" + "x" * 5000, "--out", "/tmp/unused"])
+    line = result.output.strip()
+    assert result.exit_code == 2 and "is not a number" in line and len(line) < 2 * ECHO_LIMIT + 120
+
+
+def test_a_whole_number_parameter_takes_a_float_spelling():
+    from runthenumbers.scenarios import collect_values
+
+    assert collect_values(["samples=1e4"], None) == {"samples": 10000}
+
+
+def test_tilde_is_expanded(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert outputs.target_of("~/x") == tmp_path / "x"
+
+
+def test_every_fraction_exception_is_a_fraction_fact_outside_0_1():
+    from runthenumbers.data import load_ledger
+
+    ledger = load_ledger()
+    for fact_id, reason in FRACTION_EXCEPTIONS.items():
+        fact = ledger.fact(fact_id)
+        assert fact.unit == "fraction" and not 0 <= fact.value <= 1 and reason
+
+
+def test_a_non_finite_summary_is_refused():
+    results = {"annual_debt_service": np.ones((3, 6)), "cash_low_point": np.array([1.0, np.nan, 2.0]),
+               "first_shortfall": np.array([-1, -1, -1])}
+    with pytest.raises(sweep.SweepError, match="1 scenario value"):
+        sweep.summarise(results)
+
+
+# --- the output guard on its own --------------------------------------------------------------------
+
+
+def test_files_put_into_out_during_a_run_are_never_deleted(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(outputs.OutputError, match="changed while the command ran"):
+        with outputs.writing(out, outputs.RUN) as temporary:
+            (temporary / "results.json").write_text("{}")
+            out.mkdir()
+            (out / "mine.txt").write_text("mine")
+    assert (out / "mine.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_force_replaces_an_earlier_run_atomically(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.json").write_text("old")
+    with outputs.writing(out, outputs.RUN, force=True) as temporary:
+        (temporary / "results.json").write_text("new")
+    assert (out / "results.json").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert out.stat().st_mode & 0o777 == 0o755
+
+
+def test_an_interrupted_writer_leaves_nothing(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with outputs.writing(tmp_path / "s.json", outputs.SWEEP) as temporary:
+            temporary.write_text("partial")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def _sweep_process(out: Path, samples: int):
+    return subprocess.Popen([str(BIN / "runthenumbers"), "sweep", "--samples", str(samples), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_second_writer_to_the_same_out_is_refused_and_the_first_finishes(tmp_path):
+    out = tmp_path / "same.json"
+    first = _sweep_process(out, 2_000_000)
+    lock = tmp_path / ".same.json.lock"
+    deadline = time.monotonic() + 30
+    while not lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = subprocess.run([str(BIN / "runthenumbers"), "sweep", "--samples", "10", "--out", str(out)], capture_output=True, text=True)
+    assert second.returncode == 2
+    assert "is being written by another command" in second.stderr
+    assert first.wait(120) == 0, first.stderr.read()
+    assert json.loads(out.read_text())["samples"] == 2_000_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["same.json"]
+
+
+# --- stale notebooks --------------------------------------------------------------------------------
+
+
+def test_the_committed_notebooks_record_the_ledger_they_read():
+    assert freshness.stale() == [], "run `make execute`"
+
+
+def test_a_changed_ledger_makes_every_notebook_stale(ledger_copy):
+    facts = ledger_copy / "facts.csv"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("1915000000", "2049050000", 1), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "runthenumbers.freshness"], capture_output=True, text=True,
+                            env={**os.environ, "RUNTHENUMBERS_DATA": str(ledger_copy)})
+    assert result.returncode == 2
+    assert "concentration" in result.stderr and "run `make execute`" in result.stderr
+
+
+def test_make_book_checks_freshness_before_building():
+    plan = subprocess.run(["make", "-n", "book"], cwd=REPO_ROOT, capture_output=True, text=True).stdout.splitlines()
+    checks = [i for i, line in enumerate(plan) if "runthenumbers.freshness" in line]
+    builds = [i for i, line in enumerate(plan) if "jupyter-book build" in line]
+    assert checks and builds and checks[0] < builds[0]
+
+
+def test_the_recorded_digest_follows_every_data_file(tmp_path):
+    (tmp_path / "a.csv").write_text("1")
+    first = freshness.data_digest(tmp_path)
+    (tmp_path / "b.csv").write_text("2")
+    second = freshness.data_digest(tmp_path)
+    (tmp_path / "a.csv").write_text("3")
+    assert len({first, second, freshness.data_digest(tmp_path)}) == 3
+
+
+# --- interrupts ---------------------------------------------------------------------------------------
+
+
+def _descendants(pid: int) -> set[int]:
+    try:
+        return {p.pid for p in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        return set()
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
+        return ""
+
+
+def _alive(pids: set[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.Error:
+            pass
+    return alive
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupted_run_stops_every_process_and_leaves_nothing(tmp_path, signum, code):
+    out = tmp_path / "run"
+    process = subprocess.Popen(
+        [str(BIN / "runthenumbers"), "run", "--notebooks", "concentration,debt,capex", "--no-site", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    # Wait until the kernels have started: workers and their kernels are descendants.
+    while time.monotonic() < deadline and process.poll() is None:
+        seen |= _descendants(process.pid)
+        if any("ipykernel" in _command_line(pid) for pid in seen):
+            break
+        time.sleep(0.1)
+    assert process.poll() is None, "the run finished before it could be interrupted"
+    seen |= _descendants(process.pid)
+    started = time.monotonic()
+    process.send_signal(signum)
+    assert process.wait(30) == code, process.stderr.read()
+    assert time.monotonic() - started < 15
+    assert "stopped by" in process.stderr.read()
+    deadline = time.monotonic() + 5
+    while _alive(seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _alive(seen) == [], "processes left behind"
+    assert list(tmp_path.iterdir()) == [], "output or temporary left behind"
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupted_sweep_leaves_no_output(tmp_path, signum, code):
+    process = _sweep_process(tmp_path / "s.json", sweep.MAX_SAMPLES)
+    deadline = time.monotonic() + 30
+    while not any(p.name.startswith(".s.json-") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    process.send_signal(signum)
+    assert process.wait(30) == code, process.stderr.read()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_site_build_stops_its_whole_tree(tmp_path):
+    script = (
+        "import sys\n"
+        "from runthenumbers import interrupts\n"
+        "with interrupts.signals_raise():\n"
+        "    try:\n"
+        "        interrupts.run_group(['bash', '-c', 'sleep 60 & sleep 60; wait'])\n"
+        "    except interrupts.Interrupted as stop:\n"
+        "        sys.exit(stop.exit_code)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 20
+    seen: set[int] = set()
+    while len(seen) < 3 and time.monotonic() < deadline:
+        seen |= _descendants(process.pid)
+        time.sleep(0.05)
+    assert len(seen) >= 3, "bash and its two sleeps did not start"
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(20) == 143
+    assert _alive(seen) == []
+
+
+# --- bounded memory -----------------------------------------------------------------------------------
+
+# Peak resident memory of the measuring process. ru_maxrss would carry over the RSS of the pytest
+# process it was forked from (Linux keeps the high-water mark across exec); VmHWM belongs to the new
+# program's own memory map, so it starts from zero.
+MEASURE = """
+import json, sys
+from runthenumbers import sweep
+from runthenumbers.data import load_ledger
+from runthenumbers.debt import Terms
+from runthenumbers.liquidity import Starting
+from runthenumbers.parameters import resolve
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+ledger = load_ledger()
+start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
+inputs = sweep.registry(ledger, Terms.from_ledger(ledger))
+before = peak_mb()
+summary = sweep.stream_summary(start, inputs, int(sys.argv[1]), seed=1)
+peak = peak_mb()
+print(json.dumps({"peak_mb": peak, "sweep_mb": peak - before}))
+"""
+
+
+def _peak(samples: int) -> dict:
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(samples)], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_sweep_memory_is_bounded_at_a_million_and_ten_million_scenarios():
+    million, ten_million = _peak(1_000_000), _peak(10_000_000)
+    print(f"peak RSS: 1e6 {million['peak_mb']:.0f} MB, 1e7 {ten_million['peak_mb']:.0f} MB")
+    # 28 bytes a scenario (float32 copies of seven figures) plus one chunk's working arrays; the old
+    # code held about 130 bytes a scenario (1.4 GB at 1e7).
+    assert million["sweep_mb"] < 150
+    assert ten_million["sweep_mb"] < 450
+    assert ten_million["peak_mb"] < 700
+
+
+def test_stream_summary_agrees_with_the_full_summary():
+    from runthenumbers.data import load_ledger
+    from runthenumbers.debt import Terms
+    from runthenumbers.liquidity import Starting
+    from runthenumbers.parameters import resolve
+
+    ledger = load_ledger()
+    start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
+    inputs = sweep.registry(ledger, Terms.from_ledger(ledger))
+    full = sweep.summarise(sweep.run(start, inputs, 60_000, seed=5))
+    streamed = sweep.stream_summary(start, inputs, 60_000, seed=5)
+    for key in ("first_shortfall_share", "probability_short_by_deadline", "quantiles", "deadline"):
+        assert streamed[key] == full[key]
+    for year, values in full["annual_debt_service_usd"].items():
+        assert np.allclose(streamed["annual_debt_service_usd"][year], values, rtol=1e-7, atol=1)
+    assert np.allclose(streamed["cash_low_point_usd"], full["cash_low_point_usd"], rtol=1e-7, atol=1)
