@@ -25,37 +25,17 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .calendar import FORECAST_YEARS, MONTHS_PER_QUARTER, N_QUARTERS, QUARTERS, QUARTERS_PER_YEAR, index_label, quarter_index
 from .data import Ledger
+from .parameters.debt import draw_deadline_index
 
-FIRST_YEAR = 2025
-YEARS = tuple(range(FIRST_YEAR, FIRST_YEAR + 6))
-QUARTERS = tuple(f"{year}-Q{q}" for year in YEARS for q in range(1, 5))
-N_QUARTERS = len(QUARTERS)
 _T = np.arange(N_QUARTERS)
-MONTHS_PER_QUARTER = 3
 # An upper bound for any rate the model is asked to use: 100% a year. Above it a value is a typo.
 MAX_RATE = 1.0
 
 
 # ---------------------------------------------------------------------------------------------
 # Shapes and quarters
-
-
-def quarter_index(date) -> int:
-    """The 0-based index in :data:`QUARTERS` of the quarter holding ``date`` (yyyymmdd, as the ledger
-    stores dates): 20250101 -> 0 (2025-Q1), 20280331 -> 12 (2028-Q1). Dates before 2025 give negative
-    indices and dates after 2030 indices of 24 or more."""
-    date = int(date)
-    year, month = date // 10000, (date // 100) % 100
-    if not 1 <= month <= 12:
-        raise ValueError(f"date = {date} is not a yyyymmdd date; allowed: months 01 to 12")
-    return (year - FIRST_YEAR) * 4 + (month - 1) // 3
-
-
-def quarter_label(index: int) -> str:
-    """'2025-Q1' for index 0; also labels quarters outside the horizon."""
-    index = int(index)
-    return f"{FIRST_YEAR + index // 4}-Q{index % 4 + 1}"
 
 
 def _column(value, name: str) -> np.ndarray:
@@ -121,7 +101,7 @@ def _check_range(name: str, values: np.ndarray, low: float, high: float, unit: s
 def annual(quarterly) -> np.ndarray:
     """Sum a (..., 24) quarterly array to calendar years 2025-2030: shape (..., 6)."""
     quarterly = np.asarray(quarterly, dtype=float)
-    return quarterly.reshape(*quarterly.shape[:-1], len(YEARS), 4).sum(axis=-1)
+    return quarterly.reshape(*quarterly.shape[:-1], len(FORECAST_YEARS), QUARTERS_PER_YEAR).sum(axis=-1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +273,7 @@ def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline
         s, t = (int(i[0]) for i in np.nonzero(late))
         raise ValueError(
             f"draws = {float(flows['draws'][s, t])!r} in {QUARTERS[t]} (scenario {s}) come after the draw deadline "
-            f"{quarter_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {quarter_label(deadline[s, 0])}"
+            f"{index_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {index_label(deadline[s, 0])}"
         )
     _check_range("draws", flows["draws"], 0.0, np.inf, "USD")
     drawn = flows["opening_balance"][:, 0] + flows["draws"].sum(axis=1)
@@ -332,15 +312,12 @@ class Terms:
 
     @classmethod
     def from_ledger(cls, ledger: Ledger) -> "Terms":
-        deadline = ledger.value("article_debt_ddtl2_draw_deadline")
-        extension = ledger.value("article_debt_ddtl2_extension_months")
         return cls(
             ddtl1_balance=ledger.value("debt_ddtl1_balance_2024q4"),
             ddtl1_maturity=quarter_index(ledger.value("debt_ddtl1_maturity")),
             ddtl2_balance=ledger.value("debt_ddtl2_balance_2024q4"),
             ddtl2_facility_size=ledger.value("article_debt_ddtl2_facility_size"),
-            # The deadline quarter plus the extension, counted in whole quarters.
-            ddtl2_draw_deadline=quarter_index(deadline) + int(extension) // MONTHS_PER_QUARTER,
+            ddtl2_draw_deadline=draw_deadline_index(ledger),
             ddtl2_maturity=quarter_index(ledger.value("debt_ddtl2_maturity")),
         )
 
@@ -397,7 +374,7 @@ def service_grid(p: Mapping[str, float], terms: Terms, sofr_levels, drawn_amount
     drawn_amounts = np.asarray(drawn_amounts, dtype=float)
     sofr, drawn = (a.reshape(-1) for a in np.meshgrid(sofr_levels, drawn_amounts, indexing="ij"))
     service = annual_debt_service(*two_loans(p, terms, sofr=sofr, ddtl2_drawn=drawn))
-    return service.reshape(len(sofr_levels), len(drawn_amounts), len(YEARS))
+    return service.reshape(len(sofr_levels), len(drawn_amounts), len(FORECAST_YEARS))
 
 
 def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, high: float) -> np.ndarray:
@@ -410,7 +387,7 @@ def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, h
     rates = np.repeat([low, high], len(drawn_amounts))
     drawn = np.tile(drawn_amounts, 2)
     service = annual_debt_service(*two_loans(p, terms, ddtl2_drawn=drawn, ddtl2_rate=rates))
-    return service.reshape(2, len(drawn_amounts), len(YEARS))
+    return service.reshape(2, len(drawn_amounts), len(FORECAST_YEARS))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,7 +420,7 @@ def service_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> p
     """Long frame of one scenario's quarterly debt service by facility and kind (USD), for a stacked chart."""
     loans = {"DDTL 1.0": ddtl1, "DDTL 2.0": ddtl2}
     rows = [
-        {"quarter": quarter, "year": str(YEARS[i // 4]), "facility": facility, "kind": kind, "component": label,
+        {"quarter": quarter, "year": str(FORECAST_YEARS[i // QUARTERS_PER_YEAR]), "facility": facility, "kind": kind, "component": label,
          "usd": float(getattr(loans[facility], kind)[scenario, i])}
         for facility, kind, label in COMPONENTS
         for i, quarter in enumerate(QUARTERS)
@@ -543,7 +520,7 @@ def service_surface(p: Mapping[str, float], terms: Terms) -> pd.DataFrame:
     """:func:`service_coefficients` summed to calendar years: one row per year, the columns of SURFACE_TERMS."""
     quarterly = service_coefficients(p, terms)
     frame = pd.DataFrame(annual(quarterly).T, columns=list(SURFACE_TERMS))
-    frame.insert(0, "year", [str(y) for y in YEARS])
+    frame.insert(0, "year", [str(y) for y in FORECAST_YEARS])
     return frame
 
 

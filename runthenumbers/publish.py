@@ -11,8 +11,8 @@ import html
 import pandas as pd
 from myst_nb import glue
 
-from .charts import SITE_ROOT
-from .data import Ledger, fact_page
+from .data import Ledger
+from .links import fact_href, source_href
 
 
 def html_table(css_class: str, headers: list[str], rows: list[str]) -> str:
@@ -61,7 +61,7 @@ class Provenance:
                 facts = f'as for <a href="#num-{first_with[key]}">{first_with[key]}</a>'
             else:
                 first_with.setdefault(key, name)
-                facts = ", ".join(f'<a href="{SITE_ROOT}{fact_page(f)}#fact-{f}">{f}</a>' for f in key)
+                facts = ", ".join(f'<a href="{fact_href(f)}">{f}</a>' for f in key)
             rows.append(
                 f'<tr id="num-{name}"><td><code>{name}</code></td><td>{html.escape(shown)}</td>'
                 f"<td>{html.escape(how['formula'])}</td><td>{facts}</td></tr>"
@@ -120,9 +120,9 @@ class EvidenceTable:
 
     def to_html(self) -> str:
         rows = [
-            f'<tr><td><a href="{SITE_ROOT}{fact_page(f.id)}#fact-{f.id}"><code>{f.id}</code></a></td>'
+            f'<tr><td><a href="{fact_href(f.id)}"><code>{f.id}</code></a></td>'
             f"<td>{html.escape(format_value(f.value, f.unit))}</td><td>{html.escape(f.period)}</td>"
-            f'<td><a href="{SITE_ROOT}book/sources.html#source-{s.id}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
+            f'<td><a href="{source_href(s.id)}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
             f"<td>{html.escape(f.locator)}</td></tr>"
             for f, s in self.rows
         ]

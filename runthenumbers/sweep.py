@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .data import Ledger
-from .debt import N_QUARTERS, YEARS, Terms, annual, quarter_index
+from .calendar import FORECAST_YEARS, N_QUARTERS, quarter_index
+from .debt import Terms, annual
 from .liquidity import Starting, cash_paths, first_shortfall, quarter_name
 
 CHUNK = 50_000
@@ -147,12 +148,12 @@ def summarise(results: Mapping[str, np.ndarray], deadline: str = "2026-Q4") -> d
     """Quantiles, the distribution of the first shortfall, and the chance of running out by ``deadline``."""
     service = results["annual_debt_service"]
     shortfall = results["first_shortfall"]
-    cutoff = quarter_index(int(deadline[:4]) * 10000 + (int(deadline[-1]) * 3) * 100 + 1)
+    cutoff = quarter_index(deadline)
     counts = np.bincount(shortfall + 1, minlength=N_QUARTERS + 1)
     return {
         "quantiles": [f"p{round(q * 100)}" for q in QUANTILES],
         "annual_debt_service_usd": {
-            str(year): [round(float(v), 0) for v in np.quantile(service[:, i], QUANTILES)] for i, year in enumerate(YEARS)
+            str(year): [round(float(v), 0) for v in np.quantile(service[:, i], QUANTILES)] for i, year in enumerate(FORECAST_YEARS)
         },
         "cash_low_point_usd": [round(float(v), 0) for v in np.quantile(results["cash_low_point"], QUANTILES)],
         "first_shortfall_share": {

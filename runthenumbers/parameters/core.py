@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ..checks import ParameterError, range_text
 from ..data import Ledger
 
-
-class ParameterError(ValueError):
-    """A parameter value that is unknown, of the wrong type or out of range."""
+__all__ = ["Parameter", "ParameterError", "Rule"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Parameter:
         return self.kind(ledger.value(self.fact)) if self.fact else self.kind(self.default)
 
     def allowed(self) -> str:
-        return f"{self.minimum:g} to {self.maximum:g} ({self.unit})"
+        return range_text(self.minimum, self.maximum, self.unit)
 
     def check(self, value: object) -> float | int:
         """The value as this parameter's type, or a :class:`ParameterError` saying what is allowed."""
@@ -45,3 +45,15 @@ class Parameter:
         if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
             raise ParameterError(f"{self.name} = {value!r} is outside the allowed range {self.allowed()}")
         return self.kind(value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check across inputs, or against the ledger, that a single range cannot express.
+
+    ``check(values, ledger)`` raises :class:`ParameterError` saying what is allowed; it runs whenever
+    every name in ``inputs`` is being resolved, whichever notebook the inputs are for.
+    """
+
+    inputs: tuple[str, ...]
+    check: Callable[[Mapping[str, object], Ledger], None]
