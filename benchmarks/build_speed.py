@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--book", type=Path, default=REPO, help="the book to measure (default: this repository)")
     args = parser.parse_args(argv)
     medians = measure(args.book.resolve(), args.repeat)
-    print(f"| build | one-page book (s) | this book (s) | ratio | goal |  |\n| --- | ---: | ---: | ---: | ---: | --- |")
+    print("| build | one-page book (s) | this book (s) | ratio | goal |  |\n| --- | ---: | ---: | ---: | ---: | --- |")
     for kind, goal in GOALS.items():
         reference, book = medians["reference"][kind], medians["book"][kind]
         ratio = book / reference
