@@ -1,4 +1,9 @@
-"""The ``runthenumbers`` command: print the ledger (and, as the book grows, run scenarios)."""
+"""The ``runthenumbers`` command: the ledger, the claims and the inputs, scenario runs and the sweep.
+
+A thin layer over the package: each command parses its options, calls one library function and prints
+the result. Output formats are declared with :func:`format_option`, the same everywhere; errors for
+people are :class:`CliError` (exit status 2) or, for a broken ledger, exit status 1, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import io
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,7 +21,7 @@ from tqdm import tqdm
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .parameters import REGISTRY, ParameterError
 
-FORMATS = click.Choice(["table", "json", "csv"])
+FORMATS = ("table", "json", "csv")
 PARAMETER_COLUMNS = ("name", "default", "type", "min", "max", "unit", "description", "notebooks")
 
 
@@ -40,6 +46,24 @@ def render(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
     return _table(rows, columns)
 
 
+class CliError(click.ClickException):
+    """A mistake in the command's input: printed as ``error: ...`` on stderr, with exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def format_option(*choices: str) -> Callable:
+    """The ``--format`` option, the same in every command: ``choices`` (default: table, json, csv), table first."""
+    choices = choices or FORMATS
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
+        help="Output format.",
+    )
+
+
 @click.group()
 def main() -> None:
     """Run the Numbers: the report's data and models from the command line."""
@@ -54,12 +78,11 @@ def _ledger():
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+    raise CliError(message)
 
 
 @main.command()
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@format_option()
 def facts(fmt: str) -> None:
     """Print the fact ledger (data/facts.csv), validated."""
     ledger = _ledger()
@@ -70,7 +93,7 @@ def facts(fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 def params(fmt: str) -> None:
     """Print every parameter of every notebook with its default (the ledger's value), range and unit."""
     ledger = _ledger()
@@ -136,7 +159,7 @@ CLAIM_OUTPUT_COLUMNS = ("id", "argument", "claim", "article_value", "checked_val
 
 
 @main.command()
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@format_option()
 def claims(fmt: str) -> None:
     """Print the claims ledger (data/claims.csv) with the checked figures resolved and verdicts computed."""
     from .claims import load_claims
@@ -183,7 +206,7 @@ def _number(value) -> str:
 @click.option("--vary", "overrides", multiple=True, metavar="NAME=KIND:LOW:HIGH",
               help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.")
 @click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter for the chance of running out by then.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results (no timing) as JSON.")
 def sweep_command(samples, seed, overrides, deadline, fmt, out) -> None:
     """Draw many scenarios of the uncertain inputs and summarise debt service and cash without new financing."""

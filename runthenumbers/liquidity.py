@@ -16,7 +16,8 @@ import numpy as np
 
 from .data import Ledger
 from .calendar import N_QUARTERS, index_label_or_never, quarter_index
-from .debt import Terms, draw_coefficients, quarterly_service, service_coefficients
+from .debt import Terms
+from .debt_surface import draw_coefficients, quarterly_service, service_coefficients
 
 # Cash is known at 2025-03-31, so the first quarter that moves it is 2025-Q2.
 FIRST_QUARTER = 1
