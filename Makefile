@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 CHROMIUM := /usr/bin/chromium
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test check lint lint-workflow lint-citation citation execute serve facts params scenario bench clean
+.PHONY: book test check lint lint-workflow lint-citation citation pages execute serve facts params scenario bench clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,12 +25,6 @@ book: $(READY)
 ## test: every test and check (data, models, pairing, nbval, site build, headless browser)
 test: $(READY) $(CHROMIUM)
 	$(BIN)/python -m pytest
-
-## check: quick checks before a commit: lint, then the CI workflow
-check: lint lint-workflow
-
-## lint: static checks of the repository's files (for now the citation file)
-lint: lint-citation
 
 ## lint-workflow: actionlint on .github/workflows (the pinned binary from requirements.txt)
 lint-workflow: $(READY)
@@ -55,6 +49,18 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; exit 1; fi
 
+## check: the fast loop while working: ruff, actionlint on the CI workflow, then every test not marked slow or browser (under 30 s)
+check: lint lint-workflow
+	$(BIN)/python -m pytest -p no:nbval -o addopts="--strict-markers -p no:cacheprovider" -m "not slow and not browser" -q
+
+## lint: ruff over the package, the tests and the benchmarks
+lint: $(READY)
+	$(BIN)/ruff check runthenumbers tests benchmarks
+
+## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py
+pages: $(READY)
+	$(BIN)/python -m runthenumbers.chapters
+
 ## execute: re-pair each notebooks/*.md with its .ipynb and re-execute it in place (after changing data or code)
 execute: $(READY)
 	$(BIN)/python -m runthenumbers.notebooks
@@ -75,10 +81,11 @@ params: $(READY)
 facts: $(READY)
 	$(BIN)/runthenumbers facts
 
-## bench: measurements, not tests: the sweep's speed and memory, page weights and chart draw times
+## bench: measurements, not tests: the sweep's speed and memory, page weights and chart draw times, build times
 bench: book
 	$(BIN)/python benchmarks/sweep_benchmark.py
 	$(BIN)/python benchmarks/site_budget.py
+	$(BIN)/python benchmarks/build_speed.py
 
 clean:
 	rm -rf _build

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from .data import Ledger
+from .checks import require_between
 from .parameters.capex import PARAMETERS
-from .parameters.core import Parameter
 
 HOURS_PER_YEAR = 24 * 365
 KW_PER_MW = 1_000.0
@@ -43,26 +43,17 @@ KW_PER_MW = 1_000.0
 # neglected x^2/12 term is then under 1e-17, below double precision.
 _SERIES_BELOW = 1e-8
 
-# The notebook's inputs, whose ranges the model functions enforce with the same messages.
-_LIMITS: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
-# Model arguments that are not notebook inputs but are checked the same way.
-_LIMITS["power_cost"] = Parameter(
-    name="power_cost", description="Power cost per installed GPU-hour", unit="USD/GPU-hour", minimum=0.0,
-    maximum=100.0, notebooks=(), default=0.0,
-)
-for _name in ("spent", "megawatts"):
-    _LIMITS[_name] = Parameter(name=_name, description="", unit="USD" if _name == "spent" else "MW", minimum=0.0,
-                               maximum=np.inf, notebooks=(), default=0.0)
+# The notebook's inputs, whose ranges the model functions enforce with the same messages, and the
+# model arguments that are not notebook inputs: (low, high, unit) each.
+_LIMITS: dict[str, tuple[float, float, str]] = {p.name: (p.minimum, p.maximum, p.unit) for p in PARAMETERS}
+_LIMITS["power_cost"] = (0.0, 100.0, "USD/GPU-hour")
+_LIMITS["spent"] = (0.0, np.inf, "USD")
+_LIMITS["megawatts"] = (0.0, np.inf, "MW")
 
 
 def _checked(name: str, value) -> np.ndarray:
     """``value`` as a float array, or the :class:`ParameterError` of its first value outside ``name``'s range."""
-    array = np.asarray(value, dtype=float)
-    limits = _LIMITS[name]
-    bad = ~((array >= limits.minimum) & (array <= limits.maximum))
-    if np.any(bad):
-        limits.check(array[bad].flat[0].item())
-    return array
+    return require_between(name, value, *_LIMITS[name])
 
 
 # ---------------------------------------------------------------------------------------------

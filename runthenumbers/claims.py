@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from . import data
+from . import chapters, data
 from .data import Ledger, LedgerError, Problem, display_name, read_table
 from .notebooks import baseline_values
 from .verdicts import numeric_verdict
 
 VERDICTS = ("supported", "roughly", "contradicted", "garbled", "unverifiable", "opinion")
-ARGUMENTS = ("context", "concentration", "debt", "capex", "partner_risk", "conclusion")
+# The chapters with a claims section, in order (runthenumbers/chapters.py); the "argument" column names one.
+ARGUMENTS = tuple(c.name for c in chapters.claim_sections())
 CLAIM_COLUMNS = (
     "id", "argument", "claim", "article_fact", "checked", "scale", "tolerance", "verdict", "explanation", "sources", "section",
 )
@@ -31,8 +31,9 @@ class ClaimRow(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[GCDKPS]\d+$")
-    argument: Literal[ARGUMENTS]  # type: ignore[valid-type]
+    id: str = Field(pattern=r"^[A-Z]\d+$")
+    # Declared after id so that its check can compare the id's letter with the chapter's.
+    argument: str
     claim: str = Field(min_length=1)
     article_fact: str = ""
     checked: str = Field(default="", pattern=r"^$|^fact:[a-z][a-z0-9_]*$|^[a-z_]+:[a-z][a-z0-9_]*$")
@@ -43,6 +44,19 @@ class ClaimRow(BaseModel):
     explanation: str = Field(min_length=1)
     sources: str = ""
     section: str = Field(default="", pattern=r"^$|^(notebooks|book)/[a-z_]+(#[a-z0-9-]+)?$")
+
+    @field_validator("argument")
+    @classmethod
+    def _known_chapter(cls, argument: str, info: ValidationInfo) -> str:
+        # Read at validation time, not import time, so the sections follow runthenumbers/chapters.py.
+        sections = {c.name: c for c in chapters.claim_sections()}
+        if argument not in sections:
+            raise ValueError(f"'{argument}' is not a chapter with claims (allowed: {', '.join(sections)})")
+        letter = sections[argument].claim_prefix
+        claim_id = info.data.get("id", "")
+        if claim_id and not claim_id.startswith(letter):
+            raise ValueError(f"claim '{claim_id}' is in chapter '{argument}', whose claim ids start with '{letter}'")
+        return argument
 
     @field_validator("scale", "tolerance", mode="before")
     @classmethod

@@ -1,4 +1,9 @@
-"""The ``runthenumbers`` command: print the ledger (and, as the book grows, run scenarios)."""
+"""The ``runthenumbers`` command: the ledger, the claims and the inputs, scenario runs and the sweep.
+
+A thin layer over the package: each command parses its options, calls one library function and prints
+the result. Output formats are declared with :func:`format_option`, the same everywhere; errors for
+people are :class:`UserError` (exit status 2) or, for a broken ledger, exit status 1, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,17 @@ import io
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
 from .data import FACT_COLUMNS, LedgerError, load_ledger
-from .errors import SafeGroup
+from .errors import SafeGroup, UserError
 from .parameters import REGISTRY, ParameterError
 
-FORMATS = click.Choice(["table", "json", "csv"])
+FORMATS = ("table", "json", "csv")
 PARAMETER_COLUMNS = ("name", "default", "type", "min", "max", "unit", "description", "notebooks")
 
 
@@ -42,6 +48,15 @@ def render(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
     return _table(rows, columns)
 
 
+def format_option(*choices: str) -> Callable:
+    """The ``--format`` option, the same in every command: ``choices`` (default: table, json, csv), table first."""
+    choices = choices or FORMATS
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
+        help="Output format.",
+    )
+
+
 @click.group(cls=SafeGroup)
 def main() -> None:
     """Run the Numbers: the report's data and models from the command line."""
@@ -56,12 +71,11 @@ def _ledger():
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+    raise UserError(message)
 
 
 @main.command()
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@format_option()
 def facts(fmt: str) -> None:
     """Print the fact ledger (data/facts.csv), validated."""
     ledger = _ledger()
@@ -72,7 +86,7 @@ def facts(fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 def params(fmt: str) -> None:
     """Print every parameter of every notebook with its default (the ledger's value), range and unit."""
     ledger = _ledger()
@@ -142,7 +156,7 @@ CLAIM_OUTPUT_COLUMNS = ("id", "argument", "claim", "article_value", "checked_val
 
 
 @main.command()
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@format_option()
 def claims(fmt: str) -> None:
     """Print the claims ledger (data/claims.csv) with the checked figures resolved and verdicts computed."""
     from .claims import load_claims
@@ -194,8 +208,8 @@ def _stopped(stop) -> None:
 @click.option("--vary", "overrides", multiple=True, metavar="NAME=KIND:LOW:HIGH",
               help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.")
 @click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter for the chance of running out by then.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), help="Also write the results (no timing) as JSON.")
+@format_option("table", "json")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results (no timing) as JSON.")
 @click.option("--force", is_flag=True, help="Replace an earlier sweep's --out file; nothing else is ever replaced.")
 def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     """Draw many scenarios of the uncertain inputs and summarise debt service and cash without new financing."""

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .data import Ledger
 
-YEARS = (2022, 2023, 2024)
+FISCAL_YEARS = (2022, 2023, 2024)
 
 
 def revenue_without(revenue, share):
@@ -54,7 +54,7 @@ def customer_groups(ledger: Ledger, microsoft_share_2024: float, top_two_share_2
     }
     disclosed = {2022: "three largest together", 2023: "three largest; Microsoft named", 2024: "two largest; Microsoft named"}
     rows = []
-    for year in YEARS:
+    for year in FISCAL_YEARS:
         revenue = ledger.value(f"cw_revenue_fy{year}")
         groups = [(g, s) for g, s in named[year] if s is not None]
         groups.append(("All other customers", 1.0 - sum(s for _, s in groups)))

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from .chapters import fact_prefixes
 from .ledger_rules import group_problem, value_problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -147,28 +147,6 @@ class Ledger:
     def source_of(self, fact_id: str) -> Source:
         return self.sources[self.fact(fact_id).source]
 
-    def facts_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([f.model_dump() for f in self.facts.values()], columns=list(FACT_COLUMNS))
-
-
-# The ledger is published as one page per group of facts, named by the id's first word, so that no
-# page grows past the site's weight budget as the ledger grows.
-FACT_PAGES = {
-    "article": "article",
-    "cw": "coreweave",
-    "msft": "coreweave",
-    "meta": "coreweave",
-    "debt": "debt",
-    "capex": "capex",
-    "csci": "partner",
-    "after": "after",
-}
-
-
-def fact_page(fact_id: str) -> str:
-    """The site page (from the site's root) that lists ``fact_id``: ``book/facts-<group>.html``."""
-    return f"book/facts-{FACT_PAGES[fact_id.split('_', 1)[0]]}.html"
-
 
 def display_name(path: Path) -> str:
     """``data/facts.csv``: the folder and the file, as a reviewer would look for them."""
@@ -233,7 +211,7 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
     for fact in facts.values():
         if fact.source not in sources:
             problems.append(Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)"))
-        for column, message in (("id", group_problem(fact.id, FACT_PAGES)), ("value", value_problem(fact.id, fact.unit, fact.value))):
+        for column, message in (("id", group_problem(fact.id, fact_prefixes())), ("value", value_problem(fact.id, fact.unit, fact.value))):
             if message:
                 problems.append(Problem(facts_name, lines[fact.id], column, message))
     if problems:

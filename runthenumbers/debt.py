@@ -25,37 +25,17 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .calendar import FORECAST_YEARS, MONTHS_PER_QUARTER, N_QUARTERS, QUARTERS, QUARTERS_PER_YEAR, index_label, quarter_index
 from .data import Ledger
+from .parameters.debt import draw_deadline_index
 
-FIRST_YEAR = 2025
-YEARS = tuple(range(FIRST_YEAR, FIRST_YEAR + 6))
-QUARTERS = tuple(f"{year}-Q{q}" for year in YEARS for q in range(1, 5))
-N_QUARTERS = len(QUARTERS)
 _T = np.arange(N_QUARTERS)
-MONTHS_PER_QUARTER = 3
 # An upper bound for any rate the model is asked to use: 100% a year. Above it a value is a typo.
 MAX_RATE = 1.0
 
 
 # ---------------------------------------------------------------------------------------------
 # Shapes and quarters
-
-
-def quarter_index(date) -> int:
-    """The 0-based index in :data:`QUARTERS` of the quarter holding ``date`` (yyyymmdd, as the ledger
-    stores dates): 20250101 -> 0 (2025-Q1), 20280331 -> 12 (2028-Q1). Dates before 2025 give negative
-    indices and dates after 2030 indices of 24 or more."""
-    date = int(date)
-    year, month = date // 10000, (date // 100) % 100
-    if not 1 <= month <= 12:
-        raise ValueError(f"date = {date} is not a yyyymmdd date; allowed: months 01 to 12")
-    return (year - FIRST_YEAR) * 4 + (month - 1) // 3
-
-
-def quarter_label(index: int) -> str:
-    """'2025-Q1' for index 0; also labels quarters outside the horizon."""
-    index = int(index)
-    return f"{FIRST_YEAR + index // 4}-Q{index % 4 + 1}"
 
 
 def _column(value, name: str) -> np.ndarray:
@@ -121,7 +101,7 @@ def _check_range(name: str, values: np.ndarray, low: float, high: float, unit: s
 def annual(quarterly) -> np.ndarray:
     """Sum a (..., 24) quarterly array to calendar years 2025-2030: shape (..., 6)."""
     quarterly = np.asarray(quarterly, dtype=float)
-    return quarterly.reshape(*quarterly.shape[:-1], len(YEARS), 4).sum(axis=-1)
+    return quarterly.reshape(*quarterly.shape[:-1], len(FORECAST_YEARS), QUARTERS_PER_YEAR).sum(axis=-1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +273,7 @@ def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline
         s, t = (int(i[0]) for i in np.nonzero(late))
         raise ValueError(
             f"draws = {float(flows['draws'][s, t])!r} in {QUARTERS[t]} (scenario {s}) come after the draw deadline "
-            f"{quarter_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {quarter_label(deadline[s, 0])}"
+            f"{index_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {index_label(deadline[s, 0])}"
         )
     _check_range("draws", flows["draws"], 0.0, np.inf, "USD")
     drawn = flows["opening_balance"][:, 0] + flows["draws"].sum(axis=1)
@@ -332,15 +312,12 @@ class Terms:
 
     @classmethod
     def from_ledger(cls, ledger: Ledger) -> "Terms":
-        deadline = ledger.value("article_debt_ddtl2_draw_deadline")
-        extension = ledger.value("article_debt_ddtl2_extension_months")
         return cls(
             ddtl1_balance=ledger.value("debt_ddtl1_balance_2024q4"),
             ddtl1_maturity=quarter_index(ledger.value("debt_ddtl1_maturity")),
             ddtl2_balance=ledger.value("debt_ddtl2_balance_2024q4"),
             ddtl2_facility_size=ledger.value("article_debt_ddtl2_facility_size"),
-            # The deadline quarter plus the extension, counted in whole quarters.
-            ddtl2_draw_deadline=quarter_index(deadline) + int(extension) // MONTHS_PER_QUARTER,
+            ddtl2_draw_deadline=draw_deadline_index(ledger),
             ddtl2_maturity=quarter_index(ledger.value("debt_ddtl2_maturity")),
         )
 
@@ -397,7 +374,7 @@ def service_grid(p: Mapping[str, float], terms: Terms, sofr_levels, drawn_amount
     drawn_amounts = np.asarray(drawn_amounts, dtype=float)
     sofr, drawn = (a.reshape(-1) for a in np.meshgrid(sofr_levels, drawn_amounts, indexing="ij"))
     service = annual_debt_service(*two_loans(p, terms, sofr=sofr, ddtl2_drawn=drawn))
-    return service.reshape(len(sofr_levels), len(drawn_amounts), len(YEARS))
+    return service.reshape(len(sofr_levels), len(drawn_amounts), len(FORECAST_YEARS))
 
 
 def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, high: float) -> np.ndarray:
@@ -410,7 +387,7 @@ def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, h
     rates = np.repeat([low, high], len(drawn_amounts))
     drawn = np.tile(drawn_amounts, 2)
     service = annual_debt_service(*two_loans(p, terms, ddtl2_drawn=drawn, ddtl2_rate=rates))
-    return service.reshape(2, len(drawn_amounts), len(YEARS))
+    return service.reshape(2, len(drawn_amounts), len(FORECAST_YEARS))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,7 +420,7 @@ def service_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> p
     """Long frame of one scenario's quarterly debt service by facility and kind (USD), for a stacked chart."""
     loans = {"DDTL 1.0": ddtl1, "DDTL 2.0": ddtl2}
     rows = [
-        {"quarter": quarter, "year": str(YEARS[i // 4]), "facility": facility, "kind": kind, "component": label,
+        {"quarter": quarter, "year": str(FORECAST_YEARS[i // QUARTERS_PER_YEAR]), "facility": facility, "kind": kind, "component": label,
          "usd": float(getattr(loans[facility], kind)[scenario, i])}
         for facility, kind, label in COMPONENTS
         for i, quarter in enumerate(QUARTERS)
@@ -474,79 +451,3 @@ def annual_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> pd
     """One scenario's debt service by calendar year and component (USD), for a stacked chart."""
     frame = service_components(ddtl1, ddtl2, scenario)
     return frame.groupby(["year", "facility", "kind", "component"], sort=False, as_index=False)["usd"].sum()
-
-
-# ---------------------------------------------------------------------------------------------
-# What-if surface: annual debt service as a closed form the browser can evaluate
-
-SURFACE_TERMS = ("constant", "sofr", "drawn_bn", "ddtl2_rate", "ddtl2_rate_x_drawn_bn")
-
-
-def _surface_design(sofr, drawn, rate) -> np.ndarray:
-    """The closed form's terms, shaped (..., 5); the drawn amount in billions keeps the columns of one scale."""
-    drawn_bn = np.asarray(drawn, dtype=float) / 1e9
-    sofr, rate = np.asarray(sofr, dtype=float), np.asarray(rate, dtype=float)
-    sofr, drawn_bn, rate = np.broadcast_arrays(sofr, drawn_bn, rate)
-    return np.stack([np.ones_like(sofr), sofr, drawn_bn, rate, rate * drawn_bn], axis=-1)
-
-
-def service_coefficients(p: Mapping[str, float], terms: Terms) -> np.ndarray:
-    """Coefficients of each quarter's debt service in SOFR, DDTL 2.0 drawn and DDTL 2.0's rate, shaped (5, 24).
-
-    With everything else fixed, service(q) = c0 + c1·SOFR(q) + c2·drawn + c3·rate(q) + c4·rate(q)·drawn
-    exactly: DDTL 1.0 pays SOFR plus a margin on balances no rate changes, and DDTL 2.0's balances,
-    principal and fee are affine in the amount drawn while its interest is rate × balance. A quarter's
-    service depends only on that quarter's rates, so the form holds for rate paths too. The
-    coefficients are solved from eight runs of the model at the corners of a box and checked at a ninth
-    point, so a change to the model that breaks the form is caught rather than hidden.
-    """
-    low, high = terms.ddtl2_balance, terms.ddtl2_facility_size
-    corners = np.array([(s, d, r) for s in (0.0, 0.08) for d in (low, high) for r in (0.05, 0.12)])
-
-    def evaluate(points: np.ndarray) -> np.ndarray:
-        return debt_service(*two_loans(p, terms, sofr=points[:, 0], ddtl2_drawn=points[:, 1], ddtl2_rate=points[:, 2]))
-
-    coefficients, *_ = np.linalg.lstsq(_surface_design(*corners.T), evaluate(corners), rcond=None)
-    probe = np.array([[0.031, low + 0.37 * (high - low), 0.083]])
-    error = np.abs(_surface_design(*probe.T) @ coefficients - evaluate(probe)).max()
-    if error > 1e-6 * np.abs(evaluate(probe)).max():
-        raise ArithmeticError(f"debt service is not of the closed form the surface assumes (error {error:g} USD)")
-    return coefficients
-
-
-def draw_coefficients(p: Mapping[str, float], terms: Terms) -> np.ndarray:
-    """DDTL 2.0 draws per quarter as c0 + c1·drawn (drawn in billions), shaped (2, 24)."""
-    drawn = np.array([terms.ddtl2_balance, terms.ddtl2_facility_size])
-    draws = two_loans(p, terms, ddtl2_drawn=drawn)[1].draws
-    slope = (draws[1] - draws[0]) / ((drawn[1] - drawn[0]) / 1e9)
-    return np.stack([draws[0] - slope * drawn[0] / 1e9, slope])
-
-
-def quarterly_service(coefficients: np.ndarray, sofr, drawn, ddtl2_rate) -> np.ndarray:
-    """Debt service per quarter (USD) from :func:`service_coefficients`, shaped (scenarios, 24).
-
-    ``drawn`` is per scenario; ``sofr`` and ``ddtl2_rate`` per scenario or per scenario and quarter.
-    """
-    drawn_bn = np.asarray(drawn, dtype=float).reshape(-1, 1) / 1e9
-    sofr = np.asarray(sofr, dtype=float)
-    rate = np.asarray(ddtl2_rate, dtype=float)
-    c = coefficients
-    if rate.ndim < 2 or rate.shape[1] == 1:
-        # Terms that vary only by scenario go through one matrix product; only SOFR's path is per quarter.
-        rate = np.broadcast_to(rate.reshape(-1, 1), drawn_bn.shape)
-        per_scenario = np.hstack([np.ones_like(drawn_bn), drawn_bn, rate, rate * drawn_bn]) @ c[[0, 2, 3, 4]]
-        return per_scenario + c[1] * (sofr.reshape(-1, 1) if sofr.ndim < 2 else sofr)
-    return c[0] + c[1] * sofr + c[2] * drawn_bn + c[3] * rate + c[4] * rate * drawn_bn
-
-
-def service_surface(p: Mapping[str, float], terms: Terms) -> pd.DataFrame:
-    """:func:`service_coefficients` summed to calendar years: one row per year, the columns of SURFACE_TERMS."""
-    quarterly = service_coefficients(p, terms)
-    frame = pd.DataFrame(annual(quarterly).T, columns=list(SURFACE_TERMS))
-    frame.insert(0, "year", [str(y) for y in YEARS])
-    return frame
-
-
-def surface_service(surface: pd.DataFrame, sofr: float, drawn: float, ddtl2_rate: float) -> np.ndarray:
-    """Annual debt service (USD, one per year) from a :func:`service_surface` at one point."""
-    return surface[list(SURFACE_TERMS)].to_numpy() @ _surface_design(sofr, drawn, ddtl2_rate)

@@ -3,7 +3,7 @@
 The CSV schema (``data.Fact``) already refuses a value that is not a finite number. These rules
 catch what a number can still get wrong: a ``date`` (written yyyymmdd) that is not a day of the
 calendar, a ``fraction`` outside 0 to 1, and an id whose first word names no page of the ledger
-(it would fail only when the book is built).
+(its chapter in ``runthenumbers/chapters.py``, which routes it to a page).
 """
 
 from __future__ import annotations
@@ -45,6 +45,6 @@ def group_problem(fact_id: str, groups) -> str | None:
     if group not in groups:
         return (
             f"id '{fact_id}' starts with '{group}', which is not a ledger group (known: {', '.join(groups)}); "
-            "add the group to FACT_PAGES in runthenumbers/data.py"
+            "add it to a chapter's fact_prefix in runthenumbers/chapters.py"
         )
     return None

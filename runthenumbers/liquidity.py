@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data import Ledger
-from .debt import N_QUARTERS, QUARTERS, Terms, draw_coefficients, quarter_index, quarterly_service, service_coefficients
+from .calendar import N_QUARTERS, index_label_or_never, quarter_index
+from .debt import Terms
+from .debt_surface import draw_coefficients, quarterly_service, service_coefficients
 
 # Cash is known at 2025-03-31, so the first quarter that moves it is 2025-Q2.
 FIRST_QUARTER = 1
@@ -115,5 +117,5 @@ def first_shortfall(cash: np.ndarray) -> np.ndarray:
     return np.where(short.any(axis=1), short.argmax(axis=1), -1)
 
 
-def quarter_name(index: int) -> str:
-    return "never (by 2030)" if index < 0 else QUARTERS[index]
+# The label of a first-shortfall index (-1: never), under the name the sweep uses.
+quarter_name = index_label_or_never

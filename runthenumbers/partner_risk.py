@@ -31,17 +31,20 @@ import numpy as np
 import pandas as pd
 
 from .data import Ledger
-from .parameters.core import ParameterError
-from .parameters.partner_risk import (
+from .calendar import (
     MONTHS_PER_QUARTER,
     QUARTERS_PER_YEAR,
     add_months,
-    check_delay,
-    check_scheduled_delivery,
-    check_shares,
     date_label,
-    date_parts,
+    days_between,
+    half_label,
+    month_label,
+    quarters_between,
+    same_month,
+    same_year,
 )
+from .checks import ParameterError
+from .parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
 from .verdicts import numeric_verdict, relative_difference
 
 QUARTERS_2024 = ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
@@ -54,53 +57,8 @@ RESULT_PARTS = (
 )
 # "Early 2027", the FY2025 release's date for all ~590 MW, read as the end of 2027's first quarter.
 EARLY_2027 = 20270331
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
-
-
 # ---------------------------------------------------------------------------------------------
 # Dates
-
-
-def days_between(start, end) -> np.ndarray:
-    """Days from yyyymmdd ``start`` to ``end``; negative when ``end`` is earlier."""
-    as_day = np.vectorize(lambda d: np.datetime64(date_label(d), "D"), otypes=["datetime64[D]"])
-    return (as_day(end) - as_day(start)).astype(np.int64)
-
-
-def same_year(a, b) -> np.ndarray:
-    """Whether yyyymmdd dates ``a`` and ``b`` fall in the same calendar year."""
-    return date_parts(a)[0] == date_parts(b)[0]
-
-
-def same_month(a, b) -> np.ndarray:
-    """Whether yyyymmdd dates ``a`` and ``b`` fall in the same calendar month."""
-    (year_a, month_a, _), (year_b, month_b, _) = date_parts(a), date_parts(b)
-    return (year_a == year_b) & (month_a == month_b)
-
-
-def quarters_between(start, end) -> np.ndarray:
-    """Whole calendar quarters from the quarter holding ``start`` to the one holding ``end``."""
-    (year_a, month_a, _), (year_b, month_b, _) = date_parts(start), date_parts(end)
-    return (year_b - year_a) * QUARTERS_PER_YEAR + (month_b - 1) // MONTHS_PER_QUARTER - (month_a - 1) // MONTHS_PER_QUARTER
-
-
-def quarter_label(date) -> str:
-    """'2026-Q4' for 20261231."""
-    year, month, _ = (int(x) for x in date_parts(date))
-    return f"{year}-Q{(month - 1) // MONTHS_PER_QUARTER + 1}"
-
-
-def half_label(date) -> str:
-    """'second half of 2026' for 20261231."""
-    year, month, _ = (int(x) for x in date_parts(date))
-    return f"{'first' if month <= 6 else 'second'} half of {year}"
-
-
-def month_label(date) -> str:
-    """'June 2024' for 20240603."""
-    year, month, _ = (int(x) for x in date_parts(date))
-    return f"{MONTH_NAMES[month - 1]} {year}"
 
 
 def source_date(ledger: Ledger, source_id: str) -> int:
@@ -273,11 +231,6 @@ class PowerComparison:
         return self.cw_at_csci / self.csci_total
 
     @property
-    def csci_share_to_cw_gross(self) -> float:
-        """Share of Core Scientific's total designated for HPC, in its own gross MW."""
-        return self.csci_hpc_gross / self.csci_total
-
-    @property
     def gross_per_it(self) -> float:
         """Gross MW Core Scientific set aside per MW of IT load contracted."""
         return self.csci_hpc_gross / self.cw_at_csci
@@ -391,11 +344,6 @@ class Stress:
         """CoreWeave's own revenue from the missing capacity, at ``cw_revenue_per_mw_year``, USD."""
         return self.mw_years_lost * self.cw_revenue_per_mw_year
 
-    @property
-    def quarterly_fees(self) -> np.ndarray:
-        """Contract fees per quarter of the term as stressed, USD, shape (scenarios, quarters)."""
-        return self.stressed * self.fee[:, None] / QUARTERS_PER_YEAR
-
 
 def stress(contracted_mw, contract_value, scheduled_delivery, share_late, share_never, delay_quarters,
            cw_revenue_per_mw_year, *, term_years: float, contract_date: int) -> Stress:
@@ -423,15 +371,6 @@ def stress(contracted_mw, contract_value, scheduled_delivery, share_late, share_
         scheduled_delivery=scheduled,
         late_delivery=add_months(scheduled, delay * MONTHS_PER_QUARTER),
         contract_value=m["value"].astype(float),
-    )
-
-
-def fees_at_risk_closed_form(contract_value, share_late, share_never, delay_quarters, term_years) -> np.ndarray:
-    """The same fees at risk in one line, for checking: V x (late x delay / term + never)."""
-    term_quarters = np.asarray(term_years, dtype=float) * QUARTERS_PER_YEAR
-    delay = np.minimum(np.asarray(delay_quarters, dtype=float), term_quarters)
-    return np.asarray(contract_value, dtype=float) * (
-        np.asarray(share_late, dtype=float) * delay / term_quarters + np.asarray(share_never, dtype=float)
     )
 
 

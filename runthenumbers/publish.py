@@ -7,12 +7,14 @@ back), so ``{glue:text}`name:.1f``` formats them and the scenario runner can col
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import pandas as pd
 from myst_nb import glue
 
-from .charts import SITE_ROOT
-from .data import Ledger, fact_page
+from . import data
+from .data import Ledger
+from .links import fact_href, source_href
 
 
 def html_table(css_class: str, headers: list[str], rows: list[str]) -> str:
@@ -34,6 +36,36 @@ def number(name: str, value, *, formula: str = "", facts: tuple[str, ...] | list
     glue(name, value, display=False)
     _DERIVATIONS[name] = {"value": value, "formula": formula, "facts": list(facts)}
     return value
+
+
+@lru_cache(maxsize=4)
+def _ledger(data_dir: str) -> Ledger:
+    return data.load_ledger(data_dir)
+
+
+def fact(name: str, fact_id: str, *, scale: float = 1.0, formula: str = "", ledger: Ledger | None = None) -> float:
+    """Glue ledger fact ``fact_id`` divided by ``scale`` (1e6 for USD millions) under ``name``; return it.
+
+    The fact id is written once: it is both the value's source and its provenance. ``ledger``
+    defaults to the ledger in ``data.DATA_DIR``, the one the notebook loads.
+    """
+    ledger = ledger or _ledger(str(data.DATA_DIR))
+    return number(name, ledger.value(fact_id) / scale, formula=formula or f"ledger fact {fact_id}", facts=[fact_id])
+
+
+def check(claim_id: str, article: float, checked: float, tolerance: float, *, formula: str = "",
+          facts: tuple[str, ...] | list[str] = ()) -> str:
+    """Glue the verdict on claim ``claim_id`` (``D1``) under ``<claim_id>_verdict`` and return it.
+
+    The verdict is :func:`runthenumbers.verdicts.numeric_verdict` of the article's figure against the
+    checked one, with ``tolerance``, the same rule the claims ledger applies.
+    """
+    from .verdicts import numeric_verdict
+
+    verdict = numeric_verdict(article, checked, tolerance)
+    text(f"{claim_id.lower()}_verdict", verdict,
+         formula=formula or f"supported within {tolerance:.0%}, roughly within a factor of two", facts=facts)
+    return verdict
 
 
 def text(name: str, value: str, *, formula: str = "", facts: tuple[str, ...] | list[str] = ()) -> str:
@@ -61,7 +93,7 @@ class Provenance:
                 facts = f'as for <a href="#num-{first_with[key]}">{first_with[key]}</a>'
             else:
                 first_with.setdefault(key, name)
-                facts = ", ".join(f'<a href="{SITE_ROOT}{fact_page(f)}#fact-{f}">{f}</a>' for f in key)
+                facts = ", ".join(f'<a href="{fact_href(f)}">{f}</a>' for f in key)
             rows.append(
                 f'<tr id="num-{name}"><td><code>{name}</code></td><td>{html.escape(shown)}</td>'
                 f"<td>{html.escape(how['formula'])}</td><td>{facts}</td></tr>"
@@ -120,9 +152,9 @@ class EvidenceTable:
 
     def to_html(self) -> str:
         rows = [
-            f'<tr><td><a href="{SITE_ROOT}{fact_page(f.id)}#fact-{f.id}"><code>{f.id}</code></a></td>'
+            f'<tr><td><a href="{fact_href(f.id)}"><code>{f.id}</code></a></td>'
             f"<td>{html.escape(format_value(f.value, f.unit))}</td><td>{html.escape(f.period)}</td>"
-            f'<td><a href="{SITE_ROOT}book/sources.html#source-{s.id}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
+            f'<td><a href="{source_href(s.id)}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
             f"<td>{html.escape(f.locator)}</td></tr>"
             for f, s in self.rows
         ]

@@ -17,18 +17,19 @@ import html
 import io
 import json
 import re
+from importlib.metadata import version
 from pathlib import Path
 
-import vl_convert
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.util.docutils import SphinxDirective
 
-from .charts import DOWNLOAD_DIR, SITE_ROOT, VEGA_LITE_VERSION, main_dataset
-from . import data
+from . import chapters
 from .citation import CiteDirective
-from .data import load_ledger
-from .publish import format_value, html_table
+from .links import DOWNLOAD_DIR, SITE_ROOT, section_href, source_href
+
+# The models, charts and ledger are imported where they are used: a rebuild that finds nothing to do
+# then never loads them (altair, pydantic and vl-convert would be most of its time).
 
 STATIC_DIR = Path(__file__).parent / "static"
 VEGA_BUNDLE = "vega-bundle.js"
@@ -45,13 +46,46 @@ FIGURE = re.compile(
 )
 
 
+def vega_bundle_header() -> str:
+    """The bundle's first line, naming what made it: a bundle with this line needs no rebuilding.
+
+    Read from the installed packages' metadata, not by importing altair (the Vega-Lite version follows
+    from altair's), which would be most of a no-change rebuild's time.
+    """
+    return f"/* Vega, Vega-Lite and vega-embed for altair {version('altair')}, bundled by vl-convert {version('vl-convert-python')}. */\n"
+
+
 def vega_bundle() -> str:
+    import vl_convert
+
+    from .charts import VEGA_LITE_VERSION
+
     # The bundle's top-level declarations would clash with other classic scripts: give it a scope.
     body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-    return f"/* Vega, Vega-Lite {VEGA_LITE_VERSION} and vega-embed, bundled by vl-convert. */\n(function () {{\n{body}\n}})();\n"
+    return f"{vega_bundle_header()}/* Vega-Lite {VEGA_LITE_VERSION}. */\n(function () {{\n{body}\n}})();\n"
+
+
+def write_vega_bundle(static: Path) -> bool:
+    """Write the bundle into ``static`` unless the same versions already made the one there; say whether it wrote.
+
+    Bundling takes vl-convert about two seconds, most of a no-change rebuild, and gives the same bytes
+    for the same versions, so a rebuild keeps the bundle it finds.
+    """
+    target = static / VEGA_BUNDLE
+    if target.is_file():
+        with target.open(encoding="utf-8") as handle:
+            if handle.readline() == vega_bundle_header():
+                return False
+    static.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(vega_bundle(), encoding="utf-8")
+    partial.replace(target)
+    return True
 
 
 def chart_csv(spec: dict) -> str:
+    from .charts import main_dataset
+
     rows = main_dataset(spec)
     columns = list(dict.fromkeys(key for row in rows for key in row))
     buffer = io.StringIO()
@@ -106,7 +140,7 @@ def sha256_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
 def _finish_site(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         outdir = Path(app.outdir)
-        (outdir / "_static" / VEGA_BUNDLE).write_text(vega_bundle(), encoding="utf-8")
+        write_vega_bundle(outdir / "_static")
         # Last, so that it covers every other file of the site.
         (outdir / SITE_MANIFEST).write_text(sha256_manifest(outdir, skip=(SITE_MANIFEST,)), encoding="utf-8")
 
@@ -134,7 +168,10 @@ class SourcesDirective(SphinxDirective):
     """The bibliography: every source of the ledger with an anchor ``source-<id>`` to cite."""
 
     def run(self) -> list[nodes.Node]:
-        ledger = load_ledger()
+        from . import data
+        from .publish import html_table
+
+        ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
         cited = {}
         for fact in ledger.facts.values():
@@ -153,22 +190,26 @@ class SourcesDirective(SphinxDirective):
 
 
 class FactsDirective(SphinxDirective):
-    """One group of the ledger (see ``data.FACT_PAGES``), a row per fact with an anchor ``fact-<id>``."""
+    """One fact page of the ledger (see ``Chapter.fact_page``), a row per fact with an anchor ``fact-<id>``."""
 
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        ledger = load_ledger()
+        from . import data
+        from .publish import format_value, html_table
+
+        ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
+        self.env.note_dependency(str(Path(chapters.__file__)))
         rows = []
         for fact in ledger.facts.values():
-            if data.fact_page(fact.id) != f"book/facts-{self.arguments[0]}.html":
+            if chapters.fact_chapter(fact.id).fact_page != self.arguments[0]:
                 continue
             source = ledger.sources[fact.source]
             rows.append(
                 f'<tr id="fact-{fact.id}"><td><code>{fact.id}</code></td>'
                 f"<td>{html.escape(format_value(fact.value, fact.unit))}</td><td>{html.escape(fact.period)}</td>"
-                f'<td><a href="sources.html#source-{source.id}">{html.escape(source.publisher)}</a> ({source.kind})</td>'
+                f'<td><a href="{source_href(source.id)}">{html.escape(source.publisher)}</a> ({source.kind})</td>'
                 f"<td>{html.escape(fact.locator)}</td><td>{html.escape(fact.quote)}</td><td>{html.escape(fact.note)}</td></tr>"
             )
         table = html_table("rtn-facts", ["Fact", "Value", "Period", "Source", "Where", "Quote", "Note"], rows)
@@ -181,9 +222,16 @@ class ClaimsDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
+        from . import data
         from .claims import load_claims
-        ledger = load_ledger()
+        from .notebooks import NOTEBOOK_DIR
+        from .publish import format_value, html_table
+
+        ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
+        # Checked figures are read from the executed notebooks: a re-executed chapter refreshes this page.
+        for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+            self.env.note_dependency(str(path))
         rows = []
         for claim in load_claims(ledger=ledger):
             if claim.row.argument != self.arguments[0]:
@@ -193,9 +241,9 @@ class ClaimsDirective(SphinxDirective):
             difference = "" if claim.difference is None else f"{claim.difference:+.1%}"
             verdict = html.escape(claim.verdict)
             if claim.row.section:
-                verdict = f'<a href="{SITE_ROOT}{claim.row.section.replace("#", ".html#", 1) if "#" in claim.row.section else claim.row.section + ".html"}">{verdict}</a>'
+                verdict = f'<a href="{section_href(claim.row.section)}">{verdict}</a>'
             sources = ", ".join(
-                f'<a href="{SITE_ROOT}book/sources.html#source-{source}">{html.escape(ledger.sources[source].publisher)}</a>'
+                f'<a href="{source_href(source)}">{html.escape(ledger.sources[source].publisher)}</a>'
                 for source in claim.row.sources.split()
             )
             rows.append(
@@ -214,8 +262,10 @@ class ClaimsFilterDirective(SphinxDirective):
     """Buttons that show only the claims with chosen verdicts; hidden until the page script runs."""
 
     def run(self) -> list[nodes.Node]:
+        from . import data
         from .claims import VERDICTS, load_claims
 
+        self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
         counts = {v: 0 for v in VERDICTS}
         for claim in load_claims():
             counts[claim.verdict] += 1
@@ -229,6 +279,9 @@ class DataManifestDirective(SphinxDirective):
     """A SHA-256 digest of each data file, so a reader can check that a copy is the one this site used."""
 
     def run(self) -> list[nodes.Node]:
+        from . import data
+        from .publish import html_table
+
         rows = []
         for path in sorted(data.DATA_DIR.glob("*.csv")):
             self.env.note_dependency(str(path))

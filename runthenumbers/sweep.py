@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .calendar import FORECAST_YEARS, N_QUARTERS, quarter_index
 from .data import Ledger, load_ledger
-from .debt import N_QUARTERS, YEARS, Terms, annual, quarter_index
+from .debt import Terms, annual
 from .errors import shown
 from .liquidity import Starting, cash_paths, first_shortfall, quarter_name
 from .parameters import ParameterError, resolve
@@ -216,7 +217,7 @@ def _refuse_non_finite(results: Mapping[str, np.ndarray]) -> None:
 
 
 def _shortfall_summary(counts: np.ndarray, samples: int, deadline: str) -> dict:
-    cutoff = quarter_index(int(deadline[:4]) * 10000 + (int(deadline[-1]) * 3) * 100 + 1)
+    cutoff = quarter_index(deadline)
     return {
         "first_shortfall_share": {quarter_name(i - 1): round(float(c) / samples, 6) for i, c in enumerate(counts) if c},
         "deadline": deadline,
@@ -234,7 +235,7 @@ def summarise(results: Mapping[str, np.ndarray], deadline: str = "2026-Q4") -> d
     return {
         "quantiles": [f"p{round(q * 100)}" for q in QUANTILES],
         "annual_debt_service_usd": {
-            str(year): [round(float(v), 0) for v in np.quantile(service[:, i], QUANTILES)] for i, year in enumerate(YEARS)
+            str(year): [round(float(v), 0) for v in np.quantile(service[:, i], QUANTILES)] for i, year in enumerate(FORECAST_YEARS)
         },
         "cash_low_point_usd": [round(float(v), 0) for v in np.quantile(results["cash_low_point"], QUANTILES)],
         **_shortfall_summary(counts, len(shortfall), deadline),
@@ -252,13 +253,13 @@ def stream_summary(start: Starting, inputs: Mapping[str, Uncertain], samples: in
     error below 6e-8: under 2,000 USD on a cash low point of tens of billions, which the command
     reports in billions. Memory: 28 bytes a scenario plus one chunk's working arrays.
     """
-    columns = np.empty((len(YEARS) + 1, samples), dtype=np.float32)
+    columns = np.empty((len(FORECAST_YEARS) + 1, samples), dtype=np.float32)
     counts = np.zeros(N_QUARTERS + 1, dtype=np.int64)
     for begin, batch in _batches(start, inputs, samples, seed, chunk, progress):
         _refuse_non_finite(batch)
         end = begin + len(batch["cash_low_point"])
-        columns[: len(YEARS), begin:end] = batch["annual_debt_service"].T
-        columns[len(YEARS), begin:end] = batch["cash_low_point"]
+        columns[: len(FORECAST_YEARS), begin:end] = batch["annual_debt_service"].T
+        columns[len(FORECAST_YEARS), begin:end] = batch["cash_low_point"]
         counts += np.bincount(batch["first_shortfall"] + 1, minlength=N_QUARTERS + 1)
 
     def quantiles(column: np.ndarray) -> list[float]:
@@ -266,8 +267,8 @@ def stream_summary(start: Starting, inputs: Mapping[str, Uncertain], samples: in
 
     return {
         "quantiles": [f"p{round(q * 100)}" for q in QUANTILES],
-        "annual_debt_service_usd": {str(year): quantiles(columns[i]) for i, year in enumerate(YEARS)},
-        "cash_low_point_usd": quantiles(columns[len(YEARS)]),
+        "annual_debt_service_usd": {str(year): quantiles(columns[i]) for i, year in enumerate(FORECAST_YEARS)},
+        "cash_low_point_usd": quantiles(columns[len(FORECAST_YEARS)]),
         **_shortfall_summary(counts, samples, deadline),
     }
 

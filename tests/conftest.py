@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's paths and a ledger copy that a test may break."""
+"""Shared fixtures: the repository's paths, the ledger loaded once, and a ledger copy a test may break."""
 
 from __future__ import annotations
 
@@ -7,9 +7,31 @@ from pathlib import Path
 
 import pytest
 
-from runthenumbers.data import REPO_ROOT
+from runthenumbers.data import REPO_ROOT, Ledger, load_ledger
 
 DATA = REPO_ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def ledger() -> Ledger:
+    """The validated ledger, read once for the whole session (it is frozen: no test can change it)."""
+    return load_ledger()
+
+
+@pytest.fixture(scope="session")
+def debt_inputs(ledger):
+    """The debt chapter's resolved default inputs."""
+    from runthenumbers.parameters import resolve
+
+    return resolve("debt", {}, ledger)
+
+
+@pytest.fixture(scope="session")
+def terms(ledger):
+    """The loan terms read from the ledger."""
+    from runthenumbers.debt import Terms
+
+    return Terms.from_ledger(ledger)
 
 
 @pytest.fixture

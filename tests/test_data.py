@@ -108,6 +108,6 @@ def test_every_problem_is_reported_at_once(ledger_copy):
 
 
 def test_every_fact_belongs_to_a_ledger_page():
-    from runthenumbers.data import fact_page
+    from runthenumbers.chapters import fact_page
 
     assert all(fact_page(fact_id).startswith("book/facts-") for fact_id in load_ledger().facts)

@@ -351,4 +351,4 @@ def test_model_refuses_a_badly_shaped_path():
 
 
 def test_model_module_exposes_its_quarters():
-    assert debt.YEARS == (2025, 2026, 2027, 2028, 2029, 2030)
+    assert debt.FORECAST_YEARS == (2025, 2026, 2027, 2028, 2029, 2030)

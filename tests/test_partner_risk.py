@@ -9,14 +9,13 @@ from hypothesis import strategies as st
 
 from runthenumbers.data import load_ledger
 from runthenumbers.parameters import ParameterError, resolve
-from runthenumbers.parameters.partner_risk import add_months, check_delay, check_scheduled_delivery, check_shares
+from runthenumbers.calendar import QUARTERS_PER_YEAR, add_months, days_between, quarters_between, same_month, same_year
+from runthenumbers.parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
 from runthenumbers.partner_risk import (
     capacity_in_service,
     claim_checks,
     contract_tranches,
-    days_between,
     fee_per_mw_year,
-    fees_at_risk_closed_form,
     lag_verdict,
     mining_share,
     non_cash_share,
@@ -24,16 +23,25 @@ from runthenumbers.partner_risk import (
     overlap_kind,
     power_comparison,
     quarterly_revenue,
-    quarters_between,
     results_2024,
     run_stress,
     same_capacity_verdict,
-    same_month,
-    same_year,
     split_net_result,
     stress,
     stress_grid,
 )
+
+
+
+# An oracle for the stress model: the fees lost, in closed form (moved here from the package, its only user).
+def fees_at_risk_closed_form(contract_value, share_late, share_never, delay_quarters, term_years) -> np.ndarray:
+    """The same fees at risk in one line, for checking: V x (late x delay / term + never)."""
+    term_quarters = np.asarray(term_years, dtype=float) * QUARTERS_PER_YEAR
+    delay = np.minimum(np.asarray(delay_quarters, dtype=float), term_quarters)
+    return np.asarray(contract_value, dtype=float) * (
+        np.asarray(share_late, dtype=float) * delay / term_quarters + np.asarray(share_never, dtype=float)
+    )
+
 
 LEDGER = load_ledger()
 CONTRACT_DATE = 20240603

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from runthenumbers import chapters
 from runthenumbers.charts import main_dataset
 from runthenumbers.data import REPO_ROOT
 from runthenumbers.site import sha256_manifest
@@ -82,10 +83,14 @@ def _pages(site: Path) -> list[str]:
 @pytest.mark.slow
 def test_book_has_its_pages(site):
     pages = _pages(site)
-    for expected in ["book/intro.html", "book/method.html", "book/sources.html", "notebooks/concentration.html"]:
+    for expected in ["book/intro.html", "book/method.html", "book/sources.html", "book/claims.html", "book/facts.html"]:
         assert expected in pages
-    for chapter in ["debt", "capex", "partner_risk"]:
-        assert f"book/{chapter}.html" in pages or f"notebooks/{chapter}.html" in pages
+    # Every chapter's notebook and fact page, as runthenumbers/chapters.py declares them.
+    for chapter in chapters.ordered():
+        if chapter.notebook:
+            assert f"{chapter.notebook}.html" in pages
+        if chapter.fact_page:
+            assert f"book/facts-{chapter.fact_page}.html" in pages
     assert (site / "_static" / "vega-bundle.js").stat().st_size > 500_000
 
 

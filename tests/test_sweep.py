@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from runthenumbers import sweep
 from runthenumbers.cli import main
 from runthenumbers.data import load_ledger
-from runthenumbers.debt import Terms, debt_service, quarterly_service, two_loans
+from runthenumbers.debt import Terms, debt_service, two_loans
+from runthenumbers.debt_surface import quarterly_service
 from runthenumbers.liquidity import FIRST_QUARTER, Starting, cash_paths, first_shortfall
 from runthenumbers.parameters import resolve
 

@@ -11,14 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runthenumbers.data import REPO_ROOT, load_ledger
-from runthenumbers.debt import Terms, annual_debt_service, service_surface, surface_service, two_loans
+from runthenumbers.debt import Terms, annual_debt_service, two_loans
+from runthenumbers.debt_surface import evaluate_surface, surface_by_year
 from runthenumbers.notebooks import baseline_values
 from runthenumbers.parameters import resolve
 
 LEDGER = load_ledger()
 P = resolve("debt", {}, LEDGER)
 TERMS = Terms.from_ledger(LEDGER)
-SURFACE = service_surface(P, TERMS)
+SURFACE = surface_by_year(P, TERMS)
 
 
 def _model(sofr, drawn, rate):
@@ -27,7 +28,7 @@ def _model(sofr, drawn, rate):
 
 def test_the_surface_reproduces_the_model_at_the_chapters_inputs():
     rate = P["sofr"] + P["ddtl2_margin"]
-    assert np.allclose(surface_service(SURFACE, P["sofr"], P["ddtl2_drawn"], rate), _model(P["sofr"], P["ddtl2_drawn"], rate), rtol=0, atol=1.0)
+    assert np.allclose(evaluate_surface(SURFACE, P["sofr"], P["ddtl2_drawn"], rate), _model(P["sofr"], P["ddtl2_drawn"], rate), rtol=0, atol=1.0)
 
 
 @settings(max_examples=25, deadline=None)
@@ -38,7 +39,7 @@ def test_the_surface_reproduces_the_model_at_the_chapters_inputs():
 )
 def test_the_surface_is_exact_anywhere_in_the_slider_ranges(sofr, share, rate):
     drawn = TERMS.ddtl2_balance + share * (TERMS.ddtl2_facility_size - TERMS.ddtl2_balance)
-    assert np.allclose(surface_service(SURFACE, sofr, drawn, rate), _model(sofr, drawn, rate), rtol=0, atol=1.0)
+    assert np.allclose(evaluate_surface(SURFACE, sofr, drawn, rate), _model(sofr, drawn, rate), rtol=0, atol=1.0)
 
 
 def _what_if_spec() -> dict:
@@ -62,6 +63,6 @@ def test_the_sliders_start_at_the_chapters_values():
 
 def test_the_starting_bars_equal_the_chapters_published_debt_service():
     published = baseline_values(["debt"])["debt"]
-    service = surface_service(SURFACE, P["sofr"], P["ddtl2_drawn"], P["sofr"] + P["ddtl2_margin"]) / 1e9
+    service = evaluate_surface(SURFACE, P["sofr"], P["ddtl2_drawn"], P["sofr"] + P["ddtl2_margin"]) / 1e9
     assert service[1] == pytest.approx(published["base_2026_bn"], abs=1e-9)
     assert service[2] == pytest.approx(published["base_2027_bn"], abs=1e-9)

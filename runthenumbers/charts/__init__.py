@@ -24,16 +24,13 @@ import pandas as pd
 import vl_convert
 
 from ..data import Source
+from ..links import DOWNLOAD_DIR, SITE_ROOT, download_href, source_href  # noqa: F401 (SITE_ROOT: re-exported)
 
 # vl-convert ships this family, so the SVG's text metrics do not depend on the fonts a machine has.
 FONT = "Liberation Sans"
 VEGA_LITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 WIDTH = 560
-# Links in a figure start at the site's root; the site extension turns this prefix into a relative path
-# for each page, since a notebook output cannot know how deep its page will sit.
-SITE_ROOT = "rtn-root/"
-DOWNLOAD_DIR = "charts"
 DOWNLOADS = (("csv", "data (CSV)"), ("vl.json", "Vega-Lite spec (JSON)"), ("svg", "image (SVG)"))
 HEIGHT = 300
 
@@ -97,11 +94,11 @@ class Figure:
         # "</" would end the script element early; JSON allows the escaped form.
         spec = self.spec_json.replace("</", "<\\/")
         sources = "; ".join(
-            f'<a href="{SITE_ROOT}book/sources.html#source-{s.id}">{html.escape(s.publisher)}, {html.escape(s.title)}</a>'
+            f'<a href="{source_href(s.id)}">{html.escape(s.publisher)}, {html.escape(s.title)}</a>'
             for s in self.sources
         )
         downloads = " · ".join(
-            f'<a href="{SITE_ROOT}{DOWNLOAD_DIR}/{self.id}.{suffix}" download>{label}</a>' for suffix, label in DOWNLOADS
+            f'<a href="{download_href(self.id, suffix)}" download>{label}</a>' for suffix, label in DOWNLOADS
         )
         return (
             f'<figure class="rtn-chart" id="{self.id}">'
@@ -109,7 +106,7 @@ class Figure:
             # The table is built in the browser from the spec's data, which the page already carries;
             # without JavaScript the disclosure offers the same data as a file.
             f'<details class="rtn-chart-table"><summary>Data table</summary><p>The data behind this chart: '
-            f'<a href="{SITE_ROOT}{DOWNLOAD_DIR}/{self.id}.csv" download>CSV</a>.</p></details>'
+            f'<a href="{download_href(self.id, "csv")}" download>CSV</a>.</p></details>'
             f'<figcaption><span class="rtn-chart-sources">Sources: {sources}</span> '
             f'<span class="rtn-chart-downloads">Download: {downloads}</span></figcaption>'
             f'<script type="application/json" class="rtn-chart-spec">{spec}</script>'

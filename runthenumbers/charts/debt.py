@@ -88,7 +88,7 @@ def what_if_service(surface: pd.DataFrame, *, sofr: float, drawn_m: float, ddtl2
     """Annual debt service recomputed in the browser as three sliders move (no kernel, no server).
 
     ``surface`` holds one row per year with the closed-form coefficients of
-    :func:`runthenumbers.debt.service_surface`; the sliders start at the notebook's values. Each bar is
+    :func:`runthenumbers.debt_surface.surface_by_year`; the sliders start at the notebook's values. Each bar is
     labelled with its value in USD billions, and FY2024 revenue is the dashed reference.
     """
     # Steps fine enough that each default sits exactly on a slider position.

@@ -4,24 +4,34 @@ A notebook's papermill ``parameters`` cell assigns each of its registered names 
 ("take the default", which for most inputs is a ledger fact) or a literal. :func:`resolve` turns
 that namespace into checked values before any computation runs; the scenario runner validates its
 ``--set`` values with the same code, so the notebook and the runner cannot disagree.
+
+The contract of this package: each chapter with a notebook (see :mod:`runthenumbers.chapters`) has a
+submodule named after it that *declares* its inputs and imports nothing from the models, only
+:mod:`.core` and the leaf modules :mod:`runthenumbers.checks` and :mod:`runthenumbers.calendar`:
+
+- ``PARAMETERS``: a tuple of :class:`~.core.Parameter`, each with its range;
+- ``RULES`` (optional): a tuple of :class:`~.core.Rule`, checks that tie several inputs together or
+  read the ledger (a draw within its facility). A rule runs whenever all of its inputs are resolved,
+  whichever notebook asks, so an input shared with a new chapter keeps its checks.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 from collections.abc import Mapping
 
+from .. import chapters
 from ..data import Ledger
 from ..errors import shown
-from . import capex, concentration, debt, partner_risk, uncertainty
-from .core import Parameter, ParameterError
+from .core import Parameter, ParameterError, Rule
 
-# Each chapter declares its inputs in a submodule named after its notebook, as PARAMETERS, and may
-# define check(values) for rules that tie several inputs together (a draw within its facility).
-CHAPTERS = (concentration, debt, capex, partner_risk, uncertainty)
+__all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "resolve"]
 
+CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_notebook())
 
-REGISTRY: dict[str, Parameter] = {p.name: p for chapter in CHAPTERS for p in chapter.PARAMETERS}
+REGISTRY: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
+RULES: tuple[Rule, ...] = tuple(rule for module in CHAPTER_MODULES for rule in getattr(module, "RULES", ()))
 
 
 def for_notebook(notebook: str) -> dict[str, Parameter]:
@@ -35,6 +45,13 @@ def unknown_parameter_message(name: str, valid: list[str]) -> str:
     return f"unknown parameter {shown(name)}; {hint} `runthenumbers params` lists all {len(valid)}"
 
 
+def check_rules(values: Mapping[str, object], ledger: Ledger, rules: tuple[Rule, ...] | None = None) -> None:
+    """Run every rule whose inputs are all among ``values``; the first broken one raises ParameterError."""
+    for rule in RULES if rules is None else rules:
+        if all(name in values for name in rule.inputs):
+            rule.check(values, ledger)
+
+
 def resolve(notebook: str, namespace: Mapping[str, object], ledger: Ledger) -> dict[str, float | int]:
     """Checked values of ``notebook``'s parameters, read from ``namespace`` (``None`` = default)."""
     parameters = for_notebook(notebook)
@@ -44,7 +61,5 @@ def resolve(notebook: str, namespace: Mapping[str, object], ledger: Ledger) -> d
     for name, parameter in parameters.items():
         given = namespace.get(name)
         resolved[name] = parameter.check(parameter.default_value(ledger) if given is None else given)
-    for chapter in CHAPTERS:
-        if chapter.__name__.rsplit(".", 1)[-1] == notebook and hasattr(chapter, "check"):
-            chapter.check(resolved, ledger)
+    check_rules(resolved, ledger)
     return resolved

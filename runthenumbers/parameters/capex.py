@@ -5,7 +5,7 @@ definitions, so a bad value gets the same message whether it comes from a notebo
 runner or a direct call.
 """
 
-from .core import Parameter, ParameterError
+from .core import Parameter, ParameterError, Rule
 
 NOTEBOOKS = ("capex",)
 
@@ -116,10 +116,13 @@ PARAMETERS = (
 )
 
 
-def check(values: dict, ledger) -> None:
+def active_within_contracted(values: dict, ledger) -> None:
     """Active power is part of contracted power, so it cannot exceed it."""
     if values["active_mw"] > values["contracted_mw"]:
         raise ParameterError(
             f"active_mw = {values['active_mw']!r} is above contracted_mw = {values['contracted_mw']!r}; "
             f"allowed: active_mw from 1 to contracted_mw (MW)"
         )
+
+
+RULES = (Rule(("active_mw", "contracted_mw"), active_within_contracted),)

@@ -1,6 +1,6 @@
 """Inputs of the customer-concentration chapter."""
 
-from .core import Parameter, ParameterError
+from .core import Parameter, ParameterError, Rule
 
 PARAMETERS = (
     Parameter(
@@ -33,10 +33,13 @@ PARAMETERS = (
 )
 
 
-def check(values: dict, ledger) -> None:
+def microsoft_within_top_two(values: dict, ledger) -> None:
     """Microsoft is one of the two largest customers, so its share cannot exceed theirs."""
     if values["microsoft_share_2024"] > values["top_two_share_2024"]:
         raise ParameterError(
             f"microsoft_share_2024 = {values['microsoft_share_2024']!r} is above top_two_share_2024 = "
             f"{values['top_two_share_2024']!r}; allowed: microsoft_share_2024 from 0 to top_two_share_2024"
         )
+
+
+RULES = (Rule(("microsoft_share_2024", "top_two_share_2024"), microsoft_within_top_two),)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ..checks import ParameterError, range_text
 from ..data import Ledger
 from ..errors import shown
 
-
-class ParameterError(ValueError):
-    """A parameter value that is unknown, of the wrong type or out of range."""
+__all__ = ["Parameter", "ParameterError", "Rule"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Parameter:
         return self.kind(ledger.value(self.fact)) if self.fact else self.kind(self.default)
 
     def allowed(self) -> str:
-        return f"{self.minimum:g} to {self.maximum:g} ({self.unit})"
+        return range_text(self.minimum, self.maximum, self.unit)
 
     def check(self, value: object) -> float | int:
         """The value as this parameter's type, or a :class:`ParameterError` saying what is allowed.
@@ -51,3 +51,15 @@ class Parameter:
         if self.kind is int and value != int(value):
             raise ParameterError(f"{self.name} = {shown(value)} is not a whole number; allowed: {self.allowed()}")
         return self.kind(value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check across inputs, or against the ledger, that a single range cannot express.
+
+    ``check(values, ledger)`` raises :class:`ParameterError` saying what is allowed; it runs whenever
+    every name in ``inputs`` is being resolved, whichever notebook the inputs are for.
+    """
+
+    inputs: tuple[str, ...]
+    check: Callable[[Mapping[str, object], Ledger], None]

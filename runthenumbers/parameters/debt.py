@@ -5,7 +5,8 @@ Quarter inputs count quarter numbers from 2025-Q1 = 1 (so 2025-Q4 = 4); the mode
 draw deadline are not inputs: they are read from the ledger (see :class:`runthenumbers.debt.Terms`).
 """
 
-from .core import Parameter, ParameterError
+from ..calendar import MONTHS_PER_QUARTER, index_label, month_label, quarter_index
+from .core import Parameter, ParameterError, Rule
 
 NOTEBOOKS = ("debt",)
 
@@ -123,43 +124,60 @@ PARAMETERS = (
 )
 
 
-def _month(date: float) -> str:
-    """'June 2025' for 20250630."""
-    date = int(date)
-    names = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
-    return f"{names[(date // 100) % 100 - 1]} {date // 10000}"
+def _facility(ledger) -> tuple[float, float]:
+    """DDTL 2.0's balance at 2024-12-31 and its facility size, USD."""
+    return ledger.value("debt_ddtl2_balance_2024q4"), ledger.value("article_debt_ddtl2_facility_size")
 
 
-def check(values: dict, ledger) -> None:
-    """DDTL 2.0 draws fit the facility and its deadline; repayment runs in whole quarters."""
-    # Imported here: the model module is not needed to list the parameters.
-    from ..debt import MONTHS_PER_QUARTER, Terms, quarter_label
+def draw_deadline_index(ledger) -> int:
+    """The quarter index (0 = 2025-Q1) of DDTL 2.0's last possible draw: the deadline's quarter plus the
+    extension, counted in whole quarters. The debt model's ``Terms`` reads it from here."""
+    deadline = ledger.value("article_debt_ddtl2_draw_deadline")
+    extension = ledger.value("article_debt_ddtl2_extension_months")
+    return quarter_index(deadline) + int(extension) // MONTHS_PER_QUARTER
 
-    terms = Terms.from_ledger(ledger)
+
+def drawn_within_facility(values: dict, ledger) -> None:
+    """DDTL 2.0 drawn is no less than already drawn and no more than the facility."""
+    balance, size = _facility(ledger)
     drawn = values["ddtl2_drawn"]
-    if drawn > terms.ddtl2_facility_size:
+    if drawn > size:
         raise ParameterError(
-            f"ddtl2_drawn = {drawn!r} is above the facility size {terms.ddtl2_facility_size!r}; allowed: ddtl2_drawn "
-            f"from {terms.ddtl2_balance!r} to {terms.ddtl2_facility_size!r} (USD)"
+            f"ddtl2_drawn = {drawn!r} is above the facility size {size!r}; allowed: ddtl2_drawn "
+            f"from {balance!r} to {size!r} (USD)"
         )
-    if drawn < terms.ddtl2_balance:
+    if drawn < balance:
         raise ParameterError(
-            f"ddtl2_drawn = {drawn!r} is below the balance already drawn at 2024-12-31 {terms.ddtl2_balance!r}; "
-            f"allowed: ddtl2_drawn from {terms.ddtl2_balance!r} to {terms.ddtl2_facility_size!r} (USD)"
+            f"ddtl2_drawn = {drawn!r} is below the balance already drawn at 2024-12-31 {balance!r}; "
+            f"allowed: ddtl2_drawn from {balance!r} to {size!r} (USD)"
         )
+
+
+def last_draw_by_deadline(values: dict, ledger) -> None:
+    """The last DDTL 2.0 draw falls no later than the draw deadline plus its extension."""
     last = values["ddtl2_last_draw_quarter"]
-    deadline = terms.ddtl2_draw_deadline + 1
+    deadline = draw_deadline_index(ledger) + 1
     if last > deadline:
         raise ParameterError(
-            f"ddtl2_last_draw_quarter = {last!r} ({quarter_label(last - 1)}) is after the draw deadline "
-            f"{quarter_label(deadline - 1)} ({_month(ledger.value('article_debt_ddtl2_draw_deadline'))} plus the "
+            f"ddtl2_last_draw_quarter = {last!r} ({index_label(last - 1)}) is after the draw deadline "
+            f"{index_label(deadline - 1)} ({month_label(ledger.value('article_debt_ddtl2_draw_deadline'))} plus the "
             f"{ledger.value('article_debt_ddtl2_extension_months'):g}-month extension); allowed: "
             f"ddtl2_last_draw_quarter from 1 to {deadline} (quarter number, 1 = 2025-Q1)"
         )
+
+
+def amortization_in_whole_quarters(values: dict, ledger) -> None:
+    """DDTL 2.0 is repaid in equal quarterly parts, so its amortization is a whole number of quarters."""
     months = values["ddtl2_amortization_months"]
     if months % MONTHS_PER_QUARTER:
         raise ParameterError(
             f"ddtl2_amortization_months = {months!r} is not a whole number of quarters; allowed: "
             f"ddtl2_amortization_months from 3 to 120 in steps of {MONTHS_PER_QUARTER} (months)"
         )
+
+
+RULES = (
+    Rule(("ddtl2_drawn",), drawn_within_facility),
+    Rule(("ddtl2_last_draw_quarter",), last_draw_by_deadline),
+    Rule(("ddtl2_amortization_months",), amortization_in_whole_quarters),
+)

@@ -13,15 +13,13 @@ scenario runner.
 
 from __future__ import annotations
 
-import calendar
-
 import numpy as np
 
-from .core import Parameter, ParameterError
+from ..calendar import MONTHS_PER_QUARTER, QUARTERS_PER_YEAR, add_months, date_label, is_date
+from ..checks import first_where as _first
+from .core import Parameter, ParameterError, Rule
 
 NOTEBOOKS = ("partner_risk",)
-MONTHS_PER_QUARTER = 3
-QUARTERS_PER_YEAR = 4
 
 PARAMETERS = (
     Parameter(
@@ -108,49 +106,6 @@ _BY_NAME = {p.name: p for p in PARAMETERS}
 
 
 # ---------------------------------------------------------------------------------------------
-# Dates
-
-
-def date_parts(date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day arrays of yyyymmdd ``date`` (a number or an array of them)."""
-    date = np.asarray(date).astype(np.int64)
-    return date // 10_000, (date // 100) % 100, date % 100
-
-
-def is_date(date) -> np.ndarray:
-    """Whether each yyyymmdd value names a real calendar day."""
-    year, month, day = date_parts(date)
-    valid = (month >= 1) & (month <= 12) & (day >= 1)
-    last = np.vectorize(lambda y, m: calendar.monthrange(int(y), int(m))[1] if 1 <= m <= 12 and 1 <= y <= 9999 else 0,
-                        otypes=[np.int64])(year, month)
-    return valid & (day <= last) & (year >= 1)
-
-
-def date_label(date) -> str:
-    """'2026-12-31' for 20261231."""
-    date = int(date)
-    return f"{date // 10_000:04d}-{(date // 100) % 100:02d}-{date % 100:02d}"
-
-
-def add_months(date, months) -> np.ndarray:
-    """The yyyymmdd date ``months`` calendar months after ``date``; a day past the new month's end
-    becomes its last day (2026-12-31 plus two months is 2027-02-28)."""
-    year, month, day = date_parts(date)
-    months = np.asarray(months).astype(np.int64)
-    index = year * 12 + (month - 1) + months
-    new_year, new_month = index // 12, index % 12 + 1
-    last = np.vectorize(lambda y, m: calendar.monthrange(int(y), int(m))[1], otypes=[np.int64])(new_year, new_month)
-    return new_year * 10_000 + new_month * 100 + np.minimum(day, last)
-
-
-def _first(bad, *arrays) -> tuple:
-    """The values of ``arrays`` (broadcast together with ``bad``) at the first place where ``bad`` holds."""
-    bad, *arrays = np.broadcast_arrays(np.asarray(bad), *(np.asarray(a) for a in arrays))
-    index = int(np.flatnonzero(bad.ravel())[0])
-    return tuple(a.ravel()[index].item() for a in arrays)
-
-
-# ---------------------------------------------------------------------------------------------
 # Checks shared by the notebook, the scenario runner and the model
 
 
@@ -229,10 +184,20 @@ def check_delay(delay_quarters, scheduled, term_years: float) -> np.ndarray:
     return delay
 
 
-def check(values: dict, ledger) -> None:
-    """The two shares fit in the whole capacity, and the delivery dates lie within the contract term."""
+def shares_fit(values: dict, ledger) -> None:
+    """The late and the never-delivered shares fit in the whole capacity."""
     check_shares(values["csci_share_late"], values["csci_share_never"])
+
+
+def deliveries_within_term(values: dict, ledger) -> None:
+    """The scheduled and the late delivery lie within the contract term."""
     contract_date = int(ledger.value("csci_cw_initial_contract_date"))
     term_years = ledger.value("csci_cw_contract_term")
     check_scheduled_delivery(values["csci_scheduled_delivery"], contract_date, term_years)
     check_delay(values["csci_delay_quarters"], values["csci_scheduled_delivery"], term_years)
+
+
+RULES = (
+    Rule(("csci_share_late", "csci_share_never"), shares_fit),
+    Rule(("csci_scheduled_delivery", "csci_delay_quarters"), deliveries_within_term),
+)
