@@ -209,7 +209,7 @@ def _stopped(stop) -> None:
               help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.")
 @click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter for the chance of running out by then.")
 @format_option("table", "json")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results (no timing) as JSON.")
+@click.option("--out", type=click.Path(path_type=Path), help="Also write the results (no timing) as JSON.")
 @click.option("--force", is_flag=True, help="Replace an earlier sweep's --out file; nothing else is ever replaced.")
 def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     """Draw many scenarios of the uncertain inputs and summarise debt service and cash without new financing."""
@@ -260,7 +260,7 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
 @main.command("diff")
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@format_option("table", "json", "markdown")
 @click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Repository to read (default: the current one).")
 def diff_command(base, head, fmt, repo) -> None:
     """What a change does to the book: published values, verdicts and ledger rows, BASE against HEAD.

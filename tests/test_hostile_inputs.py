@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from runthenumbers import freshness, outputs, sweep
 from runthenumbers.cli import main
-from runthenumbers.data import FACT_COLUMNS, REPO_ROOT
+from runthenumbers.data import REPO_ROOT
 from runthenumbers.errors import ECHO_LIMIT
 from runthenumbers.ledger_rules import FRACTION_EXCEPTIONS
 from runthenumbers.notebooks import NOTEBOOK_DIR
