@@ -22,7 +22,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Tests point this elsewhere to show that a changed fact changes the outputs.
 DATA_DIR = Path(os.environ.get("RUNTHENUMBERS_DATA", REPO_ROOT / "data"))
 
-SOURCE_KINDS = ("filing", "press-release", "news", "analysis", "article")
+# Primary kinds first. A transcript is the company speaking on its own call, copied by a third party;
+# an ai-summary is text a machine wrote about a document, never evidence on its own.
+SOURCE_KINDS = ("filing", "press-release", "court-filing", "rating-action", "transcript", "news", "analysis",
+                "aggregator", "ai-summary", "article")
 UNITS = (
     "USD",
     "GBP",
@@ -39,7 +42,7 @@ UNITS = (
     "date",
     "multiple",
 )
-SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind")
+SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind", "accessed")
 FACT_COLUMNS = ("id", "value", "unit", "period", "source", "locator", "quote", "note")
 MAX_QUOTE_WORDS = 30
 
@@ -50,7 +53,7 @@ _PERIOD = r"^(FY\d{4}|\d{4}(-\d{2}){0,2}|\d{4}-Q[1-4]|\d{4}-Q1-Q[2-4]|\d{4}-H[12
 # A publication date to the day where the source shows it; to the month or year where it does not.
 _DATE = r"^\d{4}(-\d{2}){0,2}$"
 # Filings, press releases and the article are dated documents: their date is always known.
-DATED_KINDS = ("filing", "press-release", "article")
+DATED_KINDS = ("filing", "press-release", "court-filing", "rating-action", "transcript", "article")
 
 
 class Source(BaseModel):
@@ -65,6 +68,8 @@ class Source(BaseModel):
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     # Declared after kind so that its check can see the kind.
     date: str = Field(pattern=rf"{_DATE}|^$")
+    # The day the page was read: a web page can change after it is cited.
+    accessed: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
 
     @field_validator("date")
     @classmethod

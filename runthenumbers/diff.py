@@ -31,7 +31,8 @@ from .data import FACT_COLUMNS, SOURCE_COLUMNS
 from .notebooks import glued_values
 from .verdicts import numeric_verdict
 
-# The ledger format this command reads: each file with exactly today's columns.
+# The ledger format this command reads: each file with at least these columns. Columns added since
+# (a source's access date, a claim's parent) are compared too, and read as empty where a revision lacks them.
 LEDGER_FILES = {
     "facts": ("data/facts.csv", FACT_COLUMNS),
     "sources": ("data/sources.csv", SOURCE_COLUMNS),
@@ -125,14 +126,16 @@ class _WorkingTree:
 
 def _ledger_rows(text: str, path: str, columns: tuple[str, ...], revision: str) -> dict[str, dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != columns:
+    found = tuple(reader.fieldnames or ())
+    missing = [c for c in columns if c not in found]
+    if missing:
         raise DiffError(
             f"revision '{revision}' predates the ledger format: {path} has columns "
-            f"{', '.join(reader.fieldnames or ())}; expected {', '.join(columns)}"
+            f"{', '.join(found)}; it lacks {', '.join(missing)}"
         )
     rows: dict[str, dict[str, str]] = {}
     for row in reader:
-        rows.setdefault(row.get("id") or "", {c: row.get(c) or "" for c in columns})
+        rows.setdefault(row.get("id") or "", {c: row.get(c) or "" for c in found})
     return rows
 
 
@@ -221,8 +224,10 @@ def _change(before, after):
 def _ledger_changes(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> dict[str, list]:
     changed = []
     for row_id in after:
-        if row_id in before and before[row_id] != after[row_id]:
-            columns = {c: {"before": before[row_id][c], "after": v} for c, v in after[row_id].items() if before[row_id][c] != v}
+        if row_id not in before:
+            continue
+        columns = {c: {"before": before[row_id].get(c, ""), "after": v} for c, v in after[row_id].items() if before[row_id].get(c, "") != v}
+        if columns:
             changed.append({"id": row_id, "changes": columns})
     return {
         "added": [row for row_id, row in after.items() if row_id not in before],
