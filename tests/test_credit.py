@@ -1,0 +1,140 @@
+"""The all-debt schedule against the filed maturity table, legal maturities, hand-worked interest and
+the filed interest expense; impossible terms refused with the facility and field named."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from runthenumbers import credit
+from runthenumbers.credit import FILING_2025_06_30 as FILING
+from runthenumbers.credit import CreditError, facility_schedules, horizon
+from runthenumbers.data import load_ledger
+
+
+LEDGER = load_ledger()
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return LEDGER
+
+
+@pytest.fixture(scope="module")
+def schedules(ledger):
+    return facility_schedules(FILING, ledger)
+
+
+def _by_key(schedules):
+    return {s.key: s for s in schedules}
+
+
+def test_yearly_principal_reconciles_with_the_filed_table_within_five_percent(ledger, schedules):
+    table = credit.reconciliation(FILING, ledger, schedules)
+    assert list(table.index) == ["2025", "2026", "2027", "2028", "2029", "later"]
+    assert (table["difference"].abs() <= 0.05).all(), table
+
+
+def test_every_filed_facility_is_repaid_in_full_and_never_after_its_legal_maturity(ledger, schedules):
+    quarters = horizon(FILING.as_of)
+    for facility in FILING.facilities:
+        schedule = _by_key(schedules)[facility.key]
+        assert schedule.principal.sum() == pytest.approx(ledger.value(facility.balance), rel=1e-9)
+        maturity = credit._index(quarters, ledger.value(facility.maturity))
+        assert not schedule.principal[maturity + 1:].any(), facility.key
+        assert schedule.closing[maturity] == pytest.approx(0.0, abs=1.0), facility.key
+
+
+def test_the_residual_ddtl2_schedule_is_what_the_table_leaves_after_the_known_terms(ledger, schedules):
+    by_key = _by_key(schedules)
+    quarters = np.array(horizon(FILING.as_of))
+    in_2026 = np.char.startswith(quarters, "2026")
+    others = sum(s.principal for k, s in by_key.items() if k != "ddtl2" and s.filed)
+    expected = ledger.value("debt_maturity_2026") - others[in_2026].sum()
+    assert by_key["ddtl2"].principal[in_2026].sum() == pytest.approx(expected, rel=0.01)
+    # Hand-worked from the 2025-06-30 filing: DDTL 1.0 at $115M a quarter, the OEM financing in twelve
+    # equal instalments, the Magnetar loan in fifteen: 4,218.5 - 460 - 576.1 - 68.4 = 3,114M in 2026.
+    assert by_key["ddtl2"].principal[in_2026].sum() / 1e6 == pytest.approx(3114, abs=2)
+
+
+def test_ddtl1_keeps_its_filed_pace_and_repays_the_rest_at_maturity(ledger, schedules):
+    ddtl1 = _by_key(schedules)["ddtl1"]
+    quarters = horizon(FILING.as_of)
+    pace = (ledger.value("debt_ddtl1_balance_2024q4") - ledger.value("debt_ddtl1_balance_2025q2")) / 2
+    assert ddtl1.principal[0] == pytest.approx(pace)
+    balloon_quarter = quarters.index("2028-Q1")
+    assert ddtl1.principal[balloon_quarter] == pytest.approx(ledger.value("debt_ddtl1_balance_2025q2") - pace * balloon_quarter)
+
+
+def test_interest_is_the_effective_rate_on_the_average_balance(ledger, schedules):
+    notes = _by_key(schedules)["notes_2030"]
+    # $2B at 10% a year: $50M a quarter while outstanding, half of that in the repayment quarter.
+    assert notes.interest[0, 0] == pytest.approx(50e6)
+    repaid = horizon(FILING.as_of).index("2030-Q2")
+    assert notes.interest[0, repaid] == pytest.approx(25e6)
+
+
+def test_first_modelled_quarter_of_interest_is_close_to_the_filed_interest_expense(ledger, schedules):
+    # Q3 2025's filed interest expense also carries the 2031 notes issued in late July and any new
+    # draws; the model, which knows only the notes, must come within 15% of it.
+    modelled = sum(s.interest[0, 0] for s in schedules)
+    filed = ledger.value("debt_interest_expense_net_2025q3")
+    assert modelled == pytest.approx(filed, rel=0.15)
+
+
+def test_a_sofr_change_moves_only_floating_facilities_one_for_one(ledger):
+    shifted = _by_key(facility_schedules(FILING, ledger, [0.0, 0.01]))
+    for facility in FILING.facilities:
+        s = shifted[facility.key]
+        average = (s.opening + s.closing) / 2
+        expected = 0.01 / 4 * average if facility.floating else 0 * average
+        np.testing.assert_allclose(s.interest[1] - s.interest[0], expected, atol=1e-3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(min_value=-0.04, max_value=0.1))
+def test_balances_never_go_negative_and_flows_add_up(change):
+    for s in facility_schedules(FILING, LEDGER, change):
+        assert (s.closing >= 0).all()
+        np.testing.assert_allclose(s.closing, s.opening + s.draws - s.principal, atol=1e-3)
+        assert (s.interest >= 0).all()
+
+
+def _with_fact(ledger, fact_id, value):
+    facts = dict(ledger.facts)
+    facts[fact_id] = facts[fact_id].model_copy(update={"value": value})
+    return dataclasses.replace(ledger, facts=facts)
+
+
+@pytest.mark.parametrize(
+    "fact_id, value, message",
+    [
+        ("debt_revolver_effective_rate", -0.01, "revolver: rate = -0.01 is below zero or not a number"),
+        ("debt_oem_balance_2025q2", float("nan"), "oem: balance = nan must be a non-negative amount (USD)"),
+        ("debt_maturity_2026", 1e9, "ddtl2: the other facilities repay"),
+        ("debt_maturity_2027", 9e9, "ddtl2: the filed table leaves"),
+        ("debt_ddtl1_balance_2024q4", 1e9, "ddtl1: balance grew from"),
+    ],
+)
+def test_impossible_terms_are_refused_naming_the_facility(ledger, fact_id, value, message):
+    with pytest.raises(CreditError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        facility_schedules(FILING, _with_fact(ledger, fact_id, value))
+
+
+def test_a_maturity_before_the_first_draw_is_refused(ledger):
+    with pytest.raises(CreditError, match="notes_2031: maturity falls before its first draw"):
+        facility_schedules(FILING, _with_fact(ledger, "debt_2031_notes_maturity", 20250701.0 - 10000))
+
+
+def test_schedule_rows_carry_every_field_in_usd(ledger, schedules):
+    frame = credit.schedule_frame(schedules, horizon(FILING.as_of))
+    assert list(frame.columns) == ["facility", "quarter", "opening", "draws", "interest", "fees", "principal", "closing"]
+    assert frame["quarter"].iloc[0] == "2025-Q3"
+    yearly = credit.by_year(frame)
+    total_2026 = yearly.loc[yearly["year"] == 2026, "principal"].sum()
+    notes_issued_later = 0.0  # the 2031 notes and converts repay in 2031
+    assert total_2026 == pytest.approx(ledger.value("debt_maturity_2026") + notes_issued_later)
