@@ -337,3 +337,54 @@ def reconciliation(filing: Filing, ledger: Ledger, schedules: list[FacilitySched
     frame = pd.DataFrame({"filed": filed, "model": pd.Series(modelled)})
     frame["difference"] = frame["model"] / frame["filed"] - 1
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage and leverage, quarter by quarter, from reported figures
+
+# Each measure is looked up under these fact-id patterns, in order of preference ({q} is 2025q3,
+# {d} the balance date's quarter in the same form). Only filed or company-released figures are
+# preferred; the ledger's source kind says which each one is.
+MEASURES: dict[str, tuple[str, ...]] = {
+    "revenue": ("after_revenue_{q}", "cw_revenue_{q}"),
+    "adjusted_ebitda": ("after_adj_ebitda_{q}", "cw_adj_ebitda_{q}"),
+    "operating_income": ("after_operating_income_{q}", "cw_operating_income_{q}"),
+    "interest_expense": ("after_interest_expense_net_{q}", "debt_interest_expense_net_{q}", "cw_interest_expense_{q}"),
+    "debt": ("after_debt_principal_{q}", "debt_total_principal_{q}", "after_debt_total_{q}"),
+    "cash": ("cw_cash_{q}", "after_cash_{q}", "cw_cash_and_securities_{q}", "after_cash_securities_{q}"),
+}
+
+
+def quarter_key(quarter: str) -> str:
+    """'2025-Q3' as the ledger's id suffix: '2025q3'."""
+    return quarter.replace("-Q", "q")
+
+
+def reported_measures(ledger: Ledger, quarters: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each measure by quarter (USD; NaN where the ledger has no figure) and the fact id behind each."""
+    values, ids = {}, {}
+    for measure, patterns in MEASURES.items():
+        values[measure], ids[measure] = [], []
+        for quarter in quarters:
+            found = next((p.format(q=quarter_key(quarter)) for p in patterns if p.format(q=quarter_key(quarter)) in ledger.facts), None)
+            values[measure].append(ledger.value(found) if found else np.nan)
+            ids[measure].append(found)
+    return pd.DataFrame(values, index=list(quarters)), pd.DataFrame(ids, index=list(quarters))
+
+
+def coverage_and_leverage(measures: pd.DataFrame) -> pd.DataFrame:
+    """Quarterly ratios: EBITDA and EBIT over interest, and debt over annualized EBITDA, gross and net.
+
+    A quarter's EBITDA is annualized by four because the business more than doubled within a year,
+    so a trailing-twelve-month figure would mostly measure the past; the trailing figure is given
+    where four quarters are known (``ttm_leverage``). NaN marks a ratio whose inputs are missing.
+    """
+    m = measures
+    ratios = pd.DataFrame(index=m.index)
+    ratios["ebitda_to_interest"] = m["adjusted_ebitda"] / m["interest_expense"]
+    ratios["ebit_to_interest"] = m["operating_income"] / m["interest_expense"]
+    ratios["debt_to_ebitda"] = m["debt"] / (4 * m["adjusted_ebitda"])
+    ratios["net_debt_to_ebitda"] = (m["debt"] - m["cash"]) / (4 * m["adjusted_ebitda"])
+    trailing = m["adjusted_ebitda"].rolling(4, min_periods=4).sum()
+    ratios["ttm_leverage"] = m["debt"] / trailing
+    return ratios
