@@ -73,29 +73,32 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("article", "The article", fact_prefix=("article",), order=0, fact_title="what the article claims"),
     Chapter(
-        "context", "Context and company", claim_prefix="G", fact_prefix=("cw", "msft", "meta"), order=1,
+        "context", "Context and company", claim_prefix="G", fact_prefix=("cw", "msft", "meta"), order=10,
         fact_page="coreweave", fact_title="CoreWeave's revenue, customers and IPO",
     ),
     Chapter(
-        "concentration", "Customer concentration", claim_prefix="C", notebook="notebooks/concentration", order=2,
+        "concentration", "Customer concentration", claim_prefix="C", notebook="notebooks/concentration", order=20,
         argument=True, question="how much of the revenue rests on one or two customers.",
     ),
     Chapter(
-        "debt", "Debt", claim_prefix="D", fact_prefix=("debt",), notebook="notebooks/debt", order=3, argument=True,
+        "debt", "Debt", claim_prefix="D", fact_prefix=("debt",), notebook="notebooks/debt", order=30, argument=True,
         fact_title="CoreWeave's debt", question="the two delayed-draw term loans and what servicing them costs.",
     ),
     Chapter(
-        "capex", "Capex and funding", claim_prefix="K", fact_prefix=("capex",), notebook="notebooks/capex", order=4,
+        "credit", "Credit: all of the debt", fact_prefix=("rating",), order=35, fact_title="credit ratings and what the agencies measured",
+    ),
+    Chapter(
+        "capex", "Capex and funding", claim_prefix="K", fact_prefix=("capex",), notebook="notebooks/capex", order=40,
         argument=True, fact_title="capex, sites and GPU prices", question="what the build-out costs and how it is funded.",
     ),
     Chapter(
         "partner_risk", "Partner risk: Core Scientific", claim_prefix="P", fact_prefix=("csci",),
-        notebook="notebooks/partner_risk", order=5, argument=True, fact_page="partner", fact_title="Core Scientific",
+        notebook="notebooks/partner_risk", order=50, argument=True, fact_page="partner", fact_title="Core Scientific",
         question="the bitcoin miner building much of the capacity, and what a late delivery would cost.",
     ),
-    Chapter("uncertainty", "Uncertainty", notebook="notebooks/uncertainty", order=6),
-    Chapter("conclusion", "The conclusion", claim_prefix="S", order=7),
-    Chapter("after", "After the article", fact_prefix=("after",), order=8, fact_title="what happened after the article"),
+    Chapter("uncertainty", "Uncertainty", notebook="notebooks/uncertainty", order=60),
+    Chapter("conclusion", "The conclusion", claim_prefix="S", order=70),
+    Chapter("after", "After the article", fact_prefix=("after",), order=80, fact_title="what happened after the article"),
 )
 
 

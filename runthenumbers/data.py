@@ -49,7 +49,7 @@ MAX_QUOTE_WORDS = 30
 _ID = r"^[a-z][a-z0-9_]*$"
 # FY2024, 2024-12-31 (a balance), 2024-12 (a month), 2023 (a point known only to the year), 2025-Q3,
 # 2025-Q1-Q3 (the year to date), 2025-H1, a span of years, or a contract term.
-_PERIOD = r"^(FY\d{4}|\d{4}(-\d{2}){0,2}|\d{4}-Q[1-4]|\d{4}-Q1-Q[2-4]|\d{4}-H[12]|\d{4}-\d{4}|term)$"
+_PERIOD = r"^(FY\d{4}|\d{4}(-\d{2}){0,2}|\d{4}-Q[1-4]|\d{4}-Q[1-4]-Q[2-4]|\d{4}-H[12]|\d{4}-\d{4}|term)$"
 # A publication date to the day where the source shows it; to the month or year where it does not.
 _DATE = r"^\d{4}(-\d{2}){0,2}$"
 # Filings, press releases and the article are dated documents: their date is always known.
