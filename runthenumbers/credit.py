@@ -45,13 +45,15 @@ class Facility:
     key: str
     label: str
     balance: str
-    rate: str
+    rate: str | None  # None where the filing's rate was not read: principal only
     maturity: str
     repayment: Repayment
     floating: bool
     # For ``pace``: an earlier filed balance, and how many quarters separate it from ``balance``.
     earlier_balance: str | None = None
     quarters_between: int = 0
+    # A filed date before which nothing is repaid (DDTL 2.0 amortizes from October 2025).
+    repays_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ FILING_2025_06_30 = Filing(
                  "debt_ddtl1_maturity", "pace", floating=True,
                  earlier_balance="debt_ddtl1_balance_2024q4", quarters_between=2),
         Facility("ddtl2", "DDTL 2.0", "debt_ddtl2_balance_2025q2", "debt_ddtl2_effective_rate_table",
-                 "debt_ddtl2_maturity", "residual", floating=True),
+                 "debt_ddtl2_maturity", "residual", floating=True, repays_from="debt_ddtl2_amortization_start"),
         Facility("oem", "OEM financing", "debt_oem_balance_2025q2", "debt_oem_effective_rate",
                  "debt_oem_maturity_last", "level", floating=False),
         Facility("revolver", "Revolving credit facility", "debt_revolver_balance_2025q2", "debt_revolver_effective_rate",
@@ -113,6 +115,36 @@ FILING_2025_06_30 = Filing(
               "after_convert_2031_settlement", "after_convert_2031_maturity"),
     ),
     total_principal="debt_total_principal_2025q2",
+)
+
+# The quarter before: the same table of future payments, read only for principal, to see whether the
+# split it implies agrees with the later filing's.
+FILING_2025_03_31 = Filing(
+    as_of="2025-03-31",
+    facilities=(
+        Facility("ddtl1", "DDTL 1.0", "debt_ddtl1_balance_2025q1", None, "debt_ddtl1_maturity", "pace", floating=True,
+                 earlier_balance="debt_ddtl1_balance_2024q4", quarters_between=1),
+        Facility("ddtl2", "DDTL 2.0", "debt_ddtl2_balance_2025q1", None, "debt_ddtl2_maturity", "residual", floating=True,
+                 repays_from="debt_ddtl2_amortization_start"),
+        Facility("term_loan_2024", "2024 term loan", "debt_2024_term_loan_balance_2025q1", None,
+                 "debt_2024_term_loan_repaid", "bullet", floating=True),
+        # The arrangements outstanding at this date are taken to run to the first listed maturity: the
+        # later ones came with the $0.5B added in the second quarter (to the last maturity would leave
+        # more due in 2028 than the table shows).
+        Facility("oem", "OEM financing", "debt_oem_balance_2025q1", None, "debt_oem_maturity_first", "level", floating=False),
+        Facility("revolver", "Revolving credit facility", "debt_revolver_balance_2025q1", None, "debt_revolver_maturity",
+                 "bullet", floating=True),
+        Facility("magnetar", "Magnetar loan", "debt_magnetar_loan_2025q1", None, "debt_magnetar_maturity", "level",
+                 floating=False),
+    ),
+    maturities={
+        2025: "debt_maturity_2025_asof_2025q1",
+        2026: "debt_maturity_2026_asof_2025q1",
+        2027: "debt_maturity_2027_asof_2025q1",
+        2028: "debt_maturity_2028_asof_2025q1",
+        2029: "debt_maturity_2029_asof_2025q1",
+    },
+    total_principal="debt_total_principal_2025q1",
 )
 
 LAST_YEAR = 2031
@@ -228,6 +260,7 @@ def _residual_principal(facility: Facility, known: np.ndarray, filing: Filing, l
     """What the filed table leaves each year for the residual facility, spread over its quarters to maturity."""
     balance = ledger.value(facility.balance)
     maturity = _index(quarters, ledger.value(facility.maturity))
+    first = _index(quarters, ledger.value(facility.repays_from)) if facility.repays_from else 0
     years = years_of(quarters)
     due = np.zeros(len(quarters))
     for year, fact in filing.maturities.items():
@@ -238,10 +271,11 @@ def _residual_principal(facility: Facility, known: np.ndarray, filing: Filing, l
                 f"{facility.key}: the other facilities repay {known[in_year].sum():,.0f} in {year or 'later years'}, "
                 f"more than the filed {ledger.value(fact):,.0f}; the schedule does not reconcile with the filed table"
             )
-        open_quarters = np.flatnonzero(in_year & (np.arange(len(quarters)) <= maturity))
+        position = np.arange(len(quarters))
+        open_quarters = np.flatnonzero(in_year & (position >= first) & (position <= maturity))
         if left > RECONCILE_TOLERANCE * balance and open_quarters.size == 0:
             raise CreditError(
-                f"{facility.key}: {left:,.0f} would fall due in {year or 'later years'}, after its maturity"
+                f"{facility.key}: {left:,.0f} would fall due in {year or 'later years'}, outside its repayment period"
             )
         if open_quarters.size:
             due[open_quarters] = max(left, 0.0) / open_quarters.size
@@ -268,14 +302,13 @@ def _flows(key, label, opening_balance, draws, principal, rate, sofr_change, flo
     return FacilitySchedule(key, label, opening, draws, principal, closing, interest, np.zeros_like(interest), filed)
 
 
-def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[FacilitySchedule]:
-    """Every facility's schedule for each SOFR change in ``sofr_change`` (a scalar or one per scenario)."""
+def principal_by_facility(filing: Filing, ledger: Ledger) -> dict[str, np.ndarray]:
+    """Principal due each quarter of :func:`horizon`, USD, for each facility outstanding at the filing's date."""
     quarters = horizon(filing.as_of)
-    sofr_change = np.atleast_1d(np.asarray(sofr_change, dtype=float))
     principal: dict[str, np.ndarray] = {}
     for facility in filing.facilities:
-        _check_terms(facility.key, ledger.value(facility.balance), ledger.value(facility.rate),
-                     _index(quarters, ledger.value(facility.maturity)))
+        rate = 0.0 if facility.rate is None else ledger.value(facility.rate)
+        _check_terms(facility.key, ledger.value(facility.balance), rate, _index(quarters, ledger.value(facility.maturity)))
         if facility.repayment != "residual":
             principal[facility.key] = _principal(facility, ledger, quarters)
     residuals = [f for f in filing.facilities if f.repayment == "residual"]
@@ -283,6 +316,17 @@ def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[
         raise CreditError(f"a filing needs exactly one residual facility; found {len(residuals)}")
     known = sum(principal.values())
     principal[residuals[0].key] = _residual_principal(residuals[0], known, filing, ledger, quarters)
+    return {f.key: principal[f.key] for f in filing.facilities}
+
+
+def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[FacilitySchedule]:
+    """Every facility's schedule for each SOFR change in ``sofr_change`` (a scalar or one per scenario)."""
+    quarters = horizon(filing.as_of)
+    sofr_change = np.atleast_1d(np.asarray(sofr_change, dtype=float))
+    unpriced = [f.key for f in filing.facilities if f.rate is None]
+    if unpriced:
+        raise CreditError(f"the {filing.as_of} filing has no rate for {', '.join(unpriced)}; only its principal can be modelled")
+    principal = principal_by_facility(filing, ledger)
 
     schedules = []
     for facility in filing.facilities:

@@ -138,3 +138,29 @@ def test_schedule_rows_carry_every_field_in_usd(ledger, schedules):
     total_2026 = yearly.loc[yearly["year"] == 2026, "principal"].sum()
     notes_issued_later = 0.0  # the 2031 notes and converts repay in 2031
     assert total_2026 == pytest.approx(ledger.value("debt_maturity_2026") + notes_issued_later)
+
+
+def test_the_march_filing_reconciles_and_agrees_with_the_june_one_on_ddtl2(ledger):
+    """Two filings a quarter apart, each calibrated alone, put the bulk of DDTL 2.0's repayment in
+    2026-2027: the split is the tables' doing, not the model's choice of one date."""
+    shares = {}
+    for filing in (credit.FILING_2025_03_31, FILING):
+        principal = credit.principal_by_facility(filing, ledger)
+        years = credit.years_of(horizon(filing.as_of))
+        assert sum(principal.values()).sum() == pytest.approx(ledger.value(filing.total_principal), rel=0.01)
+        ddtl2 = principal["ddtl2"]
+        shares[filing.as_of] = ddtl2[(years >= 2026) & (years <= 2027)].sum() / ddtl2.sum()
+    assert all(share > 0.8 for share in shares.values()), shares
+    assert abs(shares["2025-03-31"] - shares["2025-06-30"]) < 0.05, shares
+
+
+def test_ddtl2_repays_nothing_before_its_filed_first_instalment(ledger):
+    principal = credit.principal_by_facility(credit.FILING_2025_03_31, ledger)["ddtl2"]
+    quarters = horizon("2025-03-31")
+    assert not principal[: quarters.index("2025-Q4")].any()
+    assert principal[quarters.index("2025-Q4")] > 0
+
+
+def test_a_filing_without_rates_gives_principal_but_refuses_interest(ledger):
+    with pytest.raises(CreditError, match="the 2025-03-31 filing has no rate for ddtl1, ddtl2"):
+        facility_schedules(credit.FILING_2025_03_31, ledger)
