@@ -32,11 +32,13 @@ from .notebooks import glued_values
 from .verdicts import judge
 
 # The ledger format this command reads: each file with at least these columns. Columns added since
-# (a source's access date, a claim's parent) are compared too, and read as empty where a revision lacks them.
+# (a source's access date, a claim's tolerance reason, bound and search note) are compared too, and read
+# as empty where a revision lacks them.
+CLAIM_COLUMNS_ADDED = ("tolerance_reason", "bound", "searched")
 LEDGER_FILES = {
     "facts": ("data/facts.csv", FACT_COLUMNS),
     "sources": ("data/sources.csv", SOURCE_COLUMNS),
-    "claims": ("data/claims.csv", CLAIM_COLUMNS),
+    "claims": ("data/claims.csv", tuple(c for c in CLAIM_COLUMNS if c not in CLAIM_COLUMNS_ADDED)),
 }
 NOTEBOOK_DIR = "notebooks"
 MAIN_BRANCH = "main"

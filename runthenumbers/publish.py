@@ -97,10 +97,11 @@ def check(claim_id: str, *, checked: float | None = None, ledger: Ledger | None 
     verdict = verdict_of(row, article, checked)
     if row.numeric:
         band = {"floor": "a floor: holds when reached", "ceiling": "a ceiling: holds when under"}.get(row.bound, "")
-        formula = f"{band + '; ' if band else ''}supported within {row.tolerance:.0%} ({row.tolerance_reason}), roughly within ±25%"
+        # The tolerance's reason is on the claims page; the page's provenance table stays short.
+        formula = f"{claim_id}: {band + '; ' if band else ''}supported within {row.tolerance:.0%}, roughly within ±25%"
         facts = [row.article_fact] + ([row.checked[5:]] if row.checked.startswith("fact:") else [])
     else:
-        formula, facts = f"typed in data/claims.csv: {row.explanation}", [row.article_fact] if row.article_fact else []
+        formula, facts = f"{claim_id}: typed in data/claims.csv with its reason", [row.article_fact] if row.article_fact else []
     text(verdict_name(claim_id), verdict, formula=formula, facts=facts)
     return verdict
 
