@@ -13,11 +13,11 @@ NOTEBOOKS = ("debt",)
 PARAMETERS = (
     Parameter(
         name="sofr",
-        description="SOFR level for 2025-2030, the base rate of both loans (180-day average, August 2025; the March 2025 value was not readable)",
+        description="SOFR level for 2025-2030, the base rate of every floating-rate loan (180-day average, August 2025; the March 2025 value was not readable)",
         unit="fraction",
         minimum=0.0,
         maximum=0.2,
-        notebooks=NOTEBOOKS,
+        notebooks=("debt", "credit"),
         fact="debt_sofr_180d_avg_20250807",
     ),
     Parameter(
