@@ -25,6 +25,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from . import credit
 from .calendar import FORECAST_YEARS, MONTHS_PER_QUARTER, N_QUARTERS, QUARTERS, QUARTERS_PER_YEAR, index_label, quarter_index
 from .data import Ledger
 from .parameters.debt import draw_deadline_index
@@ -255,13 +256,16 @@ def straight_line_principal(opening_balance, draws, *, first_repayment, quarters
 
 
 def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline, first_repayment, amortization_months,
-                   fee_rate=0.0, maturity=None) -> Schedule:
-    """DDTL 2.0: drawn by quarter until ``draw_deadline``, each draw repaid straight-line.
+                   fee_rate=0.0, maturity=None, filed_profile=None) -> Schedule:
+    """DDTL 2.0: drawn by quarter until ``draw_deadline``, then repaid as filed or straight-line.
+
+    - ``amortization_months``: 0 repays the total drawn along ``filed_profile`` (the share of it due
+      each quarter, from the filed maturity table: see :func:`filed_ddtl2_profile`); otherwise each
+      draw is repaid in equal quarterly parts over this many months.
 
     - ``draws``: USD drawn each quarter (see :func:`even_draws`); none after ``draw_deadline``
       (a quarter index) and never more in total, with ``opening_balance``, than ``facility_size``.
     - ``first_repayment``: quarter index of the first repayment (2025-Q4 = 3 in the article).
-    - ``amortization_months``: each draw is repaid in equal quarterly parts over this many months.
     - ``fee_rate``: annual fee on the undrawn part of ``facility_size`` until the draw deadline.
     - ``maturity``: optional quarter index of a facility maturity with a balloon.
     """
@@ -285,9 +289,15 @@ def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline
             f"opening balance plus draws = {float(drawn[s])!r} (scenario {s}) is above the facility size {size!r}; "
             f"allowed: from 0 to {size!r} (USD)"
         )
-    quarters = amortization_quarters(amortization_months)
+    months = np.asarray(amortization_months, dtype=float)
+    as_filed = months == 0
     scheduled = straight_line_principal(flows["opening_balance"], flows["draws"], first_repayment=first_repayment,
-                                        quarters=quarters)
+                                        quarters=amortization_quarters(np.where(as_filed, MONTHS_PER_QUARTER, months)))
+    if np.any(as_filed):
+        if filed_profile is None:
+            raise ValueError("amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile")
+        filed = drawn[:, None] * np.asarray(filed_profile, dtype=float)[None, :]
+        scheduled = np.where(as_filed.reshape(-1, 1) if as_filed.ndim else as_filed, filed, scheduled)
     return facility_schedule(flows["opening_balance"], rate, draws=flows["draws"], scheduled_principal=scheduled,
                              fee_rate=fee_rate, commitment=flows["facility_size"], fee_until=deadline, maturity=maturity)
 
@@ -309,6 +319,7 @@ class Terms:
     ddtl2_facility_size: float
     ddtl2_draw_deadline: int
     ddtl2_maturity: int
+    ddtl2_filed_profile: np.ndarray
 
     @classmethod
     def from_ledger(cls, ledger: Ledger) -> "Terms":
@@ -319,7 +330,20 @@ class Terms:
             ddtl2_facility_size=ledger.value("article_debt_ddtl2_facility_size"),
             ddtl2_draw_deadline=draw_deadline_index(ledger),
             ddtl2_maturity=quarter_index(ledger.value("debt_ddtl2_maturity")),
+            ddtl2_filed_profile=filed_ddtl2_profile(ledger),
         )
+
+
+def filed_ddtl2_profile(ledger: Ledger) -> np.ndarray:
+    """The share of DDTL 2.0's 2025-06-30 balance repaid in each quarter 2025-Q1 to 2030-Q4, as the all-debt
+    schedule calibrated to the filed maturity table gives it (:mod:`runthenumbers.credit`); it sums to one."""
+    filing = credit.FILING_2025_06_30
+    principal = credit.principal_by_facility(filing, ledger)["ddtl2"]
+    profile = np.zeros(N_QUARTERS)
+    first = quarter_index(credit.horizon(filing.as_of)[0])
+    span = min(len(principal), N_QUARTERS - first)
+    profile[first:first + span] = principal[:span]
+    return profile / principal.sum()
 
 
 def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=None, ddtl1_rate=None, ddtl2_rate=None,
@@ -360,6 +384,7 @@ def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=No
         amortization_months=p["ddtl2_amortization_months"],
         fee_rate=p["ddtl2_undrawn_fee"],
         maturity=ddtl2_maturity,
+        filed_profile=terms.ddtl2_filed_profile,
     )
     return ddtl1, ddtl2
 

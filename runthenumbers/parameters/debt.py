@@ -113,12 +113,15 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_amortization_months",
-        description="Months over which each DDTL 2.0 draw is repaid in equal quarterly parts (the article's 60 months; the 8-K gives five years for the newest tranche)",
+        description=(
+            "How DDTL 2.0 is repaid: 0 (the default) as the filed maturity table implies (the credit chapter's "
+            "calibrated schedule); otherwise each draw in equal quarterly parts over this many months (the article's reading: 60)"
+        ),
         unit="months",
-        minimum=3,
+        minimum=0,
         maximum=120,
         notebooks=NOTEBOOKS,
-        fact="article_debt_ddtl2_repayment_months",
+        default=0,
         kind=int,
     ),
 )
@@ -172,7 +175,7 @@ def amortization_in_whole_quarters(values: dict, ledger) -> None:
     if months % MONTHS_PER_QUARTER:
         raise ParameterError(
             f"ddtl2_amortization_months = {months!r} is not a whole number of quarters; allowed: "
-            f"ddtl2_amortization_months from 3 to 120 in steps of {MONTHS_PER_QUARTER} (months)"
+            f"ddtl2_amortization_months 0 (as filed) or 3 to 120 in steps of {MONTHS_PER_QUARTER} (months)"
         )
 
 
