@@ -518,3 +518,43 @@ def sources_and_uses(ledger: Ledger) -> pd.DataFrame:
         side = "use" if label in ("capital expenditure", "debt repaid") else "source"
         rows.append({"flow": label, "side": side, "usd": value, "fact": fact})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Many scenarios at once
+
+
+@dataclass(frozen=True)
+class ServiceSurface:
+    """All-debt service per quarter as an exact linear function of the SOFR change:
+    ``base + sofr_change * per_point``, both (quarters,) in USD (``per_point`` per unit of rate).
+
+    Principal does not depend on SOFR and floating interest moves one for one with it, so the two
+    vectors carry the whole schedule; :func:`service_surface` reads them off the full model.
+    """
+
+    quarters: tuple[str, ...]
+    base: np.ndarray
+    per_point: np.ndarray
+
+    def service(self, sofr_change) -> np.ndarray:
+        """Quarterly all-debt service for each SOFR change: (scenarios, quarters), USD."""
+        change = np.asarray(sofr_change, dtype=float).reshape(-1, 1)
+        return self.base + change * self.per_point
+
+    def annual(self, sofr_change, chunk: int = 200_000) -> np.ndarray:
+        """All-debt service by calendar year for each SOFR change: (scenarios, years), in chunks to bound memory."""
+        change = np.asarray(sofr_change, dtype=float).reshape(-1)
+        years = years_of(self.quarters)
+        first = years.min()
+        out = np.empty((change.size, years.max() - first + 1))
+        for begin in range(0, change.size, chunk):
+            block = self.service(change[begin:begin + chunk])
+            out[begin:begin + chunk] = np.stack([block[:, years == y].sum(axis=1) for y in range(first, years.max() + 1)], axis=1)
+        return out
+
+
+def service_surface(filing: Filing, ledger: Ledger) -> ServiceSurface:
+    """The exact linear form of all-debt service in the SOFR change, from two runs of the full model."""
+    at_zero, at_one = (sum(s.debt_service[0] for s in facility_schedules(filing, ledger, change)) for change in (0.0, 1.0))
+    return ServiceSurface(quarters=horizon(filing.as_of), base=at_zero, per_point=at_one - at_zero)

@@ -250,3 +250,21 @@ def test_publish_table_formats_numbers_and_names_missing_cells():
     out = publish.table(frame, formats={"USD m": "{:,.1f}"}, index_label="Quarter", missing="not read").to_html()
     assert '<th scope="row">2025-Q1</th>' in out
     assert '<td class="num">1,234.5</td>' in out and "<td>A &amp; B</td>" in out and "<td>not read</td>" in out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(min_value=-0.04, max_value=0.1), min_size=1, max_size=5))
+def test_the_service_surface_is_the_full_model_for_any_sofr_change(changes):
+    surface = credit.service_surface(FILING, LEDGER)
+    full = sum(s.debt_service for s in facility_schedules(FILING, LEDGER, changes))
+    np.testing.assert_allclose(surface.service(changes), full, rtol=1e-12, atol=1e-3)
+
+
+def test_the_surface_sums_quarters_to_calendar_years(ledger):
+    surface = credit.service_surface(FILING, ledger)
+    yearly = credit.service_by_year(facility_schedules(FILING, ledger), horizon(FILING.as_of))
+    annual = surface.annual([0.0, 0.01], chunk=1)
+    np.testing.assert_allclose(annual[0], yearly["service"].to_numpy(), rtol=1e-12)
+    # A point more SOFR never lowers a year's service, and raises 2026's (floating DDTLs are owed then).
+    assert (annual[1] >= annual[0] - 1e-6).all()
+    assert annual[1][2026 - 2025] > annual[0][2026 - 2025]
