@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import credit
+from .checks import require_between
 from .calendar import FORECAST_YEARS, MONTHS_PER_QUARTER, N_QUARTERS, QUARTERS, QUARTERS_PER_YEAR, index_label, quarter_index
 from .data import Ledger
 from .parameters.debt import draw_deadline_index
@@ -88,15 +89,6 @@ def _first_bad(array: np.ndarray, bad: np.ndarray):
 def _where(bad: np.ndarray) -> str:
     scenario, quarter = (int(i[0]) for i in np.nonzero(bad))
     return f"scenario {scenario}, {QUARTERS[quarter]}"
-
-
-def _check_range(name: str, values: np.ndarray, low: float, high: float, unit: str) -> None:
-    """Refuse values outside [low, high] (and NaN), naming the first offending scenario and quarter."""
-    bad = ~((values >= low) & (values <= high))
-    if np.any(bad):
-        raise ValueError(
-            f"{name} = {_first_bad(values, bad)!r} ({_where(bad)}) is outside the allowed range {low:g} to {high:g} ({unit})"
-        )
 
 
 def annual(quarterly) -> np.ndarray:
@@ -170,10 +162,10 @@ def facility_schedule(opening_balance, rate, *, draws=0.0, scheduled_principal=0
     flows = _paths(opening_balance=opening_balance, rate=rate, draws=draws, scheduled_principal=scheduled_principal,
                    fee_rate=fee_rate, commitment=commitment)
     scenarios = flows["rate"].shape[0]
-    _check_range("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction")
-    _check_range("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction")
+    require_between("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
+    require_between("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
     for name in ("opening_balance", "draws", "scheduled_principal", "commitment"):
-        _check_range(name, flows[name], 0.0, np.inf, "USD")
+        require_between(name, flows[name], 0.0, np.inf, "USD", where=_where)
     maturity = _index_column(N_QUARTERS if maturity is None else maturity, "maturity", scenarios, 0, 10**6)
     fee_until = _index_column(fee_until, "fee_until", scenarios, -1, 10**6)
     late = (_T > maturity) & (flows["draws"] > 0)
@@ -208,7 +200,7 @@ def ddtl1_schedule(opening_balance, rate, *, principal_per_quarter, extra_princi
     repayment per quarter, the way the loan's collateral test would demand more as the GPUs that
     secure it lose value. Both are USD per quarter (scalar, per scenario, or a path).
     """
-    _check_range("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD")
+    require_between("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD", where=_where)
     scheduled = _paths(a=principal_per_quarter, b=extra_principal)
     return facility_schedule(opening_balance, rate, scheduled_principal=scheduled["a"] + scheduled["b"], maturity=maturity)
 
@@ -279,7 +271,7 @@ def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline
             f"draws = {float(flows['draws'][s, t])!r} in {QUARTERS[t]} (scenario {s}) come after the draw deadline "
             f"{index_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {index_label(deadline[s, 0])}"
         )
-    _check_range("draws", flows["draws"], 0.0, np.inf, "USD")
+    require_between("draws", flows["draws"], 0.0, np.inf, "USD", where=_where)
     drawn = flows["opening_balance"][:, 0] + flows["draws"].sum(axis=1)
     above = drawn > flows["facility_size"][:, 0] * (1 + 1e-12)
     if np.any(above):

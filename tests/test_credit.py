@@ -13,15 +13,6 @@ from hypothesis import strategies as st
 from runthenumbers import credit
 from runthenumbers.credit import FILING_2025_06_30 as FILING
 from runthenumbers.credit import CreditError, facility_schedules, horizon
-from runthenumbers.data import load_ledger
-
-
-LEDGER = load_ledger()
-
-
-@pytest.fixture(scope="module")
-def ledger():
-    return LEDGER
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +88,8 @@ def test_a_sofr_change_moves_only_floating_facilities_one_for_one(ledger):
 
 @settings(max_examples=40, deadline=None)
 @given(st.floats(min_value=-0.04, max_value=0.1))
-def test_balances_never_go_negative_and_flows_add_up(change):
-    for s in facility_schedules(FILING, LEDGER, change):
+def test_balances_never_go_negative_and_flows_add_up(ledger, change):
+    for s in facility_schedules(FILING, ledger, change):
         assert (s.closing >= 0).all()
         np.testing.assert_allclose(s.closing, s.opening + s.draws - s.principal, atol=1e-3)
         assert (s.interest >= 0).all()
@@ -254,9 +245,9 @@ def test_publish_table_formats_numbers_and_names_missing_cells():
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.floats(min_value=-0.04, max_value=0.1), min_size=1, max_size=5))
-def test_the_service_surface_is_the_full_model_for_any_sofr_change(changes):
-    surface = credit.service_surface(FILING, LEDGER)
-    full = sum(s.debt_service for s in facility_schedules(FILING, LEDGER, changes))
+def test_the_service_surface_is_the_full_model_for_any_sofr_change(ledger, changes):
+    surface = credit.service_surface(FILING, ledger)
+    full = sum(s.debt_service for s in facility_schedules(FILING, ledger, changes))
     np.testing.assert_allclose(surface.service(changes), full, rtol=1e-12, atol=1e-3)
 
 
