@@ -84,6 +84,7 @@ facts: $(READY)
 ## bench: measurements, not tests: the sweep's speed and memory, page weights and chart draw times, build times
 bench: book
 	$(BIN)/python benchmarks/sweep_benchmark.py
+	$(BIN)/python benchmarks/credit_benchmark.py
 	$(BIN)/python benchmarks/site_budget.py
 	$(BIN)/python benchmarks/build_speed.py
 

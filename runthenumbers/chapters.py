@@ -85,7 +85,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         fact_title="CoreWeave's debt", question="the two delayed-draw term loans and what servicing them costs.",
     ),
     Chapter(
-        "credit", "Credit: all of the debt", fact_prefix=("rating",), order=35, fact_title="credit ratings and what the agencies measured",
+        "credit", "Credit: all of the debt", fact_prefix=("rating",), notebook="notebooks/credit", order=35,
+        fact_title="credit ratings and what the agencies measured",
     ),
     Chapter(
         "capex", "Capex and funding", claim_prefix="K", fact_prefix=("capex",), notebook="notebooks/capex", order=40,

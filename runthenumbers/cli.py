@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .errors import SafeGroup, UserError
-from .parameters import REGISTRY, ParameterError
+from .parameters import REGISTRY, ParameterError, for_notebook
 
 FORMATS = ("table", "json", "csv")
 PARAMETER_COLUMNS = ("name", "default", "type", "min", "max", "unit", "description", "notebooks")
@@ -164,6 +164,39 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
         f"{changed} published value(s) differ from the baseline. Results in {out}/results.json"
         + ("" if no_site else f"; site in {out}/site/index.html")
     )
+
+
+SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees", "principal", "closing")
+
+
+@main.command("schedule")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set an input of the credit chapter (sofr); repeat for more.")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE.")
+@click.option("--by", "period", type=click.Choice(["quarter", "year"]), default="quarter", show_default=True,
+              help="One row per facility and quarter, or summed by calendar year.")
+@format_option()
+def schedule_command(assignments, params_file, period, fmt) -> None:
+    """Print the all-debt schedule: every facility's opening balance, draws, interest, fees, principal and closing balance, USD."""
+    from . import credit, scenarios
+    from .parameters import resolve
+
+    try:
+        given = scenarios.collect_values(assignments, params_file)
+        unused = sorted(set(given) - set(for_notebook("credit")))
+        if unused:
+            raise ParameterError(f"{', '.join(unused)} not used by the credit chapter; it takes {', '.join(sorted(for_notebook('credit')))}")
+        ledger = _ledger()
+        inputs = resolve("credit", given, ledger)
+        schedules = credit.facility_schedules(credit.FILING_2025_06_30, ledger, credit.sofr_change(inputs["sofr"], ledger))
+    except (ParameterError, credit.CreditError) as error:
+        _fail(str(error))
+    frame = credit.schedule_frame(schedules, credit.horizon(credit.FILING_2025_06_30.as_of))
+    columns = SCHEDULE_COLUMNS
+    if period == "year":
+        frame = credit.by_year(frame)
+        columns = ("facility", "year", *SCHEDULE_COLUMNS[2:])
+    rows = [{c: (round(r[c], 2) if isinstance(r[c], float) else r[c]) for c in columns} for r in frame.to_dict("records")]
+    click.echo(render(rows, columns, fmt))
 
 
 CLAIM_OUTPUT_COLUMNS = ("id", "argument", "claim", "article_value", "checked_value", "difference", "verdict", "explanation", "sources")

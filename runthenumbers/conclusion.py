@@ -8,7 +8,10 @@ credit chapter settles it, :data:`CONCLUSION` is empty and the pages show :data:
 from __future__ import annotations
 
 # Write the conclusion here, as one sentence; it replaces the placeholder on every page at once.
-CONCLUSION = ""
+CONCLUSION = (
+    "Not a time bomb in the article's sense, and not safe either: CoreWeave's solvency depends on lenders "
+    "and investors continuing to fund it and on its largest customers paying."
+)
 PLACEHOLDER = (
     "The book's one-sentence answer is being rewritten with the credit chapter; until then, read the "
     "verdicts claim by claim."

@@ -386,17 +386,19 @@ def reconciliation(filing: Filing, ledger: Ledger, schedules: list[FacilitySched
 # ---------------------------------------------------------------------------------------------
 # Coverage and leverage, quarter by quarter, from reported figures
 
-# Each measure is looked up under these fact-id patterns, in order of preference ({q} is 2025q3,
-# {d} the balance date's quarter in the same form). Only filed or company-released figures are
-# preferred; the ledger's source kind says which each one is.
+# Each measure is looked up under these fact-id patterns ({q} is 2025q3); where several exist, the one
+# whose source ranks first in PRIMACY is taken, so a filed figure beats a report of it.
 MEASURES: dict[str, tuple[str, ...]] = {
-    "revenue": ("after_revenue_{q}", "cw_revenue_{q}"),
-    "adjusted_ebitda": ("after_adj_ebitda_{q}", "cw_adj_ebitda_{q}"),
-    "operating_income": ("after_operating_income_{q}", "cw_operating_income_{q}"),
-    "interest_expense": ("after_interest_expense_net_{q}", "debt_interest_expense_net_{q}", "cw_interest_expense_{q}"),
-    "debt": ("after_debt_principal_{q}", "debt_total_principal_{q}", "after_debt_total_{q}"),
-    "cash": ("cw_cash_{q}", "after_cash_{q}", "cw_cash_and_securities_{q}", "after_cash_securities_{q}"),
+    "revenue": ("cw_revenue_{q}_primary", "cw_revenue_{q}", "after_revenue_{q}"),
+    "adjusted_ebitda": ("cw_adj_ebitda_{q}", "after_adj_ebitda_{q}"),
+    "operating_income": ("cw_operating_income_{q}", "after_operating_income_{q}"),
+    "interest_expense": ("cw_interest_expense_net_{q}", "after_interest_expense_net_{q}", "debt_interest_expense_net_{q}",
+                         "cw_interest_expense_{q}"),
+    "debt": ("debt_total_principal_{q}", "after_debt_principal_{q}", "after_debt_total_{q}"),
+    "cash": ("cw_cash_{q}",),
 }
+PRIMACY = ("filing", "press-release", "transcript", "rating-action", "court-filing", "news", "analysis", "aggregator",
+           "ai-summary", "article")
 
 
 def quarter_key(quarter: str) -> str:
@@ -404,15 +406,19 @@ def quarter_key(quarter: str) -> str:
     return quarter.replace("-Q", "q")
 
 
+def best_fact(ledger: Ledger, candidates) -> str | None:
+    """Of the candidate fact ids the ledger holds, the one with the most primary source (first on a tie)."""
+    held = [c for c in candidates if c in ledger.facts]
+    return min(held, key=lambda c: PRIMACY.index(ledger.source_of(c).kind), default=None)
+
+
 def reported_measures(ledger: Ledger, quarters: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each measure by quarter (USD; NaN where the ledger has no figure) and the fact id behind each."""
     values, ids = {}, {}
     for measure, patterns in MEASURES.items():
-        values[measure], ids[measure] = [], []
-        for quarter in quarters:
-            found = next((p.format(q=quarter_key(quarter)) for p in patterns if p.format(q=quarter_key(quarter)) in ledger.facts), None)
-            values[measure].append(ledger.value(found) if found else np.nan)
-            ids[measure].append(found)
+        chosen = [best_fact(ledger, [p.format(q=quarter_key(q)) for p in patterns]) for q in quarters]
+        ids[measure] = chosen
+        values[measure] = [ledger.value(c) if c else np.nan for c in chosen]
     return pd.DataFrame(values, index=list(quarters)), pd.DataFrame(ids, index=list(quarters))
 
 
@@ -432,3 +438,123 @@ def coverage_and_leverage(measures: pd.DataFrame) -> pd.DataFrame:
     trailing = m["adjusted_ebitda"].rolling(4, min_periods=4).sum()
     ratios["ttm_leverage"] = m["debt"] / trailing
     return ratios
+
+
+# ---------------------------------------------------------------------------------------------
+# What the chapter shows: the wall, cover for it, and where 2025's borrowing went
+
+# The SOFR reading the filed effective rates are taken to embed: the ledger's only mid-2025 one.
+SOFR_REFERENCE = "debt_sofr_180d_avg_20250807"
+
+
+def sofr_change(sofr, ledger: Ledger) -> np.ndarray:
+    """How far ``sofr`` (a level, scalar or per scenario) is from the reading the filed rates embed."""
+    return np.asarray(sofr, dtype=float) - ledger.value(SOFR_REFERENCE)
+
+
+def yearly(schedules: list[FacilitySchedule], quarters: tuple[str, ...], scenario: int = 0) -> pd.DataFrame:
+    """Principal and interest by facility and calendar year (USD), in the filing's facility order."""
+    return by_year(schedule_frame(schedules, quarters, scenario))
+
+
+def wall(schedules: list[FacilitySchedule], quarters: tuple[str, ...]) -> pd.DataFrame:
+    """Principal due by calendar year and facility: one row per (year, facility) with any principal."""
+    frame = yearly(schedules, quarters)[["year", "facility", "principal"]]
+    return frame[frame["principal"] > 0].reset_index(drop=True)
+
+
+def service_by_year(schedules: list[FacilitySchedule], quarters: tuple[str, ...], scenario: int = 0) -> pd.DataFrame:
+    """All-debt principal, interest and total service by calendar year (USD), indexed by year."""
+    frame = yearly(schedules, quarters, scenario).groupby("year")[["principal", "interest", "fees"]].sum()
+    frame["service"] = frame["principal"] + frame["interest"] + frame["fees"]
+    return frame
+
+
+@dataclass(frozen=True)
+class Liquidity:
+    """Cash and committed, undrawn borrowing at the filing's date (USD), each with its fact ids."""
+
+    cash: float
+    undrawn: float
+    facts: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return self.cash + self.undrawn
+
+
+def liquidity_2025_06_30(ledger: Ledger) -> Liquidity:
+    """Cash and restricted cash at 2025-06-30 (the filing does not split them in any readable copy) and the
+    revolver's undrawn commitment. DDTL 2.0's draw period had ended; its later tranche was signed in September."""
+    facts = ("cw_cash_and_restricted_total_2025q2", "cw_revolver_commitment_2025q2", "debt_revolver_balance_2025q2")
+    undrawn = ledger.value("cw_revolver_commitment_2025q2") - ledger.value("debt_revolver_balance_2025q2")
+    return Liquidity(cash=ledger.value(facts[0]), undrawn=undrawn, facts=facts)
+
+
+def break_even_haircut(earnings: float, service: float) -> float:
+    """The fraction of ``earnings`` that can be lost before they no longer cover ``service``: 1 - service/earnings.
+
+    Negative when earnings already fall short; NaN when there are no earnings to lose.
+    """
+    return 1.0 - service / earnings if earnings > 0 else float("nan")
+
+
+# The cash-flow statement's lines for the nine months to 2025-09-30 (fact ids): where 2025's money came
+# from and went, as filed, with nothing inferred.
+CASH_FLOW_2025_9M = {
+    "operating cash flow": "cw_ocf_2025_9m",
+    "debt issued": "cw_debt_proceeds_2025_9m",
+    "IPO proceeds (first quarter)": "cw_ipo_proceeds_cash_2025q1",
+    "capital expenditure": "cw_capex_cash_2025_9m",
+    "debt repaid": "cw_debt_repayments_2025_9m",
+}
+
+
+def sources_and_uses(ledger: Ledger) -> pd.DataFrame:
+    """The filed 2025 cash flows (nine months) as sources and uses, USD; uses are positive amounts."""
+    rows = []
+    for label, fact in CASH_FLOW_2025_9M.items():
+        value = abs(ledger.value(fact))
+        side = "use" if label in ("capital expenditure", "debt repaid") else "source"
+        rows.append({"flow": label, "side": side, "usd": value, "fact": fact})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Many scenarios at once
+
+
+@dataclass(frozen=True)
+class ServiceSurface:
+    """All-debt service per quarter as an exact linear function of the SOFR change:
+    ``base + sofr_change * per_point``, both (quarters,) in USD (``per_point`` per unit of rate).
+
+    Principal does not depend on SOFR and floating interest moves one for one with it, so the two
+    vectors carry the whole schedule; :func:`service_surface` reads them off the full model.
+    """
+
+    quarters: tuple[str, ...]
+    base: np.ndarray
+    per_point: np.ndarray
+
+    def service(self, sofr_change) -> np.ndarray:
+        """Quarterly all-debt service for each SOFR change: (scenarios, quarters), USD."""
+        change = np.asarray(sofr_change, dtype=float).reshape(-1, 1)
+        return self.base + change * self.per_point
+
+    def annual(self, sofr_change, chunk: int = 200_000) -> np.ndarray:
+        """All-debt service by calendar year for each SOFR change: (scenarios, years), in chunks to bound memory."""
+        change = np.asarray(sofr_change, dtype=float).reshape(-1)
+        years = years_of(self.quarters)
+        first = years.min()
+        out = np.empty((change.size, years.max() - first + 1))
+        for begin in range(0, change.size, chunk):
+            block = self.service(change[begin:begin + chunk])
+            out[begin:begin + chunk] = np.stack([block[:, years == y].sum(axis=1) for y in range(first, years.max() + 1)], axis=1)
+        return out
+
+
+def service_surface(filing: Filing, ledger: Ledger) -> ServiceSurface:
+    """The exact linear form of all-debt service in the SOFR change, from two runs of the full model."""
+    at_zero, at_one = (sum(s.debt_service[0] for s in facility_schedules(filing, ledger, change)) for change in (0.0, 1.0))
+    return ServiceSurface(quarters=horizon(filing.as_of), base=at_zero, per_point=at_one - at_zero)

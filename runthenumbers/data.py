@@ -119,6 +119,42 @@ class SourceNote(BaseModel):
     accessed_note: str = ""
 
 
+RATING_COLUMNS = ("id", "agency", "instrument", "date", "rating", "outlook", "source", "locator", "quote")
+AGENCIES = ("Moody's", "S&P", "Fitch")
+
+
+class Rating(BaseModel):
+    """One credit rating an agency gave, as a source reports it: a grade is a word, not a number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    agency: Literal[AGENCIES]  # type: ignore[valid-type]
+    instrument: str = Field(min_length=1)
+    date: str = Field(pattern=_DATE)
+    rating: str = Field(pattern=r"^[A-Za-z]{1,4}[0-9]?[+-]?$")
+    outlook: Literal["", "positive", "stable", "negative", "developing"]
+    source: str = Field(min_length=1)
+    locator: str = Field(min_length=1)
+    quote: str = Field(min_length=1)
+
+    _short_quote = field_validator("quote")(Fact._short_quote.__func__)
+
+
+def load_ratings(ledger: Ledger, data_dir: Path | None = None) -> dict[str, Rating]:
+    """``data/ratings.csv``, validated, each rating's source checked against the ledger's sources."""
+    data_dir = DATA_DIR if data_dir is None else Path(data_dir)
+    ratings, problems, lines = read_table(data_dir / "ratings.csv", RATING_COLUMNS, Rating)
+    name = display_name(data_dir / "ratings.csv")
+    problems += [
+        Problem(name, lines[r.id], "source", f"unknown source '{r.source}' (not in sources.csv)")
+        for r in ratings.values() if r.source not in ledger.sources
+    ]
+    if problems:
+        raise LedgerError(problems)
+    return ratings
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one cell of a ledger file."""

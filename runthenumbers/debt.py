@@ -25,6 +25,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from . import credit
+from .checks import require_between
 from .calendar import FORECAST_YEARS, MONTHS_PER_QUARTER, N_QUARTERS, QUARTERS, QUARTERS_PER_YEAR, index_label, quarter_index
 from .data import Ledger
 from .parameters.debt import draw_deadline_index
@@ -87,15 +89,6 @@ def _first_bad(array: np.ndarray, bad: np.ndarray):
 def _where(bad: np.ndarray) -> str:
     scenario, quarter = (int(i[0]) for i in np.nonzero(bad))
     return f"scenario {scenario}, {QUARTERS[quarter]}"
-
-
-def _check_range(name: str, values: np.ndarray, low: float, high: float, unit: str) -> None:
-    """Refuse values outside [low, high] (and NaN), naming the first offending scenario and quarter."""
-    bad = ~((values >= low) & (values <= high))
-    if np.any(bad):
-        raise ValueError(
-            f"{name} = {_first_bad(values, bad)!r} ({_where(bad)}) is outside the allowed range {low:g} to {high:g} ({unit})"
-        )
 
 
 def annual(quarterly) -> np.ndarray:
@@ -169,10 +162,10 @@ def facility_schedule(opening_balance, rate, *, draws=0.0, scheduled_principal=0
     flows = _paths(opening_balance=opening_balance, rate=rate, draws=draws, scheduled_principal=scheduled_principal,
                    fee_rate=fee_rate, commitment=commitment)
     scenarios = flows["rate"].shape[0]
-    _check_range("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction")
-    _check_range("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction")
+    require_between("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
+    require_between("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
     for name in ("opening_balance", "draws", "scheduled_principal", "commitment"):
-        _check_range(name, flows[name], 0.0, np.inf, "USD")
+        require_between(name, flows[name], 0.0, np.inf, "USD", where=_where)
     maturity = _index_column(N_QUARTERS if maturity is None else maturity, "maturity", scenarios, 0, 10**6)
     fee_until = _index_column(fee_until, "fee_until", scenarios, -1, 10**6)
     late = (_T > maturity) & (flows["draws"] > 0)
@@ -207,7 +200,7 @@ def ddtl1_schedule(opening_balance, rate, *, principal_per_quarter, extra_princi
     repayment per quarter, the way the loan's collateral test would demand more as the GPUs that
     secure it lose value. Both are USD per quarter (scalar, per scenario, or a path).
     """
-    _check_range("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD")
+    require_between("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD", where=_where)
     scheduled = _paths(a=principal_per_quarter, b=extra_principal)
     return facility_schedule(opening_balance, rate, scheduled_principal=scheduled["a"] + scheduled["b"], maturity=maturity)
 
@@ -255,13 +248,16 @@ def straight_line_principal(opening_balance, draws, *, first_repayment, quarters
 
 
 def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline, first_repayment, amortization_months,
-                   fee_rate=0.0, maturity=None) -> Schedule:
-    """DDTL 2.0: drawn by quarter until ``draw_deadline``, each draw repaid straight-line.
+                   fee_rate=0.0, maturity=None, filed_profile=None) -> Schedule:
+    """DDTL 2.0: drawn by quarter until ``draw_deadline``, then repaid as filed or straight-line.
+
+    - ``amortization_months``: 0 repays the total drawn along ``filed_profile`` (the share of it due
+      each quarter, from the filed maturity table: see :func:`filed_ddtl2_profile`); otherwise each
+      draw is repaid in equal quarterly parts over this many months.
 
     - ``draws``: USD drawn each quarter (see :func:`even_draws`); none after ``draw_deadline``
       (a quarter index) and never more in total, with ``opening_balance``, than ``facility_size``.
     - ``first_repayment``: quarter index of the first repayment (2025-Q4 = 3 in the article).
-    - ``amortization_months``: each draw is repaid in equal quarterly parts over this many months.
     - ``fee_rate``: annual fee on the undrawn part of ``facility_size`` until the draw deadline.
     - ``maturity``: optional quarter index of a facility maturity with a balloon.
     """
@@ -275,7 +271,7 @@ def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline
             f"draws = {float(flows['draws'][s, t])!r} in {QUARTERS[t]} (scenario {s}) come after the draw deadline "
             f"{index_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {index_label(deadline[s, 0])}"
         )
-    _check_range("draws", flows["draws"], 0.0, np.inf, "USD")
+    require_between("draws", flows["draws"], 0.0, np.inf, "USD", where=_where)
     drawn = flows["opening_balance"][:, 0] + flows["draws"].sum(axis=1)
     above = drawn > flows["facility_size"][:, 0] * (1 + 1e-12)
     if np.any(above):
@@ -285,9 +281,15 @@ def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline
             f"opening balance plus draws = {float(drawn[s])!r} (scenario {s}) is above the facility size {size!r}; "
             f"allowed: from 0 to {size!r} (USD)"
         )
-    quarters = amortization_quarters(amortization_months)
+    months = np.asarray(amortization_months, dtype=float)
+    as_filed = months == 0
     scheduled = straight_line_principal(flows["opening_balance"], flows["draws"], first_repayment=first_repayment,
-                                        quarters=quarters)
+                                        quarters=amortization_quarters(np.where(as_filed, MONTHS_PER_QUARTER, months)))
+    if np.any(as_filed):
+        if filed_profile is None:
+            raise ValueError("amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile")
+        filed = drawn[:, None] * np.asarray(filed_profile, dtype=float)[None, :]
+        scheduled = np.where(as_filed.reshape(-1, 1) if as_filed.ndim else as_filed, filed, scheduled)
     return facility_schedule(flows["opening_balance"], rate, draws=flows["draws"], scheduled_principal=scheduled,
                              fee_rate=fee_rate, commitment=flows["facility_size"], fee_until=deadline, maturity=maturity)
 
@@ -309,6 +311,7 @@ class Terms:
     ddtl2_facility_size: float
     ddtl2_draw_deadline: int
     ddtl2_maturity: int
+    ddtl2_filed_profile: np.ndarray
 
     @classmethod
     def from_ledger(cls, ledger: Ledger) -> "Terms":
@@ -319,7 +322,20 @@ class Terms:
             ddtl2_facility_size=ledger.value("article_debt_ddtl2_facility_size"),
             ddtl2_draw_deadline=draw_deadline_index(ledger),
             ddtl2_maturity=quarter_index(ledger.value("debt_ddtl2_maturity")),
+            ddtl2_filed_profile=filed_ddtl2_profile(ledger),
         )
+
+
+def filed_ddtl2_profile(ledger: Ledger) -> np.ndarray:
+    """The share of DDTL 2.0's 2025-06-30 balance repaid in each quarter 2025-Q1 to 2030-Q4, as the all-debt
+    schedule calibrated to the filed maturity table gives it (:mod:`runthenumbers.credit`); it sums to one."""
+    filing = credit.FILING_2025_06_30
+    principal = credit.principal_by_facility(filing, ledger)["ddtl2"]
+    profile = np.zeros(N_QUARTERS)
+    first = quarter_index(credit.horizon(filing.as_of)[0])
+    span = min(len(principal), N_QUARTERS - first)
+    profile[first:first + span] = principal[:span]
+    return profile / principal.sum()
 
 
 def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=None, ddtl1_rate=None, ddtl2_rate=None,
@@ -360,6 +376,7 @@ def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=No
         amortization_months=p["ddtl2_amortization_months"],
         fee_rate=p["ddtl2_undrawn_fee"],
         maturity=ddtl2_maturity,
+        filed_profile=terms.ddtl2_filed_profile,
     )
     return ddtl1, ddtl2
 

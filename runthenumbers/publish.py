@@ -217,3 +217,49 @@ class EvidenceTable:
 def facts_table(ledger: Ledger, fact_ids: list[str]) -> EvidenceTable:
     """The page's evidence table: the named facts, each linked to its ledger row and its source."""
     return EvidenceTable(ledger, fact_ids)
+
+
+NUMERIC = ' class="num"'
+
+
+class Table:
+    """A reader's table: the frame's columns in order, each cell formatted, an empty cell said in words.
+
+    ``formats`` maps a column to a format string (``"{:,.1f}"``); other cells print as they are. The
+    index is a first column headed ``index_label`` when given, else left out.
+    """
+
+    def __init__(self, frame: pd.DataFrame, formats: dict[str, str] | None = None, index_label: str | None = None,
+                 missing: str = "–"):
+        self.frame = frame
+        self.formats = formats or {}
+        self.index_label = index_label
+        self.missing = missing
+
+    def _cell(self, column: str, value) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return self.missing
+        pattern = self.formats.get(column)
+        return pattern.format(value) if pattern else str(value)
+
+    def to_html(self) -> str:
+        headers = ([self.index_label] if self.index_label else []) + [str(c) for c in self.frame.columns]
+        rows = []
+        for index, row in self.frame.iterrows():
+            head = f'<th scope="row">{html.escape(str(index))}</th>' if self.index_label else ""
+            cells = "".join(
+                f"<td{NUMERIC if c in self.formats else ''}>{html.escape(self._cell(c, row[c]))}</td>"
+                for c in self.frame.columns
+            )
+            rows.append(f"<tr>{head}{cells}</tr>")
+        return html_table("rtn-table", headers, rows)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        plain = self.frame.to_string()
+        return {"text/html": self.to_html(), "text/plain": plain}
+
+
+def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, index_label: str | None = None,
+          missing: str = "–") -> Table:
+    """``frame`` as a formatted reader's table (see :class:`Table`)."""
+    return Table(frame, formats, index_label, missing)

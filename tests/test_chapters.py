@@ -10,11 +10,12 @@ from runthenumbers import chapters, claims
 from runthenumbers.chapters import CHAPTERS, Chapter
 from runthenumbers.data import REPO_ROOT
 
-CREDIT = Chapter(
-    "credit", "Credit: all of the debt", claim_prefix="R", fact_prefix=("credit",), notebook="notebooks/credit",
-    order=5.5, argument=True, fact_title="every loan, note and lease", question="what all of the debt costs to carry.",
+# A throwaway chapter, declared only here.
+LEASES = Chapter(
+    "leases", "Leases: the halls CoreWeave rents", claim_prefix="L", fact_prefix=("lease",), notebook="notebooks/leases",
+    order=55, argument=True, fact_title="every lease and its term", question="what the rented data centres cost.",
 )
-WITH_CREDIT = (*CHAPTERS, CREDIT)
+WITH_LEASES = (*CHAPTERS, LEASES)
 
 
 def test_the_committed_files_are_what_the_chapters_give():
@@ -27,30 +28,30 @@ def test_every_chapter_has_its_hand_written_files():
 
 
 def test_a_new_chapter_appears_in_the_toc_claims_facts_and_intro():
-    toc = chapters.render_toc(WITH_CREDIT)
-    assert "      - file: notebooks/credit\n" in toc
-    assert "      - file: book/facts-credit\n" in toc
+    toc = chapters.render_toc(WITH_LEASES)
+    assert "      - file: notebooks/leases\n" in toc
+    assert "      - file: book/facts-leases\n" in toc
     assert "caption: The five arguments" in toc
     # In its place: after partner risk, before the uncertainty page.
-    assert toc.index("notebooks/partner_risk") < toc.index("notebooks/credit") < toc.index("notebooks/uncertainty")
-    assert "## Credit: all of the debt\n\n```{rtn-claims} credit\n```" in chapters.render_claims_page(WITH_CREDIT)
-    assert "- {doc}`facts-credit`: every loan, note and lease" in chapters.render_facts_index(WITH_CREDIT)
-    intro = chapters.render_intro_block(WITH_CREDIT)
-    assert "5. {doc}`Credit: all of the debt <../notebooks/credit>`" in intro and "## The five arguments" in intro
-    assert chapters.fact_page("credit_bonds_2025", WITH_CREDIT) == "book/facts-credit.html"
-    assert chapters.claim_id_pattern(WITH_CREDIT) == r"^[GCDKPRS]\d+$"
-    assert chapters.missing_files(chapters=WITH_CREDIT) == [
-        "book/facts-credit.md", "notebooks/credit.md", "runthenumbers/parameters/credit.py",
+    assert toc.index("notebooks/partner_risk") < toc.index("notebooks/leases") < toc.index("notebooks/uncertainty")
+    assert "## Leases: the halls CoreWeave rents\n\n```{rtn-claims} leases\n```" in chapters.render_claims_page(WITH_LEASES)
+    assert "- {doc}`facts-leases`: every lease and its term" in chapters.render_facts_index(WITH_LEASES)
+    intro = chapters.render_intro_block(WITH_LEASES)
+    assert "5. {doc}`Leases: the halls CoreWeave rents <../notebooks/leases>`" in intro and "## The five arguments" in intro
+    assert chapters.fact_page("lease_halls_2025", WITH_LEASES) == "book/facts-leases.html"
+    assert chapters.claim_id_pattern(WITH_LEASES) == r"^[GCDKPLS]\d+$"
+    assert chapters.missing_files(chapters=WITH_LEASES) == [
+        "book/facts-leases.md", "notebooks/leases.md", "runthenumbers/parameters/leases.py",
     ]
 
 
 def test_a_new_chapter_is_accepted_by_the_claims_ledger(monkeypatch, tmp_path):
-    monkeypatch.setattr(chapters, "CHAPTERS", WITH_CREDIT)
-    row = claims.ClaimRow(id="R1", argument="credit", claim="Debt costs more than it earns.", verdict="opinion",
+    monkeypatch.setattr(chapters, "CHAPTERS", WITH_LEASES)
+    row = claims.ClaimRow(id="L1", argument="leases", claim="Rent costs more than it earns.", verdict="opinion",
                           explanation="A judgement.")
-    assert row.argument == "credit"
-    with pytest.raises(ValueError, match="claim 'D1' is in chapter 'credit', whose claim ids start with 'R'"):
-        claims.ClaimRow(id="D1", argument="credit", claim="x", verdict="opinion", explanation="y")
+    assert row.argument == "leases"
+    with pytest.raises(ValueError, match="claim 'D1' is in chapter 'leases', whose claim ids start with 'L'"):
+        claims.ClaimRow(id="D1", argument="leases", claim="x", verdict="opinion", explanation="y")
 
 
 def test_a_claim_outside_every_chapter_is_refused():
@@ -67,20 +68,20 @@ def test_an_unrouted_fact_says_where_to_declare_it():
     ("change", "message"),
     [
         ({"claim_prefix": "D"}, "share the claim_prefix 'D'"),
-        ({"fact_prefix": ("debt",), "fact_page": "credit"}, "a fact prefix is declared twice"),
+        ({"fact_prefix": ("debt",), "fact_page": "leases"}, "a fact prefix is declared twice"),
         ({"name": "debt", "notebook": "notebooks/debt"}, "share the name 'debt'"),
     ],
 )
 def test_two_chapters_cannot_claim_the_same_key(change, message):
     with pytest.raises(ValueError, match=message):
-        chapters.ordered((*CHAPTERS, dataclasses.replace(CREDIT, **change)))
+        chapters.ordered((*CHAPTERS, dataclasses.replace(LEASES, **change)))
 
 
 def test_a_chapter_entry_is_checked_when_written():
-    with pytest.raises(ValueError, match="notebook must be 'notebooks/credit'"):
-        dataclasses.replace(CREDIT, notebook="notebooks/debt")
+    with pytest.raises(ValueError, match="notebook must be 'notebooks/leases'"):
+        dataclasses.replace(LEASES, notebook="notebooks/debt")
     with pytest.raises(ValueError, match="one capital letter"):
-        dataclasses.replace(CREDIT, claim_prefix="CR")
+        dataclasses.replace(LEASES, claim_prefix="CR")
 
 
 def test_the_claims_sections_and_parameters_follow_the_chapters():

@@ -13,15 +13,6 @@ from hypothesis import strategies as st
 from runthenumbers import credit
 from runthenumbers.credit import FILING_2025_06_30 as FILING
 from runthenumbers.credit import CreditError, facility_schedules, horizon
-from runthenumbers.data import load_ledger
-
-
-LEDGER = load_ledger()
-
-
-@pytest.fixture(scope="module")
-def ledger():
-    return LEDGER
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +88,8 @@ def test_a_sofr_change_moves_only_floating_facilities_one_for_one(ledger):
 
 @settings(max_examples=40, deadline=None)
 @given(st.floats(min_value=-0.04, max_value=0.1))
-def test_balances_never_go_negative_and_flows_add_up(change):
-    for s in facility_schedules(FILING, LEDGER, change):
+def test_balances_never_go_negative_and_flows_add_up(ledger, change):
+    for s in facility_schedules(FILING, ledger, change):
         assert (s.closing >= 0).all()
         np.testing.assert_allclose(s.closing, s.opening + s.draws - s.principal, atol=1e-3)
         assert (s.interest >= 0).all()
@@ -164,3 +155,107 @@ def test_ddtl2_repays_nothing_before_its_filed_first_instalment(ledger):
 def test_a_filing_without_rates_gives_principal_but_refuses_interest(ledger):
     with pytest.raises(CreditError, match="the 2025-03-31 filing has no rate for ddtl1, ddtl2"):
         facility_schedules(credit.FILING_2025_03_31, ledger)
+
+
+def test_schedule_command_json_rows_reconcile_with_the_filed_table_by_year(ledger):
+    import json
+
+    from click.testing import CliRunner
+
+    from runthenumbers.cli import main
+
+    result = CliRunner().invoke(main, ["schedule", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert set(rows[0]) == {"facility", "quarter", "opening", "draws", "interest", "fees", "principal", "closing"}
+    assert rows[0]["quarter"] == "2025-Q3"
+    filed_labels = {f.label for f in FILING.facilities}
+    for year in (2026, 2027, 2028, 2029):
+        total = sum(r["principal"] for r in rows if r["quarter"].startswith(str(year)) and r["facility"] in filed_labels)
+        assert total == pytest.approx(ledger.value(FILING.maturities[year]), rel=0.05), year
+
+
+def test_schedule_command_by_year_moves_interest_with_sofr_and_refuses_bad_input():
+    import json
+
+    from click.testing import CliRunner
+
+    from runthenumbers.cli import main
+
+    runner = CliRunner()
+    low = json.loads(runner.invoke(main, ["schedule", "--by", "year", "--format", "json", "--set", "sofr=0.02"]).output)
+    high = json.loads(runner.invoke(main, ["schedule", "--by", "year", "--format", "json", "--set", "sofr=0.06"]).output)
+    ddtl2_2026 = [(lo["interest"], hi["interest"]) for lo, hi in zip(low, high) if lo["facility"] == "DDTL 2.0" and lo["year"] == 2026]
+    assert ddtl2_2026 and ddtl2_2026[0][1] > ddtl2_2026[0][0]
+    notes = [(lo["interest"], hi["interest"]) for lo, hi in zip(low, high) if lo["facility"] == "2030 senior notes"]
+    assert all(a == b for a, b in notes)
+    bad = runner.invoke(main, ["schedule", "--set", "sofr=2"])
+    assert bad.exit_code == 2
+    assert "sofr = 2.0 is outside the allowed range 0 to 0.2 (fraction)" in bad.output
+    unused = runner.invoke(main, ["schedule", "--set", "stress_top_two_revenue_lost=0.5"])
+    assert unused.exit_code == 2 and "not used by the credit chapter" in unused.output
+
+
+def test_ratings_load_with_their_sources_and_refuse_a_bad_row(ledger, tmp_path):
+    import shutil
+
+    from runthenumbers.data import LedgerError, load_ratings
+
+    ratings = load_ratings(ledger)
+    assert {r.agency for r in ratings.values()} == {"Moody's", "S&P", "Fitch"}
+    assert ratings["fitch_issuer_2025_05_19"].rating == "BB-"
+    data = tmp_path / "data"
+    shutil.copytree(credit.__file__.rsplit("/runthenumbers/", 1)[0] + "/data", data)
+    text = (data / "ratings.csv").read_text(encoding="utf-8").replace("fitch_crwv_20250519_crm", "no_such_source", 1)
+    (data / "ratings.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerError, match="ratings.csv:2: column 'source': unknown source 'no_such_source'"):
+        load_ratings(ledger, data)
+
+
+def test_the_books_2024_leverage_reconciles_with_fitchs(ledger):
+    """Debt at 2024-12-31 over 2024's four reported quarters of adjusted EBITDA, against Fitch's 6.6x."""
+    quarters = tuple(f"2024-Q{q}" for q in range(1, 5))
+    measures, _ = credit.reported_measures(ledger, quarters)
+    leverage = credit.coverage_and_leverage(measures).loc["2024-Q4", "ttm_leverage"]
+    assert leverage == pytest.approx(ledger.value("rating_fitch_gross_leverage_fy2024_20250519"), abs=0.05)
+
+
+def test_reported_measures_prefer_the_filed_figure(ledger):
+    _, ids = credit.reported_measures(ledger, ("2025-Q1",))
+    assert ledger.source_of(ids.loc["2025-Q1", "revenue"]).kind in ("filing", "press-release")
+    assert credit.best_fact(ledger, ["no_such_fact"]) is None
+
+
+def test_break_even_haircut_is_the_share_of_earnings_that_can_go():
+    assert credit.break_even_haircut(100.0, 80.0) == pytest.approx(0.2)
+    assert credit.break_even_haircut(100.0, 125.0) == pytest.approx(-0.25)
+    assert np.isnan(credit.break_even_haircut(0.0, 10.0))
+
+
+def test_publish_table_formats_numbers_and_names_missing_cells():
+    import pandas as pd
+
+    from runthenumbers import publish
+
+    frame = pd.DataFrame({"Facility": ["A & B"], "USD m": [1234.5], "Rate": [float("nan")]}, index=["2025-Q1"])
+    out = publish.table(frame, formats={"USD m": "{:,.1f}"}, index_label="Quarter", missing="not read").to_html()
+    assert '<th scope="row">2025-Q1</th>' in out
+    assert '<td class="num">1,234.5</td>' in out and "<td>A &amp; B</td>" in out and "<td>not read</td>" in out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(min_value=-0.04, max_value=0.1), min_size=1, max_size=5))
+def test_the_service_surface_is_the_full_model_for_any_sofr_change(ledger, changes):
+    surface = credit.service_surface(FILING, ledger)
+    full = sum(s.debt_service for s in facility_schedules(FILING, ledger, changes))
+    np.testing.assert_allclose(surface.service(changes), full, rtol=1e-12, atol=1e-3)
+
+
+def test_the_surface_sums_quarters_to_calendar_years(ledger):
+    surface = credit.service_surface(FILING, ledger)
+    yearly = credit.service_by_year(facility_schedules(FILING, ledger), horizon(FILING.as_of))
+    annual = surface.annual([0.0, 0.01], chunk=1)
+    np.testing.assert_allclose(annual[0], yearly["service"].to_numpy(), rtol=1e-12)
+    # A point more SOFR never lowers a year's service, and raises 2026's (floating DDTLs are owed then).
+    assert (annual[1] >= annual[0] - 1e-6).all()
+    assert annual[1][2026 - 2025] > annual[0][2026 - 2025]

@@ -295,16 +295,36 @@ def test_draw_after_the_deadline_is_refused():
     )
 
 
-def test_amortization_of_zero_months_is_refused():
-    assert _refused({"ddtl2_amortization_months": 0}) == (
-        "ddtl2_amortization_months = 0 is outside the allowed range 3 to 120 (months)"
+def test_amortization_beyond_ten_years_is_refused():
+    assert _refused({"ddtl2_amortization_months": 123}) == (
+        "ddtl2_amortization_months = 123 is outside the allowed range 0 to 120 (months)"
     )
+
+
+def test_the_base_case_repays_ddtl2_as_filed_and_never_after_its_maturity(ledger):
+    from runthenumbers import credit
+
+    terms = Terms.from_ledger(ledger)
+    ddtl1, ddtl2 = two_loans(resolve("debt", {}, ledger), terms)
+    filed = credit.principal_by_facility(credit.FILING_2025_06_30, ledger)["ddtl2"]
+    # 2025-Q3 onwards the debt chapter's DDTL 2.0 principal is the credit chapter's, quarter for quarter.
+    np.testing.assert_allclose(ddtl2.repayment[0, 2:2 + 18], filed[:18], rtol=1e-9, atol=1e-3)
+    assert not ddtl2.repayment[0, terms.ddtl2_maturity + 1:].any()
+    assert ddtl2.closing[0, terms.ddtl2_maturity] == pytest.approx(0.0, abs=1.0)
+
+
+def test_the_articles_straight_line_reading_is_still_an_input(ledger):
+    terms = Terms.from_ledger(ledger)
+    inputs = resolve("debt", {"ddtl2_amortization_months": 60}, ledger)
+    _, ddtl2 = two_loans(inputs, terms)
+    first = inputs["ddtl2_first_repayment_quarter"] - 1
+    assert ddtl2.principal[0, first] == pytest.approx(inputs["ddtl2_drawn"] / 20)
 
 
 def test_amortization_in_part_quarters_is_refused():
     assert _refused({"ddtl2_amortization_months": 50}) == (
         "ddtl2_amortization_months = 50 is not a whole number of quarters; "
-        "allowed: ddtl2_amortization_months from 3 to 120 in steps of 3 (months)"
+        "allowed: ddtl2_amortization_months 0 (as filed) or 3 to 120 in steps of 3 (months)"
     )
 
 
@@ -337,11 +357,17 @@ def test_model_refuses_a_draw_after_the_deadline():
     )
 
 
-def test_model_refuses_amortization_of_zero_months():
+def test_model_refuses_a_filed_repayment_without_the_filed_profile():
     with pytest.raises(ValueError) as caught:
         ddtl2_schedule(3.8e9, 0.0, 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3, amortization_months=0)
+    assert str(caught.value) == "amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile"
+
+
+def test_model_refuses_a_part_quarter_amortization():
+    with pytest.raises(ValueError) as caught:
+        ddtl2_schedule(3.8e9, 0.0, 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3, amortization_months=2)
     assert str(caught.value) == (
-        "amortization_months = 0 is not allowed; allowed: a whole number of quarters, from 3 months up (months)"
+        "amortization_months = 2 is not allowed; allowed: a whole number of quarters, from 3 months up (months)"
     )
 
 

@@ -149,7 +149,7 @@ def main_dataset(spec: dict) -> list[dict]:
 
 def figure(chart: alt.TopLevelMixin, *, alt_text: str, sources: list[Source] | tuple[Source, ...]) -> Figure:
     """Wrap an Altair chart for publication; ``sources`` come from the ledger."""
-    return Figure(chart=chart, alt_text=alt_text, sources=tuple(sources))
+    return Figure(chart=chart, alt_text=alt_text, sources=tuple(dict.fromkeys(sources)))
 
 
 def _title(title: str, subtitle: str) -> alt.TitleParams:

@@ -13,11 +13,11 @@ NOTEBOOKS = ("debt",)
 PARAMETERS = (
     Parameter(
         name="sofr",
-        description="SOFR level for 2025-2030, the base rate of both loans (180-day average, August 2025; the March 2025 value was not readable)",
+        description="SOFR level for 2025-2030, the base rate of every floating-rate loan (180-day average, August 2025; the March 2025 value was not readable)",
         unit="fraction",
         minimum=0.0,
         maximum=0.2,
-        notebooks=NOTEBOOKS,
+        notebooks=("debt", "credit"),
         fact="debt_sofr_180d_avg_20250807",
     ),
     Parameter(
@@ -113,12 +113,15 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_amortization_months",
-        description="Months over which each DDTL 2.0 draw is repaid in equal quarterly parts (the article's 60 months; the 8-K gives five years for the newest tranche)",
+        description=(
+            "How DDTL 2.0 is repaid: 0 (the default) as the filed maturity table implies (the credit chapter's "
+            "calibrated schedule); otherwise each draw in equal quarterly parts over this many months (the article's reading: 60)"
+        ),
         unit="months",
-        minimum=3,
+        minimum=0,
         maximum=120,
         notebooks=NOTEBOOKS,
-        fact="article_debt_ddtl2_repayment_months",
+        default=0,
         kind=int,
     ),
 )
@@ -172,7 +175,7 @@ def amortization_in_whole_quarters(values: dict, ledger) -> None:
     if months % MONTHS_PER_QUARTER:
         raise ParameterError(
             f"ddtl2_amortization_months = {months!r} is not a whole number of quarters; allowed: "
-            f"ddtl2_amortization_months from 3 to 120 in steps of {MONTHS_PER_QUARTER} (months)"
+            f"ddtl2_amortization_months 0 (as filed) or 3 to 120 in steps of {MONTHS_PER_QUARTER} (months)"
         )
 
 
