@@ -75,14 +75,14 @@ PARAMETERS = (
         name="capex_per_gpu",
         description=(
             "All-in capex per GPU (server, network, storage, data-center fit-out); default: cash capex 2022-2024 over "
-            "the more than 250,000 GPUs, 11,717.4 / 0.25 = 46,870 USD (capex_purchases_ppe_fy2022_agg to _fy2024_agg / "
+            "the more than 250,000 GPUs, 11,717.4 / 0.25 = 46,869.6 USD (capex_purchases_ppe_fy2022_agg to _fy2024_agg / "
             "cw_gpus_2024); NextPlatform's spending gives 60,000"
         ),
         unit="USD",
         minimum=0.0,
         maximum=1e6,
         notebooks=NOTEBOOKS,
-        default=46_870.0,
+        default=46_869.6,
     ),
     Parameter(
         name="colocation_fee_per_mw_year",
