@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .data import Ledger, load_ledger
+from .data import Ledger
 from .errors import shown
 from .liquidity import (
     QUARTERS, YEAR_LABELS, YEARS, Starting, by_year, capex_per_mw_bounds, first_shortfall, funding_paths, quarter_name,
