@@ -237,15 +237,17 @@ def payback_curve(prices, utilization, capex_per_gpu, financing_rate, power_cost
     return pd.DataFrame({"rental_price": prices[keep], "payback_years": years[keep]})
 
 
-def gpu_cost_stack(capex_per_gpu, useful_life, financing_rate, power_cost, utilization) -> pd.DataFrame:
+def gpu_cost_stack(capex_per_gpu, useful_life, financing_rate, power_cost, utilization, colocation_cost=0.0) -> pd.DataFrame:
     """What one rented GPU-hour has to cover, by component (USD per rented GPU-hour), for the scalar inputs.
 
-    Rows: depreciation, financing, power; they add up to the break-even price.
+    Rows: depreciation, financing, power and the data hall (colocation); they add up to the break-even
+    price when ``power_cost`` passed to :func:`break_even_price` is power plus colocation.
     """
     per_installed = {
         "Depreciation": depreciation_per_hour(capex_per_gpu, useful_life),
         "Financing": financing_per_hour(capex_per_gpu, useful_life, financing_rate),
         "Power": _checked("power_cost", power_cost),
+        "Data hall": _checked("power_cost", colocation_cost),
     }
     utilization = _checked("utilization", utilization)
     return pd.DataFrame(
@@ -290,3 +292,35 @@ def price_history(ledger: Ledger) -> pd.DataFrame:
             "fact": fact_id,
         })
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The payback grid: capex per GPU x useful life x price, with the hall's lease
+
+
+def colocation_cost_per_hour(fee_per_mw_year, power_kw_per_gpu) -> np.ndarray:
+    """USD per installed GPU-hour for the data hall: a colocation fee per MW-year (USD) spread over the
+    GPUs one MW holds (1,000 / kW per GPU) and the hours of a year."""
+    fee = require_between("fee_per_mw_year", fee_per_mw_year, 0.0, 1e9, "USD per MW-year")
+    return fee * _checked("power_kw_per_gpu", power_kw_per_gpu) / KW_PER_MW / HOURS_PER_YEAR
+
+
+def revenue_per_installed_gpu_hour(quarterly_revenue, gpus) -> np.ndarray:
+    """USD a quarter's revenue comes to per GPU installed and per hour of the quarter (a quarter of 8,760 h)."""
+    gpus = require_between("gpus", gpus, 1.0, 1e9, "count")
+    return np.asarray(quarterly_revenue, dtype=float) / (gpus * HOURS_PER_YEAR / 4)
+
+
+def payback_grid(capex_values, lives, prices, utilization, financing_rate, running_cost) -> pd.DataFrame:
+    """Every combination of capex per GPU (USD), useful life (years) and rental price (USD per rented
+    GPU-hour): the payback period (years; inf if never), whether it comes within the life, and the
+    break-even price of that capex and life. ``running_cost`` is USD per installed GPU-hour (power plus
+    the hall's lease), paid whether the GPU is rented or not."""
+    capex_values, lives, prices = (np.asarray(x, dtype=float) for x in (capex_values, lives, prices))
+    c, life, price = np.meshgrid(capex_values, lives, prices, indexing="ij")
+    years = payback_years(price, utilization, c, financing_rate, running_cost)
+    break_even = break_even_price(utilization, c, life, financing_rate, running_cost)
+    return pd.DataFrame({
+        "capex_per_gpu": c.ravel(), "useful_life": life.ravel(), "rental_price": price.ravel(),
+        "payback_years": years.ravel(), "pays_back": (years <= life).ravel(), "break_even": break_even.ravel(),
+    })

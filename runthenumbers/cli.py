@@ -254,16 +254,14 @@ def _stopped(stop) -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed (0 or more): the same seed gives the same results.")
 @click.option("--vary", "overrides", multiple=True, metavar="NAME=KIND:LOW:HIGH",
               help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.")
-@click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter for the chance of running out by then.")
+@click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter by which the no-borrowing case is reported (short by construction).")
 @format_option("table", "json")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the results (no timing) as JSON.")
 @click.option("--force", is_flag=True, help="Replace an earlier sweep's --out file; nothing else is ever replaced.")
 def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
-    """Draw many scenarios of the uncertain inputs and summarise debt service and cash without new financing."""
+    """Draw many scenarios of the uncertain inputs and summarise the funding need and debt service."""
     from . import interrupts, outputs, sweep
-    from .debt import QUARTERS, Terms
-    from .liquidity import Starting
-    from .parameters import resolve
+    from .liquidity import QUARTERS, Starting
 
     if samples <= 0:
         _fail(f"--samples = {samples} is not a positive whole number; allowed: 1 or more")
@@ -273,10 +271,10 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         _fail(f"--deadline = {deadline!r} is not a quarter from {QUARTERS[0]} to {QUARTERS[-1]}")
     ledger = _ledger()
     try:
-        inputs = sweep.override(sweep.registry(ledger, Terms.from_ledger(ledger)), list(overrides), ledger)
+        inputs = sweep.override(sweep.registry(ledger), list(overrides), ledger)
     except sweep.SweepError as error:
         _fail(str(error))
-    start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
+    start = Starting.from_ledger(ledger)
     started = time.perf_counter()
     try:
         with interrupts.signals_raise(), contextlib.ExitStack() as stack:
@@ -295,13 +293,19 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         click.echo(json.dumps({"samples": samples, "seed": seed, "seconds": round(seconds, 3), "results": results}, indent=2))
         return
     q = results["quantiles"]
-    click.echo(f"{samples:,} scenarios, seed {seed}, {seconds:.2f} s")
-    click.echo("Annual debt service of the two loans, USD billions (" + ", ".join(q) + "):")
+    click.echo(f"{samples:,} scenarios, seed {seed}, {seconds:.2f} s; quantiles " + ", ".join(q))
+    click.echo("Peak external funding need, USD billions: " + "  ".join(f"{v / 1e9:.1f}" for v in results["peak_need_usd"]))
+    click.echo("  share of it the committed facilities cover: " + "  ".join(f"{v:.0%}" for v in results["committed_share_of_peak"]))
+    click.echo(f"  half of the scenarios peak by {results['peak_quarter_median']}; "
+               f"{results['peak_at_horizon_end_share']:.0%} are still at their peak in {QUARTERS[-1]}")
+    click.echo("Annual debt service of all debt, USD billions:")
     for year, values in results["annual_debt_service_usd"].items():
         click.echo(f"  {year}: " + "  ".join(f"{v / 1e9:6.2f}" for v in values))
-    click.echo("Cash low point without new financing, USD billions: " + "  ".join(f"{v / 1e9:.1f}" for v in results["cash_low_point_usd"]))
-    click.echo("Quarter cash first runs out: " + ", ".join(f"{k} {v:.1%}" for k, v in results["first_shortfall_share"].items()))
-    click.echo(f"Chance of running out by {deadline}: {results['probability_short_by_deadline']:.1%}")
+    year = results["ratio_year"]
+    click.echo(f"{year} debt service / {year} operating cash: " + "  ".join(f"{v:.2f}" for v in results["service_to_operating_cash"]))
+    click.echo(f"{year} debt service / {year} revenue: " + "  ".join(f"{v:.2f}" for v in results["service_to_revenue"]))
+    click.echo(f"Short of cash by {deadline} with no borrowing at all (true by construction): "
+               f"{results['short_without_financing_by_deadline']:.1%}")
 
 
 @main.command("diff")

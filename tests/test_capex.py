@@ -117,7 +117,7 @@ def test_break_even_price_by_hand():
 
 def test_cost_stack_adds_up_to_the_break_even_price():
     stack = capex.gpu_cost_stack(60_000.0, 6.0, 0.11, 0.116064, 0.8)
-    assert list(stack["component"]) == ["Depreciation", "Financing", "Power"]
+    assert list(stack["component"]) == ["Depreciation", "Financing", "Power", "Data hall"]
     # Depreciation 60,000 / (6 x 8,760) / 0.8 = 1.426941.
     assert stack["usd_per_rented_hour"].iloc[0] == pytest.approx(1.426941, rel=1e-6)
     assert stack["usd_per_rented_hour"].sum() == pytest.approx(2.094337, rel=1e-6)
@@ -258,7 +258,37 @@ def test_defaults_come_from_the_ledger():
     assert values["active_mw"] == ledger.value("article_capex_active_mw") == 360.0
     assert values["useful_life"] == ledger.value("capex_useful_life_tech_equipment_bizety")
     assert values["financing_rate"] == ledger.value("debt_ddtl2_effective_rate_table")
-    # The literal defaults restate ledger arithmetic: 39,000 / 1,300 and 15,000 / 0.25 (USD millions).
+    # The literal defaults restate ledger arithmetic: 39,000 / 1,300 (USD millions), cash capex 2022-2024 over
+    # the GPUs, and Core Scientific's contract value over its term and megawatts.
     assert values["capex_per_mw"] == pytest.approx(ledger.value("article_capex_contracted_build_cost") / ledger.value("article_capex_contracted_mw"))
-    assert values["capex_per_gpu"] == pytest.approx(ledger.value("article_capex_spent_to_date") / ledger.value("cw_gpus_2024"))
+    cash_capex = sum(ledger.value(f"capex_purchases_ppe_fy{y}_agg") for y in (2022, 2023, 2024))
+    assert values["capex_per_gpu"] == pytest.approx(cash_capex / ledger.value("cw_gpus_2024"))
+    assert values["colocation_fee_per_mw_year"] == pytest.approx(
+        ledger.value("csci_cw_contract_value_total_2024") / ledger.value("csci_cw_contract_term") / ledger.value("csci_cw_contracted_mw_total_2024"))
     assert values["power_kw_per_gpu"] == pytest.approx(ledger.value("article_capex_active_mw") * 1_000 / ledger.value("cw_gpus_2024"))
+
+
+def test_the_hall_costs_its_fee_spread_over_the_gpus_a_mw_holds():
+    # 1.45M USD per MW-year, 1.44 kW per GPU: 694.4 GPUs per MW, 8,760 hours.
+    assert float(capex.colocation_cost_per_hour(1.45e6, 1.44)) == pytest.approx(1.45e6 / (1000 / 1.44) / 8760)
+    assert float(capex.revenue_per_installed_gpu_hour(747e6, 250_000)) == pytest.approx(747e6 / (250_000 * 2190))
+
+
+def test_the_payback_grid_reproduces_hand_worked_corners():
+    grid = capex.payback_grid([0.0, 40_000.0], [4.0, 5.0], [1.0, 3.0], utilization=0.8, financing_rate=0.0, running_cost=0.4)
+    assert len(grid) == 8
+    row = grid.set_index(["capex_per_gpu", "useful_life", "rental_price"])
+    # No capex: pays back at once wherever the price covers the running cost, break-even = running / utilization.
+    assert row.loc[(0.0, 4.0, 3.0), "payback_years"] == 0.0 and row.loc[(0.0, 4.0, 3.0), "break_even"] == pytest.approx(0.5)
+    # 40,000 USD at no interest: payback = capex / ((price x u - running) x 8,760).
+    assert row.loc[(40_000.0, 5.0, 3.0), "payback_years"] == pytest.approx(40_000 / ((3.0 * 0.8 - 0.4) * 8760))
+    assert bool(row.loc[(40_000.0, 5.0, 3.0), "pays_back"])
+    # At 1 USD the margin is 0.4 USD an installed hour: 11.4 years, beyond either life.
+    assert row.loc[(40_000.0, 4.0, 1.0), "payback_years"] == pytest.approx(40_000 / (0.4 * 8760))
+    assert not row.loc[(40_000.0, 4.0, 1.0), "pays_back"]
+    # Break-even at no interest: (capex / life / 8,760 + running) / utilization.
+    assert row.loc[(40_000.0, 4.0, 1.0), "break_even"] == pytest.approx((40_000 / 4 / 8760 + 0.4) / 0.8)
+    # With interest the break-even is where the payback equals the life.
+    at_rate = capex.payback_grid([46_870.0], [6.0], [2.0], 0.8, 0.11, 0.35)
+    even = float(at_rate["break_even"].iloc[0])
+    assert float(capex.payback_years(even, 0.8, 46_870.0, 0.11, 0.35)) == pytest.approx(6.0)

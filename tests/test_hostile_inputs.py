@@ -131,7 +131,7 @@ def _nan_results(tmp, monkeypatch):
 
     def broken(start, draws):
         results = original(start, draws)
-        results["cash_low_point"][0] = np.nan
+        results["peak_need"][0] = np.nan
         return results
 
     monkeypatch.setattr(sweep, "evaluate", broken)
@@ -206,17 +206,22 @@ CASES = [
     Case("sweep-samples-huge", ["sweep", "--samples", "1000000000000"], 2, "is above the limit of 20,000,000"),
     Case("sweep-samples-zero", ["sweep", "--samples", "0"], 2, "is not a positive whole number"),
     # 6. sweep --vary skips the registry's ranges and rules
-    Case("vary-build-zero", [*SWEEP, "--vary", "build_quarters=fixed:0"], 2, "build_quarters = 0.0 is outside the allowed range 1 to 24"),
-    Case("vary-build-negative", [*SWEEP, "--vary", "build_quarters=uniform:-5:-1"], 2, "is outside the allowed range 1 to 24"),
-    Case("vary-build-fraction", [*SWEEP, "--vary", "build_quarters=fixed:2.5"], 2, "is not a whole number"),
-    Case("vary-drawn-huge", [*SWEEP, "--vary", "ddtl2_drawn=fixed:1e30"], 2, "ddtl2_drawn = 1e+30 is outside the allowed range 0 to 2e+10 (USD)"),
-    Case("vary-drawn-above-facility", [*SWEEP, "--vary", "ddtl2_drawn=fixed:9e9"], 2, "is above the facility size"),
-    Case("vary-sofr-negative", [*SWEEP, "--vary", "sofr_level=uniform:-5:-4"], 2, "sofr = -5.0 is outside the allowed range 0 to 0.2"),
-    Case("vary-margin", [*SWEEP, "--vary", "cash_margin=uniform:-100:100"], 2, "cash_margin = -100.0 is outside the allowed range -1 to 1"),
-    Case("vary-slip", [*SWEEP, "--vary", "partner_slip=fixed:1e9"], 2, "is outside the allowed range 0 to 24"),
-    Case("vary-triangular-flat", [*SWEEP, "--vary", "sofr_level=triangular:0.03:0.03"], 2, "a triangular distribution needs LOW < HIGH"),
-    Case("vary-twice", [*SWEEP, "--vary", "sofr_level=fixed:0.03", "--vary", "sofr_level=fixed:0.04"], 2, "is given twice"),
-    Case("vary-did-you-mean", [*SWEEP, "--vary", "sofr_levle=fixed:0.03"], 2, "did you mean 'sofr_level'?"),
+    Case("vary-pace-zero", [*SWEEP, "--vary", "build_pace_mw=fixed:0"], 2, "build_pace_mw = 0.0 is outside the allowed range 1 to 10000"),
+    Case("vary-pace-negative", [*SWEEP, "--vary", "build_pace_mw=uniform:-5:-1"], 2, "is outside the allowed range 1 to 10000"),
+    Case("vary-slip-fraction", [*SWEEP, "--vary", "partner_slip=fixed:2.5"], 2, "is not a whole number"),
+    Case("vary-capex-huge", [*SWEEP, "--vary", "capex_per_mw=fixed:1e30"], 2, "capex_per_mw = 1e+30 is outside the allowed range 0 to 1e+09 (USD/MW)"),
+    Case("vary-price-negative", [*SWEEP, "--vary", "revenue_per_mw_year=uniform:-1:5"], 2, "revenue_per_mw_year = -1.0 is outside the allowed range"),
+    Case("vary-share-above-one", [*SWEEP, "--vary", "backlog_conversion=uniform:0.5:1.5"], 2, "backlog_conversion = 1.5 is outside the allowed range 0 to 1"),
+    Case("vary-sofr-negative", [*SWEEP, "--vary", "sofr=uniform:-5:-4"], 2, "sofr = -5.0 is outside the allowed range 0 to 0.2"),
+    Case("vary-margin", [*SWEEP, "--vary", "ebitda_margin=uniform:-100:100"], 2, "ebitda_margin = -100.0 is outside the allowed range -1 to 1"),
+    Case("vary-slip", [*SWEEP, "--vary", "partner_slip=fixed:1e9"], 2, "is outside the allowed range 0 to 26"),
+    Case("vary-low-above-high", [*SWEEP, "--vary", "new_debt_rate=uniform:0.09:0.07"], 2, "is not of the form new_debt_rate=uniform:LOW:HIGH"),
+    Case("vary-triangular-flat", [*SWEEP, "--vary", "sofr=triangular:0.03:0.03:0.03"], 2, "a triangular distribution needs LOW < HIGH"),
+    Case("vary-triangular-no-mode", [*SWEEP, "--vary", "sofr=triangular:0.03:0.05"], 2, "a triangular distribution needs a mode"),
+    Case("vary-twice", [*SWEEP, "--vary", "sofr=fixed:0.03", "--vary", "sofr=fixed:0.04"], 2, "is given twice"),
+    Case("vary-did-you-mean", [*SWEEP, "--vary", "sofr_drfit=fixed:0.03"], 2, "did you mean 'sofr_drift'?"),
+    Case("vary-old-name", [*SWEEP, "--vary", "cost_per_mw=fixed:0"], 2, "did you mean 'capex_per_mw'? (renamed"),
+    Case("vary-old-sofr", [*SWEEP, "--vary", "sofr_level=fixed:0.03"], 2, "did you mean 'sofr'? (renamed"),
     Case("sweep-nan-result", SWEEP, 2, "are not finite (NaN or infinite); no summary is given", setup=_nan_results),
     # 5. impossible ledger values
     Case("fact-nan", ["facts"], 1, "data/facts.csv:", setup=_edit("facts.csv", "article_revenue_fy2024", "value", "nan")),
@@ -332,8 +337,9 @@ def test_every_fraction_exception_is_a_fraction_fact_outside_0_1():
 
 
 def test_a_non_finite_summary_is_refused():
-    results = {"annual_debt_service": np.ones((3, 6)), "cash_low_point": np.array([1.0, np.nan, 2.0]),
-               "first_shortfall": np.array([-1, -1, -1])}
+    results = {"annual_debt_service": np.ones((3, 7)), "peak_need": np.array([1.0, np.nan, 2.0]),
+               "service_to_revenue": np.ones(3), "service_to_operating_cash": np.ones(3), "committed_share": np.ones(3),
+               "peak_quarter": np.array([-1, -1, -1]), "short_without_financing": np.array([-1, -1, -1])}
     with pytest.raises(sweep.SweepError, match="1 scenario value"):
         sweep.summarise(results)
 
@@ -524,17 +530,15 @@ MEASURE = """
 import json, sys
 from runthenumbers import sweep
 from runthenumbers.data import load_ledger
-from runthenumbers.debt import Terms
 from runthenumbers.liquidity import Starting
-from runthenumbers.parameters import resolve
 
 def peak_mb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 
 ledger = load_ledger()
-start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
-inputs = sweep.registry(ledger, Terms.from_ledger(ledger))
+start = Starting.from_ledger(ledger)
+inputs = sweep.registry(ledger)
 before = peak_mb()
 summary = sweep.stream_summary(start, inputs, int(sys.argv[1]), seed=1)
 peak = peak_mb()
@@ -551,26 +555,20 @@ def _peak(samples: int) -> dict:
 def test_sweep_memory_is_bounded_at_a_million_and_ten_million_scenarios():
     million, ten_million = _peak(1_000_000), _peak(10_000_000)
     print(f"peak RSS: 1e6 {million['peak_mb']:.0f} MB, 1e7 {ten_million['peak_mb']:.0f} MB")
-    # 28 bytes a scenario (float32 copies of seven figures) plus one chunk's working arrays; the old
-    # code held about 130 bytes a scenario (1.4 GB at 1e7).
-    assert million["sweep_mb"] < 150
-    assert ten_million["sweep_mb"] < 450
-    assert ten_million["peak_mb"] < 700
+    # 44 bytes a scenario (float32 copies of eleven figures) plus one chunk's working arrays.
+    assert million["peak_mb"] < 500
+    assert million["sweep_mb"] < 200
+    assert ten_million["sweep_mb"] < 700
+    assert ten_million["peak_mb"] < 900
 
 
 def test_stream_summary_agrees_with_the_full_summary():
     from runthenumbers.data import load_ledger
-    from runthenumbers.debt import Terms
     from runthenumbers.liquidity import Starting
-    from runthenumbers.parameters import resolve
 
     ledger = load_ledger()
-    start = Starting.from_ledger(ledger, resolve("debt", {}, ledger))
-    inputs = sweep.registry(ledger, Terms.from_ledger(ledger))
+    start = Starting.from_ledger(ledger)
+    inputs = sweep.registry(ledger)
     full = sweep.summarise(sweep.run(start, inputs, 60_000, seed=5))
     streamed = sweep.stream_summary(start, inputs, 60_000, seed=5)
-    for key in ("first_shortfall_share", "probability_short_by_deadline", "quantiles", "deadline"):
-        assert streamed[key] == full[key]
-    for year, values in full["annual_debt_service_usd"].items():
-        assert np.allclose(streamed["annual_debt_service_usd"][year], values, rtol=1e-7, atol=1)
-    assert np.allclose(streamed["cash_low_point_usd"], full["cash_low_point_usd"], rtol=1e-7, atol=1)
+    assert streamed == full

@@ -1,4 +1,5 @@
-"""The scenario sweep: exact agreement with the debt model, determinism by seed, bounded chunks, clear refusals."""
+"""The funding model and the scenario sweep: hand-worked flows, the direction of each input, the
+all-debt schedule as debt service, Sobol indices against SALib, determinism by seed, clear refusals."""
 
 from __future__ import annotations
 
@@ -10,70 +11,150 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runthenumbers import sweep
+from runthenumbers import credit, liquidity, sweep
 from runthenumbers.cli import main
 from runthenumbers.data import load_ledger
-from runthenumbers.debt import Terms, debt_service, two_loans
-from runthenumbers.debt_surface import quarterly_service
-from runthenumbers.liquidity import FIRST_QUARTER, Starting, cash_paths, first_shortfall
-from runthenumbers.parameters import resolve
+from runthenumbers.liquidity import N, Starting, funding_paths
 
 LEDGER = load_ledger()
-DEBT = resolve("debt", {}, LEDGER)
-TERMS = Terms.from_ledger(LEDGER)
-START = Starting.from_ledger(LEDGER, DEBT)
-INPUTS = sweep.registry(LEDGER, TERMS)
+START = Starting.from_ledger(LEDGER)
+INPUTS = sweep.registry(LEDGER)
+CENTRE = sweep.middle(INPUTS)
 
 
-@settings(max_examples=20, deadline=None)
-@given(st.integers(min_value=0, max_value=2**32 - 1))
-def test_the_closed_form_agrees_with_the_debt_model_on_sampled_points(seed):
-    rng = np.random.default_rng(seed)
-    n = 8
-    sofr = rng.uniform(0.0, 0.08, (n, 1)) + rng.uniform(-0.01, 0.01, (n, 24))
-    sofr = np.maximum(sofr, 0.0)
-    drawn = rng.uniform(TERMS.ddtl2_balance, TERMS.ddtl2_facility_size, n)
-    rate = rng.uniform(0.05, 0.12, (n, 24))
-    expected = debt_service(*two_loans(DEBT, TERMS, sofr=sofr, ddtl2_drawn=drawn, ddtl2_rate=rate))
-    assert np.allclose(quarterly_service(START.service, sofr, drawn, rate), expected, rtol=0, atol=1.0)
-    flat = rate[:, 0]
-    expected_flat = debt_service(*two_loans(DEBT, TERMS, sofr=sofr, ddtl2_drawn=drawn, ddtl2_rate=flat))
-    assert np.allclose(quarterly_service(START.service, sofr, drawn, flat), expected_flat, rtol=0, atol=1.0)
+def _paths(**changes):
+    return funding_paths(START, **{k: np.array([v]) for k, v in {**CENTRE, **changes}.items()})
 
 
-def _scenario(**changes):
-    base = dict(sofr_level=0.04, sofr_drift=0.0, ddtl2_drawn=TERMS.ddtl2_balance, ddtl2_rate=0.1, revenue_growth=0.0,
-                price_decline=0.0, cash_margin=0.5, cost_per_mw=0.0, build_quarters=8, partner_slip=100)
-    return {k: np.array([v]) for k, v in {**base, **changes}.items()}
+def test_revenue_rises_with_the_power_in_service():
+    slow, fast = _paths(build_pace_mw=60.0), _paths(build_pace_mw=250.0)
+    assert np.all(fast.online >= slow.online) and fast.online[0, 4] > slow.online[0, 4]
+    assert np.all(fast.revenue >= slow.revenue - 1e-6) and fast.revenue[0, 4] > slow.revenue[0, 4]
+    none, all_of_it = _paths(backlog_conversion=0.0), _paths(backlog_conversion=1.0)
+    assert np.allclose(none.online, START.active_mw) and all_of_it.online[0, -1] == pytest.approx(START.contracted_mw)
+    # With nothing built, revenue is the starting power at the starting price, and nothing is spent on capex.
+    flat = _paths(backlog_conversion=0.0, price_decline=0.0)
+    assert np.allclose(flat.revenue, START.active_mw * CENTRE["revenue_per_mw_year"] / 4)
+    assert np.all(flat.capex == 0)
 
 
-def test_cash_by_hand_for_the_first_quarter_that_moves_it():
-    paths = cash_paths(START, **_scenario())
-    # 2025-Q2: cash at 2025-03-31 + half of the 2024-Q4 revenue run rate (no growth) + draws - service.
-    expected = START.cash + 0.5 * START.quarterly_revenue + paths.draws[0, 1] - paths.debt_service[0, 1]
-    assert paths.cash[0, FIRST_QUARTER] == pytest.approx(expected)
-    assert paths.cash[0, 0] == START.cash
-    assert paths.revenue[0, 5] == pytest.approx(START.quarterly_revenue)
+def test_the_partner_fee_is_a_cost_that_lowers_cash():
+    online_average = np.array([[100.0, 200.0]])
+    revenue = online_average * 10e6 / 4
+    cheap = liquidity.operating_cash_paths(revenue, online_average, 0.7, 0.0)
+    dear = liquidity.operating_cash_paths(revenue, online_average, 0.7, 1.45e6)
+    assert np.allclose(cheap - dear, online_average * 1.45e6 / 4)
+    base, costly = _paths(), _paths(hosting_fee_per_mw_year=3e6)
+    assert np.all(costly.operating_cash < base.operating_cash)
+    assert costly.borrowed.max() > base.borrowed.max()
 
 
-def test_building_spends_the_remaining_capacity_evenly():
-    paths = cash_paths(START, **_scenario(cost_per_mw=30e6, build_quarters=10))
-    assert paths.capex.sum() == pytest.approx(START.remaining_mw * 30e6)
-    assert np.count_nonzero(paths.capex) == 10 and paths.capex[0, 0] == 0
+def test_a_partner_delay_defers_revenue_and_capex():
+    on_time, late = _paths(partner_slip=0.0), _paths(partner_slip=4.0)
+    assert late.revenue[0, :6].sum() < on_time.revenue[0, :6].sum()
+    assert late.capex[0, :4].sum() < on_time.capex[0, :4].sum()
+    assert late.online[0, -1] == pytest.approx(on_time.online[0, -1])
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.floats(0.0, 1.5), st.floats(0.0, 1.5))
-def test_faster_growth_never_leaves_less_cash(low, high):
+def test_capacity_and_money_by_hand():
+    paths = _paths(backlog_conversion=1.0, partner_slip=0.0, build_pace_mw=100.0, capex_per_mw=30e6, price_decline=0.0)
+    remaining = START.contracted_mw - START.active_mw
+    partner_per_quarter = START.partner_mw / START.partner_quarters
+    assert paths.online[0, 0] == pytest.approx(START.active_mw + 100 + partner_per_quarter)
+    # Capex pays one quarter ahead for what comes into service in the next quarter.
+    assert paths.capex[0, 0] == pytest.approx((100 + partner_per_quarter) * 30e6)
+    assert paths.online[0, -1] == pytest.approx(START.contracted_mw)
+    assert paths.capex.sum() == pytest.approx((remaining - 100 - partner_per_quarter) * 30e6)
+    average = (START.active_mw + paths.online[0, 0]) / 2
+    assert paths.revenue[0, 0] == pytest.approx(average * CENTRE["revenue_per_mw_year"] / 4)
+    margin = CENTRE["ebitda_margin"] + START.hosting_fee_per_mw_year / CENTRE["revenue_per_mw_year"]
+    assert paths.operating_cash[0, 0] == pytest.approx(paths.revenue[0, 0] * margin - average * START.hosting_fee_per_mw_year / 4)
+
+
+def test_debt_service_is_the_all_debt_schedule_and_moves_with_sofr():
+    schedules = credit.facility_schedules(credit.FILING_2025_06_30, LEDGER, [0.0, 0.013])
+    service = sum(s.debt_service for s in schedules)
+    assert np.allclose(START.service_base, service[0])
+    assert np.allclose(START.service_base + START.service_per_sofr * 0.013, service[1], atol=1.0)
+    flat = _paths(sofr=START.sofr_reference + 0.013, sofr_drift=0.0)
+    assert np.allclose(flat.scheduled_service[0], service[1], atol=1.0)
+
+
+def test_financing_keeps_cash_at_its_floor_and_draws_committed_facilities_first():
+    paths = _paths()
+    assert np.all(paths.cash >= START.minimum_cash - 1e-3)
+    borrowed = paths.borrowed[0]
+    assert borrowed.max() > START.committed_amount  # the build-out needs more than what is committed
+    assert np.all(paths.committed_drawn[0] == np.minimum(borrowed, START.committed_amount))
+    # Net cash identity: cash - borrowing follows the flows less the interest on borrowing.
+    net = START.cash + np.cumsum(paths.before_financing[0] - paths.interest_on_borrowing[0])
+    assert np.allclose(paths.cash[0] - borrowed, net, atol=1e-3)
+    # Interest by hand on the quarter after the first borrowing.
+    t = int(np.argmax(borrowed > 0)) + 1
+    rate = (CENTRE["sofr"] + CENTRE["sofr_drift"] * (t - 0.5) / 4 + START.committed_margin) / 4
+    owed = borrowed[t - 1]
+    expected = min(owed, START.committed_amount) * rate + max(owed - START.committed_amount, 0) * CENTRE["new_debt_rate"] / 4
+    assert paths.interest_on_borrowing[0, t] == pytest.approx(expected)
+
+
+def test_without_a_build_out_nothing_needs_to_be_borrowed_for_it():
+    none = _paths(backlog_conversion=0.0)
+    assert none.capex.sum() == 0
+    assert none.borrowed.max() < _paths().borrowed.max() / 4
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0.0, 0.15), st.floats(0.0, 0.15))
+def test_a_faster_price_fall_never_lowers_the_need(low, high):
     low, high = sorted((low, high))
-    slow = cash_paths(START, **_scenario(revenue_growth=low, cost_per_mw=35e6)).cash
-    fast = cash_paths(START, **_scenario(revenue_growth=high, cost_per_mw=35e6)).cash
-    assert np.all(fast >= slow - 1e-3)
+    assert _paths(price_decline=high).borrowed.max() >= _paths(price_decline=low).borrowed.max() - 1e-3
 
 
-def test_first_shortfall_by_hand():
-    cash = np.array([[5.0, 1.0, -1.0, 2.0], [1.0, 2.0, 3.0, 4.0]])
-    assert first_shortfall(cash).tolist() == [2, -1]
+def test_every_range_has_its_reason_and_its_facts_are_in_the_ledger():
+    for u in INPUTS.values():
+        assert u.rationale and u.low <= u.high
+        assert all(f in LEDGER.facts for f in u.facts)
+        assert u.name in sweep.REGISTERED
+
+
+def test_central_case_defaults_sit_inside_the_sweep_ranges():
+    from runthenumbers.parameters import for_notebook
+
+    for name, parameter in for_notebook("uncertainty").items():
+        if name in INPUTS:
+            assert INPUTS[name].low <= parameter.default <= INPUTS[name].high, name
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (dict(low=2.0, high=1.0), "sweep input revenue_per_mw_year: low 2 is above high 1"),
+        (dict(low=-5.0), "revenue_per_mw_year = -5.0 is outside the allowed range 0 to 1e+09"),
+        (dict(kind="triangular"), "needs a mode"),
+        (dict(kind="triangular", mode=1e12), "the mode 1e+12 is outside"),
+        (dict(kind="lognormal"), "unknown distribution 'lognormal'"),
+    ],
+)
+def test_ranges_are_checked_before_sampling(change, message):
+    from dataclasses import replace
+
+    bad = {**INPUTS, "revenue_per_mw_year": replace(INPUTS["revenue_per_mw_year"], **change)}
+    with pytest.raises(sweep.SweepError, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
+        sweep.run(START, bad, 10, seed=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("backlog_conversion", 1.5, "backlog_conversion = 1.5 is outside the allowed range 0 to 1"),
+        ("capex_per_mw", -1.0, "capex_per_mw = -1.0 is outside the allowed range"),
+        ("build_pace_mw", -10.0, "build_pace_mw = -10.0 is outside the allowed range"),
+        ("new_debt_rate", -0.01, "new_debt_rate = -0.01 is outside the allowed range"),
+    ],
+)
+def test_shares_prices_and_capacities_outside_their_range_are_refused(name, value, message):
+    with pytest.raises(sweep.SweepError, match=message):
+        sweep.override(INPUTS, [f"{name}=fixed:{value}"])
 
 
 def test_the_same_seed_gives_the_same_results_and_another_seed_does_not():
@@ -87,11 +168,22 @@ def test_the_same_seed_gives_the_same_results_and_another_seed_does_not():
 def test_scenarios_are_drawn_in_bounded_chunks_that_do_not_depend_on_the_total(monkeypatch):
     sizes = []
     original = sweep.evaluate
-    monkeypatch.setattr(sweep, "evaluate", lambda start, draws: sizes.append(len(draws["sofr_level"])) or original(start, draws))
+    monkeypatch.setattr(sweep, "evaluate", lambda start, draws: sizes.append(len(draws["sofr"])) or original(start, draws))
     big = sweep.run(START, INPUTS, 2 * sweep.CHUNK + 5, seed=3)
     assert max(sizes) == sweep.CHUNK and sum(sizes) == 2 * sweep.CHUNK + 5
     small = sweep.run(START, INPUTS, sweep.CHUNK, seed=3)
-    assert np.array_equal(big["cash_low_point"][: sweep.CHUNK], small["cash_low_point"])
+    assert np.array_equal(big["peak_need"][: sweep.CHUNK], small["peak_need"])
+
+
+def test_ratios_use_the_same_years_revenue_and_operating_cash():
+    results = sweep.run(START, INPUTS, 2_000, seed=2)
+    generator = np.random.Generator(np.random.PCG64(np.random.SeedSequence(2).spawn(1)[0]))
+    draws = {n: u.draw(generator, 2_000) for n, u in INPUTS.items()}
+    paths = funding_paths(START, **draws)
+    in_2026 = liquidity.YEARS == 2026
+    service = paths.debt_service[:, in_2026].sum(axis=1)
+    assert np.allclose(results["service_to_revenue"], service / paths.revenue[:, in_2026].sum(axis=1))
+    assert np.allclose(results["service_to_operating_cash"], service / paths.operating_cash[:, in_2026].sum(axis=1))
 
 
 def test_distributions_map_the_unit_interval_onto_their_range():
@@ -104,13 +196,32 @@ def test_distributions_map_the_unit_interval_onto_their_range():
     assert whole.from_unit(u).tolist() == [0.0, 3.0, 6.0]
 
 
+def _ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_the_sobol_estimator_matches_salib_on_the_ishigami_function():
+    from SALib.analyze import sobol as salib_sobol
+    from SALib.sample import sobol as salib_sample
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    design = salib_sample.sample(problem, 2**14, calc_second_order=False, seed=7)
+    reference = salib_sobol.analyze(problem, _ishigami(design), calc_second_order=False, seed=7)
+    first, total = sweep.sobol_estimates(lambda u: _ishigami(-np.pi + 2 * np.pi * u), 3, 2**16, seed=7)
+    assert np.allclose(first, reference["S1"], atol=0.02)
+    assert np.allclose(total, reference["ST"], atol=0.02)
+    # And the analytical values (Ishigami and Homma 1990): S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437.
+    assert np.allclose(first, [0.3139, 0.4424, 0.0], atol=0.02)
+    assert np.allclose(total, [0.5576, 0.4424, 0.2437], atol=0.02)
+
+
 def test_one_varying_input_explains_all_the_variance():
-    fixed = [f"{name}=fixed:{u.low}" for name, u in INPUTS.items() if name != "revenue_growth"]
+    fixed = [f"{name}=fixed:{u.low}" for name, u in INPUTS.items() if name != "capex_per_mw"]
     inputs = sweep.override(INPUTS, fixed)
-    indices = sweep.sobol_indices(START, inputs, base_samples=4000, seed=5)
-    assert list(indices) == ["revenue_growth"]
-    assert indices["revenue_growth"]["first_order"] == pytest.approx(1.0, abs=0.05)
-    assert indices["revenue_growth"]["total"] == pytest.approx(1.0, abs=0.05)
+    indices = sweep.sobol_indices(START, inputs, base_samples=2000, seed=5)
+    assert list(indices) == ["capex_per_mw"]
+    assert indices["capex_per_mw"]["first_order"] == pytest.approx(1.0, abs=0.05)
+    assert indices["capex_per_mw"]["total"] == pytest.approx(1.0, abs=0.05)
 
 
 @pytest.mark.parametrize(
@@ -118,12 +229,14 @@ def test_one_varying_input_explains_all_the_variance():
     [
         (["--samples", "0"], "error: --samples = 0 is not a positive whole number; allowed: 1 or more"),
         (["--samples", "-5"], "error: --samples = -5 is not a positive whole number; allowed: 1 or more"),
-        (["--samples", "10", "--vary", "sofr_level=lognormal:0:1"],
-         "error: unknown distribution 'lognormal' for sofr_level; distributions: uniform, triangular, fixed"),
-        (["--samples", "10", "--vary", "sofr=uniform:0:1"], "error: unknown input 'sofr'; inputs: sofr_level, "),
-        (["--samples", "10", "--vary", "sofr_level=uniform:0.05:0.01"],
-         "error: 'sofr_level=uniform:0.05:0.01' is not of the form sofr_level=uniform:LOW:HIGH with LOW <= HIGH"),
-        (["--samples", "10", "--deadline", "2031-Q1"], "error: --deadline = '2031-Q1' is not a quarter from 2025-Q1 to 2030-Q4"),
+        (["--samples", "10", "--vary", "sofr=lognormal:0:1"],
+         "error: unknown distribution 'lognormal' for sofr; distributions: uniform, triangular, fixed"),
+        (["--samples", "10", "--vary", "sofr_level=uniform:0:1"], "error: unknown input 'sofr_level'; inputs: sofr, "),
+        (["--samples", "10", "--vary", "sofr=uniform:0.05:0.01"],
+         "error: 'sofr=uniform:0.05:0.01' is not of the form sofr=uniform:LOW:HIGH with LOW <= HIGH"),
+        (["--samples", "10", "--vary", "sofr=triangular:0.01:0.05"],
+         "error: 'sofr=triangular:0.01:0.05': a triangular distribution needs a mode"),
+        (["--samples", "10", "--deadline", "2032-Q1"], "error: --deadline = '2032-Q1' is not a quarter from 2025-Q3 to 2031-Q4"),
     ],
 )
 def test_bad_requests_are_refused_with_what_is_allowed(args, message):
@@ -140,3 +253,4 @@ def test_sweep_json_and_out_file(tmp_path):
     assert set(record) == {"samples", "seed", "seconds", "results"} and record["samples"] == 5000 and record["seed"] == 4
     assert out_a.read_bytes() == out_b.read_bytes()
     assert json.loads(out_a.read_text())["results"] == record["results"]
+    assert len(record["results"]["annual_debt_service_usd"]) == len(liquidity.YEAR_LABELS) and N == 26

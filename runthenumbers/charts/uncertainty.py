@@ -8,15 +8,17 @@ import pandas as pd
 from . import HEIGHT, PALETTE, WIDTH, _title
 
 
-def fan(frame: pd.DataFrame, *, x: str, title: str, subtitle: str, x_title: str, y_title: str) -> alt.LayerChart:
-    """Median line with 25-75% and 5-95% bands; ``frame`` has columns x, p5, p25, p50, p75, p95."""
-    base = alt.Chart(frame, title=_title(title, subtitle)).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)))
-    outer = base.mark_area(opacity=0.25, color=PALETTE[1]).encode(y=alt.Y("p5:Q", title=y_title), y2="p95:Q")
+def fan(frame: pd.DataFrame, *, x: str, title: str, subtitle: str, x_title: str, y_title: str,
+        outer: tuple[str, str] = ("p5", "p95"), label_angle: int = 0) -> alt.LayerChart:
+    """Median line with 25-75% and ``outer`` bands; ``frame`` has columns x, the outer pair, p25, p50, p75."""
+    low, high = outer
+    base = alt.Chart(frame, title=_title(title, subtitle)).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=label_angle)))
+    outer_band = base.mark_area(opacity=0.25, color=PALETTE[1]).encode(y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q")
     inner = base.mark_area(opacity=0.45, color=PALETTE[1]).encode(y="p25:Q", y2="p75:Q")
     median = base.mark_line(point=True, color=PALETTE[0]).encode(
-        y="p50:Q", tooltip=[x, *(alt.Tooltip(f"{q}:Q", format=",.2f") for q in ("p5", "p25", "p50", "p75", "p95"))]
+        y="p50:Q", tooltip=[x, *(alt.Tooltip(f"{q}:Q", format=",.2f") for q in (low, "p25", "p50", "p75", high))]
     )
-    return (outer + inner + median).properties(width=WIDTH, height=HEIGHT)
+    return (outer_band + inner + median).properties(width=WIDTH, height=HEIGHT)
 
 
 def histogram(frame: pd.DataFrame, *, start: str, end: str, count: str, title: str, subtitle: str, x_title: str,

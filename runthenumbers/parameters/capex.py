@@ -74,14 +74,28 @@ PARAMETERS = (
     Parameter(
         name="capex_per_gpu",
         description=(
-            "All-in capex per GPU (server, network, storage, data-center fit-out); default: NextPlatform's ~$15B "
-            "spent over more than 250,000 GPUs, 15,000 / 0.25 = 60,000 USD (article_capex_spent_to_date / cw_gpus_2024)"
+            "All-in capex per GPU (server, network, storage, data-center fit-out); default: cash capex 2022-2024 over "
+            "the more than 250,000 GPUs, 11,717.4 / 0.25 = 46,869.6 USD (capex_purchases_ppe_fy2022_agg to _fy2024_agg / "
+            "cw_gpus_2024); NextPlatform's spending gives 60,000"
         ),
         unit="USD",
         minimum=0.0,
         maximum=1e6,
         notebooks=NOTEBOOKS,
-        default=60_000.0,
+        default=46_869.6,
+    ),
+    Parameter(
+        name="colocation_fee_per_mw_year",
+        description=(
+            "What the data hall costs a year per MW of GPUs, paid whether they are rented or not; default: Core "
+            "Scientific's contract, 8,700 / 12 years / 500 MW = 1.45 USD millions (csci_cw_contract_value_total_2024, "
+            "csci_cw_contract_term, csci_cw_contracted_mw_total_2024)"
+        ),
+        unit="USD per MW-year",
+        minimum=0.0,
+        maximum=1e8,
+        notebooks=NOTEBOOKS,
+        default=1.45e6,
     ),
     Parameter(
         name="power_kw_per_gpu",

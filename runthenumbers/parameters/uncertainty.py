@@ -1,4 +1,10 @@
-"""Inputs of the uncertainty page: how many scenarios to draw, and from which seed."""
+"""Inputs of the uncertainty page: the sweep's size and seed, and the central case of the funding model.
+
+The funding model's inputs below are also the sweep's inputs, under the same names: ``--vary`` checks a
+value against these ranges, which are the widest the model can evaluate, not the plausible ones. The
+plausible ranges the sweep draws from are built from the ledger in :func:`runthenumbers.sweep.registry`,
+each with its reason; a default here is the middle of that range (a test keeps it inside).
+"""
 
 from .core import Parameter
 
@@ -34,5 +40,93 @@ PARAMETERS = (
         notebooks=NOTEBOOKS,
         default=2025,
         kind=int,
+    ),
+    Parameter(
+        name="sofr_drift",
+        description="How SOFR moves each year after mid-2025; default: no move",
+        unit="fraction a year",
+        minimum=-0.05,
+        maximum=0.05,
+        notebooks=NOTEBOOKS,
+        default=0.0,
+    ),
+    Parameter(
+        name="revenue_per_mw_year",
+        description=(
+            "Revenue a year from one MW in service; default 9.8 USD millions, the middle of the range CoreWeave's "
+            "quarters 2025-Q1 to 2026-Q1 show (revenue x 4 / average active power)"
+        ),
+        unit="USD per MW-year",
+        minimum=0.0,
+        maximum=1e9,
+        notebooks=NOTEBOOKS,
+        default=9.8e6,
+    ),
+    Parameter(
+        name="ebitda_margin",
+        description=(
+            "Operating cash per dollar of revenue, after hosting; default 0.6, the middle of the adjusted EBITDA "
+            "margins CoreWeave reported for 2025-Q1 to 2026-Q1"
+        ),
+        unit="fraction",
+        minimum=-1.0,
+        maximum=1.0,
+        notebooks=NOTEBOOKS,
+        default=0.6,
+    ),
+    Parameter(
+        name="price_decline",
+        description="Yearly fall in revenue per MW as contracts reprice; default 0.075, the middle of the sweep's range",
+        unit="fraction a year",
+        minimum=0.0,
+        maximum=0.9,
+        notebooks=NOTEBOOKS,
+        default=0.075,
+    ),
+    Parameter(
+        name="build_pace_mw",
+        description=(
+            "MW CoreWeave brings into service each quarter on its own sites; default 155, the middle of the "
+            "quarterly additions of 2025-Q1 to 2026-Q1"
+        ),
+        unit="MW a quarter",
+        minimum=1.0,
+        maximum=10_000.0,
+        notebooks=NOTEBOOKS,
+        default=155.0,
+    ),
+    Parameter(
+        name="backlog_conversion",
+        description=(
+            "Share of the power contracted but not active at 2025-06-30 that is ever built and earns revenue; "
+            "default 0.8, the middle of the sweep's range"
+        ),
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        notebooks=NOTEBOOKS,
+        default=0.8,
+    ),
+    Parameter(
+        name="partner_slip",
+        description="Quarters by which Core Scientific's sites arrive late; default 3, the middle of the sweep's range",
+        unit="quarters",
+        minimum=0,
+        maximum=26,
+        notebooks=NOTEBOOKS,
+        default=3,
+        kind=int,
+    ),
+    Parameter(
+        name="new_debt_rate",
+        description=(
+            "Yearly rate on money borrowed beyond the committed facilities; default 0.08, the middle of what "
+            "CoreWeave's 2025-2026 debt cost (DDTL 4.0 at SOFR + 2.25% to the 9.25% notes)"
+        ),
+        unit="fraction",
+        minimum=0.0,
+        maximum=0.5,
+        notebooks=NOTEBOOKS,
+        default=0.08,
     ),
 )
