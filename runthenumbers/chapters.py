@@ -217,13 +217,16 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
 
 CLAIMS_INTRO = """\
 Every claim of the article, from the claims ledger (`data/claims.csv`), with the article's figure,
-the figure that checks it, and the verdict. Where both figures exist the verdict is **computed**
-from them with the tolerance written in the ledger: *supported* within that tolerance, *roughly*
-within a factor of two, *contradicted* beyond. The other verdicts are written with their reason:
-*garbled* (a translation or transcription error, corrected), *unverifiable* (no readable source to
-check against), and *opinion* (a judgement, not a figure). Each verdict links to the part of a
-chapter that computes it; each source to the bibliography. The same ledger prints in a terminal
-with `runthenumbers claims`.
+the figure that checks it, and the verdict. A compound claim is split into sub-claims (D7a, D7b),
+listed under it, each with its own verdict; the counts below count the sub-claims. Where both
+figures exist the verdict is **computed** from them with the tolerance written in the ledger, with
+its reason: *supported* within that tolerance, *roughly* within ±25%, *contradicted* beyond. A
+*supported* or *roughly* verdict needs a filing, a company release or two independent reports;
+a copy of the article's own source is not enough. The other verdicts are written with their reason:
+*garbled* (a translation or transcription error, corrected), *unverifiable* (no independent readable
+source; the ledger says what was searched), and *opinion* (a judgement, not a figure). Each verdict
+links to the part of a chapter that computes it; each source to the bibliography. The same ledger
+prints in a terminal with `runthenumbers claims`.
 """
 
 

@@ -3,26 +3,40 @@
 ``data/claims.csv`` names, for each claim, the article's figure (a ledger fact) and the checked
 figure: a ledger fact (``fact:<id>``) or a value a chapter publishes (``<notebook>:<name>``, read
 from the committed, executed notebook). Where both exist the verdict is computed from them with the
-row's tolerance; only claims without a figure to compare carry a verdict typed in, with a reason.
+row's tolerance (and its reason) by :func:`runthenumbers.verdicts.judge`; only claims without a
+figure to compare carry a verdict typed in, with a reason. This module is the one owner of every
+verdict: the notebooks glue what it computes (:func:`runthenumbers.publish.check`) and a test holds
+each glued verdict to the ledger's.
+
+A compound claim is split into sub-claims whose ids add a letter (``D7a`` the size, ``D7b`` the
+label). The parent row then carries the claim's wording and no verdict of its own; the tally counts
+the sub-claims.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from . import chapters, data
-from .data import Ledger, LedgerError, Problem, display_name, read_table
+from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
 from .notebooks import baseline_values
-from .verdicts import numeric_verdict
+from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
 
 VERDICTS = ("supported", "roughly", "contradicted", "garbled", "unverifiable", "opinion")
+# What a verdict says about the article's figure, for the one-sentence tally.
+HOLDS = ("supported", "roughly")
+FAILS = ("contradicted", "garbled")
+# Verdicts that need evidence besides the article: a verdict on the figure, not on the reading.
+JUDGED = ("supported", "roughly", "contradicted")
 # The chapters with a claims section, in order (runthenumbers/chapters.py); the "argument" column names one.
 ARGUMENTS = tuple(c.name for c in chapters.claim_sections())
 CLAIM_COLUMNS = (
-    "id", "argument", "claim", "article_fact", "checked", "scale", "tolerance", "verdict", "explanation", "sources", "section",
+    "id", "argument", "claim", "article_fact", "checked", "scale", "tolerance", "tolerance_reason", "bound",
+    "verdict", "explanation", "searched", "sources", "section",
 )
 
 
@@ -31,17 +45,22 @@ class ClaimRow(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[A-Z]\d+$")
+    # A chapter's letter, a number, and a lower-case letter for a sub-claim: D7, D7a.
+    id: str = Field(pattern=r"^[A-Z]\d+[a-z]?$")
     # Declared after id so that its check can compare the id's letter with the chapter's.
     argument: str
     claim: str = Field(min_length=1)
     article_fact: str = ""
     checked: str = Field(default="", pattern=r"^$|^fact:[a-z][a-z0-9_]*$|^[a-z_]+:[a-z][a-z0-9_]*$")
     scale: float = Field(default=1.0, allow_inf_nan=False)
-    # A verdict's tolerance is a fraction of the checked figure: above 0 (numeric_verdict needs it) and at most 1.
+    # The band for "supported", a fraction of the checked figure: what the claim's precision implies.
     tolerance: float | None = Field(default=None, gt=0.0, le=1.0, allow_inf_nan=False)
+    tolerance_reason: str = ""
+    bound: str = ""
     verdict: str = ""
     explanation: str = Field(min_length=1)
+    # For an unverifiable verdict: what was searched (queries and where) and what was found.
+    searched: str = ""
     sources: str = ""
     section: str = Field(default="", pattern=r"^$|^(notebooks|book)/[a-z_]+(#[a-z0-9-]+)?$")
 
@@ -72,19 +91,36 @@ class ClaimRow(BaseModel):
             raise ValueError(f"'{verdict}' is not a verdict (allowed: {', '.join(VERDICTS)})")
         return verdict
 
+    @field_validator("bound")
+    @classmethod
+    def _known_bound(cls, bound: str) -> str:
+        if bound not in BOUNDS:
+            raise ValueError(f"'{bound}' is not a bound (allowed: floor, ceiling, or empty for a point figure)")
+        return bound
+
     @property
     def numeric(self) -> bool:
         return bool(self.article_fact and self.checked)
 
+    @property
+    def parent_id(self) -> str:
+        """``D7`` for the sub-claim ``D7a``; empty for a claim that is not a sub-claim."""
+        return self.id[:-1] if self.id[-1].islower() else ""
+
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim with its figures resolved (base units, as the article's fact) and its verdict."""
+    """A claim with its figures resolved (base units, as the article's fact) and its verdict.
+
+    A claim split into sub-claims has no verdict of its own (``verdict`` is empty); ``parts`` holds
+    its sub-claims' ids.
+    """
 
     row: ClaimRow
     article_value: float | None
     checked_value: float | None
     verdict: str
+    parts: tuple[str, ...] = ()
 
     @property
     def difference(self) -> float | None:
@@ -92,8 +128,26 @@ class Claim:
             return None
         return (self.article_value - self.checked_value) / self.checked_value
 
+    @property
+    def is_split(self) -> bool:
+        return bool(self.parts)
 
-def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: dict) -> list[Problem]:
+
+def graded(claims: list[Claim]) -> list[Claim]:
+    """The claims that carry a verdict: every sub-claim and every claim that is not split."""
+    return [c for c in claims if not c.is_split]
+
+
+def tally(claims: list[Claim]) -> dict[str, int]:
+    """Counts of the graded claims by verdict, with 'total', 'hold', 'fail' and 'not_checked'."""
+    counts = Counter(c.verdict for c in graded(claims))
+    result = {v: counts[v] for v in VERDICTS}
+    result.update(total=sum(counts.values()), hold=sum(counts[v] for v in HOLDS), fail=sum(counts[v] for v in FAILS),
+                  not_checked=counts["unverifiable"])
+    return result
+
+
+def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: dict, split: bool) -> list[Problem]:
     problems = []
 
     def problem(column: str, message: str) -> None:
@@ -108,16 +162,111 @@ def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: d
         notebook, value_name = row.checked.split(":")
         if value_name not in values.get(notebook, {}):
             problem("checked", f"'{row.checked}' is not a value published by notebooks/{notebook}.ipynb")
-    if row.numeric and row.tolerance is None:
-        problem("tolerance", "a claim with both figures needs a tolerance (a fraction) for its computed verdict")
-    if row.numeric and row.verdict:
-        problem("verdict", f"'{row.verdict}' typed for a claim with both figures; its verdict is computed, leave it empty")
-    if not row.numeric and not row.verdict:
-        problem("verdict", "empty; a claim without both figures needs a verdict and a written reason")
+    if split:
+        if row.numeric or row.verdict:
+            problem("verdict", f"claim '{row.id}' is split into sub-claims; its figures and verdict belong to them")
+    else:
+        if row.numeric and row.tolerance is None:
+            problem("tolerance", "a claim with both figures needs a tolerance (a fraction) for its computed verdict")
+        if row.numeric and row.verdict:
+            problem("verdict", f"'{row.verdict}' typed for a claim with both figures; its verdict is computed, leave it empty")
+        if not row.numeric and not row.verdict:
+            problem("verdict", "empty; a claim without both figures needs a verdict and a written reason")
+    if row.tolerance is not None and row.tolerance > TOLERANCE_NEEDS_REASON_ABOVE and not row.tolerance_reason:
+        problem("tolerance_reason", f"a tolerance of {row.tolerance:.0%} is wider than the ±25% 'roughly' band; say why")
+    elif row.numeric and not row.tolerance_reason:
+        problem("tolerance_reason", "empty; say what the claim's precision implies for its tolerance")
+    if row.bound and not row.numeric:
+        problem("bound", "a bound applies only to a claim with both figures")
+    if row.verdict == "unverifiable" and not row.searched:
+        problem("searched", "an unverifiable verdict needs a note of what was searched (queries and where) and what was found")
     for source in row.sources.split():
         if source not in ledger.sources:
             problem("sources", f"unknown source '{source}' (not in sources.csv)")
     return problems
+
+
+def _structure_problems(rows: dict[str, ClaimRow], lines: dict[str, int], name: str) -> list[Problem]:
+    problems = []
+    for row in rows.values():
+        parent = rows.get(row.parent_id) if row.parent_id else None
+        if row.parent_id and parent is None:
+            problems.append(Problem(name, lines[row.id], "id", f"sub-claim '{row.id}' has no parent claim '{row.parent_id}' in claims.csv"))
+        elif parent is not None and parent.argument != row.argument:
+            problems.append(Problem(name, lines[row.id], "argument",
+                                    f"sub-claim '{row.id}' is in '{row.argument}' but its parent '{parent.id}' is in '{parent.argument}'"))
+    return problems
+
+
+def evidence_kinds(row: ClaimRow, ledger: Ledger) -> list[str]:
+    """The kinds of the sources a verdict rests on: the row's sources and the checked fact's, the article aside."""
+    ids = row.sources.split()
+    if row.checked.startswith("fact:") and row.checked[5:] in ledger.facts:
+        ids.append(ledger.facts[row.checked[5:]].source)
+    return [ledger.sources[i].kind for i in dict.fromkeys(ids) if i in ledger.sources and ledger.sources[i].kind != "article"]
+
+
+def evidence_problem(row: ClaimRow, verdict: str, ledger: Ledger) -> str:
+    """Why ``verdict`` on ``row`` is not backed by independent evidence, or '' if it is.
+
+    A judged verdict needs a source besides the article, and never rests on machine summaries
+    alone; 'supported' or 'roughly' needs a primary source or two secondary ones.
+    """
+    if verdict not in JUDGED:
+        return ""
+    kinds = evidence_kinds(row, ledger)
+    if not kinds:
+        return f"'{verdict}' rests on no source besides the article; a verdict needs independent evidence"
+    if all(k == "ai-summary" for k in kinds):
+        return f"'{verdict}' rests only on ai-summary sources; a machine summary never decides a verdict alone"
+    secondary = [k for k in kinds if k not in PRIMARY_KINDS and k != "ai-summary"]
+    if verdict in HOLDS and not any(k in PRIMARY_KINDS for k in kinds) and len(secondary) < 2:
+        return f"'{verdict}' needs a primary source or two independent secondary sources that agree (has: {', '.join(kinds)})"
+    return ""
+
+
+def read_rows(path: Path | None = None) -> tuple[dict[str, ClaimRow], list[Problem], dict[str, int]]:
+    """The rows of data/claims.csv, validated one by one, with their problems and lines."""
+    return read_table(path or data.DATA_DIR / "claims.csv", CLAIM_COLUMNS, ClaimRow)
+
+
+def verdict_of(row: ClaimRow, article: float | None, checked: float | None) -> str:
+    """The verdict of one claim: computed from both figures where the row has them, else as typed."""
+    if row.numeric:
+        return judge(article, checked, row.tolerance, row.bound)
+    return row.verdict
+
+
+def load_claims(path: Path | None = None, ledger: Ledger | None = None) -> list[Claim]:
+    """Read and check data/claims.csv against the ledger and the chapters; raise LedgerError listing problems."""
+    path = path or data.DATA_DIR / "claims.csv"
+    name = display_name(path)
+    ledger = ledger or data.load_ledger()
+    rows, problems, lines = read_rows(path)
+    notebooks = sorted({r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")})
+    available = {p.stem for p in (data.REPO_ROOT / "notebooks").glob("*.ipynb")}
+    values = baseline_values([n for n in notebooks if n in available])
+    parts: dict[str, list[str]] = {}
+    for row in rows.values():
+        if row.parent_id:
+            parts.setdefault(row.parent_id, []).append(row.id)
+    problems += _structure_problems(rows, lines, name)
+    for claim_id, row in rows.items():
+        problems += _row_problems(row, lines[claim_id], name, ledger, values, claim_id in parts)
+    if problems:
+        raise LedgerError(sorted(problems, key=lambda p: p.line))
+    claims = []
+    for row in rows.values():
+        split = tuple(parts.get(row.id, ()))
+        article = ledger.value(row.article_fact) if row.article_fact else None
+        checked = _checked_value(row, ledger, values)
+        verdict = "" if split else verdict_of(row, article, checked)
+        if message := ("" if split else evidence_problem(row, verdict, ledger)):
+            problems.append(Problem(name, lines[row.id], "sources", message))
+        claims.append(Claim(row=row, article_value=article, checked_value=checked, verdict=verdict, parts=split))
+    if problems:
+        raise LedgerError(problems)
+    return claims
 
 
 def _checked_value(row: ClaimRow, ledger: Ledger, values: dict) -> float | None:
@@ -127,24 +276,3 @@ def _checked_value(row: ClaimRow, ledger: Ledger, values: dict) -> float | None:
         return ledger.value(row.checked[5:]) * row.scale
     notebook, name = row.checked.split(":")
     return float(values[notebook][name]) * row.scale
-
-
-def load_claims(path: Path | None = None, ledger: Ledger | None = None) -> list[Claim]:
-    """Read and check data/claims.csv against the ledger and the chapters; raise LedgerError listing problems."""
-    path = path or data.DATA_DIR / "claims.csv"
-    ledger = ledger or data.load_ledger()
-    rows, problems, lines = read_table(path, CLAIM_COLUMNS, ClaimRow)
-    notebooks = sorted({r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")})
-    available = {p.stem for p in (data.REPO_ROOT / "notebooks").glob("*.ipynb")}
-    values = baseline_values([n for n in notebooks if n in available])
-    for claim_id, row in rows.items():
-        problems += _row_problems(row, lines[claim_id], display_name(path), ledger, values)
-    if problems:
-        raise LedgerError(sorted(problems, key=lambda p: p.line))
-    claims = []
-    for row in rows.values():
-        article = ledger.value(row.article_fact) if row.article_fact else None
-        checked = _checked_value(row, ledger, values)
-        verdict = numeric_verdict(article, checked, row.tolerance) if row.numeric else row.verdict
-        claims.append(Claim(row=row, article_value=article, checked_value=checked, verdict=verdict))
-    return claims

@@ -74,11 +74,25 @@ def _fail(message: str) -> None:
     raise UserError(message)
 
 
+QUALITY_COLUMNS = ("page", "numbers", "primary", "secondary", "share", "article_only", "no_facts")
+
+
 @main.command()
 @format_option()
-def facts(fmt: str) -> None:
+@click.option("--quality", is_flag=True, help="Instead: the share of each page's published numbers whose facts come from primary sources.")
+def facts(fmt: str, quality: bool) -> None:
     """Print the fact ledger (data/facts.csv), validated."""
     ledger = _ledger()
+    if quality:
+        from . import quality as source_quality
+
+        report = source_quality.source_quality(ledger)
+        click.echo(render(source_quality.rows(report), QUALITY_COLUMNS, fmt))
+        if fmt == "table":
+            for page in report:
+                for name, weak in page.secondary.items():
+                    click.echo(f"{page.page}:{name}: {', '.join(weak)}")
+        return
     rows = [fact.model_dump() for fact in ledger.facts.values()]
     if fmt == "table":
         rows = [{**row, "value": f"{row['value']:,.10g}", "quote": row["quote"][:60], "note": row["note"][:40]} for row in rows]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .chapters import fact_prefixes
 from .ledger_rules import group_problem, value_problem
@@ -43,6 +43,10 @@ UNITS = (
     "multiple",
 )
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind", "accessed")
+# Why a source has the kind it has, and why a date or reading date is missing (never invented).
+SOURCE_NOTE_COLUMNS = ("id", "kind_note", "date_note", "accessed_note")
+# Kinds that are the company, a court or an agency speaking for itself: the primary sources.
+PRIMARY_KINDS = ("filing", "press-release", "court-filing", "rating-action", "transcript")
 FACT_COLUMNS = ("id", "value", "unit", "period", "source", "locator", "quote", "note")
 MAX_QUOTE_WORDS = 30
 
@@ -66,18 +70,10 @@ class Source(BaseModel):
     publisher: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://\S+$")
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
-    # Declared after kind so that its check can see the kind.
+    # Empty only with a date_note in source_notes.csv (checked in load_ledger, which sees both files).
     date: str = Field(pattern=rf"{_DATE}|^$")
     # The day the page was read: a web page can change after it is cited.
     accessed: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
-
-    @field_validator("date")
-    @classmethod
-    def _dated(cls, date: str, info: ValidationInfo) -> str:
-        kind = info.data.get("kind")
-        if not date and kind in DATED_KINDS:
-            raise ValueError(f"a source of kind '{kind}' needs its date (yyyy, yyyy-mm or yyyy-mm-dd)")
-        return date
 
 
 class Fact(BaseModel):
@@ -110,6 +106,17 @@ class Fact(BaseModel):
         if words > MAX_QUOTE_WORDS:
             raise ValueError(f"quote has {words} words; keep it to at most {MAX_QUOTE_WORDS}")
         return quote
+
+
+class SourceNote(BaseModel):
+    """One row of data/source_notes.csv: the reasons behind a source's kind, date and reading date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    kind_note: str = ""
+    date_note: str = ""
+    accessed_note: str = ""
 
 
 RATING_COLUMNS = ("id", "agency", "instrument", "date", "rating", "outlook", "source", "locator", "quote")
@@ -175,6 +182,7 @@ class Ledger:
 
     sources: dict[str, Source]
     facts: dict[str, Fact]
+    notes: dict[str, SourceNote] = field(default_factory=dict)
 
     def value(self, fact_id: str) -> float:
         return self.fact(fact_id).value
@@ -245,7 +253,14 @@ def read_table(path: Path, columns: tuple[str, ...], model: type[BaseModel]) -> 
 def load_ledger(data_dir: Path | None = None) -> Ledger:
     """Read and validate the ledger; raise :class:`LedgerError` listing every problem."""
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
-    sources, problems, _ = read_table(data_dir / "sources.csv", SOURCE_COLUMNS, Source)
+    sources, problems, source_lines = read_table(data_dir / "sources.csv", SOURCE_COLUMNS, Source)
+    notes: dict[str, SourceNote] = {}
+    if (data_dir / "source_notes.csv").exists():
+        notes, note_problems, note_lines = read_table(data_dir / "source_notes.csv", SOURCE_NOTE_COLUMNS, SourceNote)
+        problems += note_problems
+        notes_name = display_name(data_dir / "source_notes.csv")
+        problems += [Problem(notes_name, note_lines[i], "id", f"unknown source '{i}' (not in sources.csv)") for i in notes if i not in sources]
+    problems += _undated_problems(display_name(data_dir / "sources.csv"), sources, source_lines, notes)
     facts, fact_problems, lines = read_table(data_dir / "facts.csv", FACT_COLUMNS, Fact)
     problems += fact_problems
     facts_name = display_name(data_dir / "facts.csv")
@@ -257,4 +272,19 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
                 problems.append(Problem(facts_name, lines[fact.id], column, message))
     if problems:
         raise LedgerError(problems)
-    return Ledger(sources=sources, facts=facts)
+    return Ledger(sources=sources, facts=facts, notes=notes)
+
+
+def _undated_problems(name: str, sources: dict, lines: dict, notes: dict) -> list[Problem]:
+    """A source without a date or a reading date needs a note in source_notes.csv saying why."""
+    problems = []
+    for source in sources.values():
+        note = notes.get(source.id)
+        if not source.date and not (note and note.date_note):
+            kind = f"a source of kind '{source.kind}'" if source.kind in DATED_KINDS else f"'{source.id}'"
+            problems.append(Problem(name, lines[source.id], "date",
+                                    f"{kind} needs its date (yyyy, yyyy-mm or yyyy-mm-dd), or a date_note in source_notes.csv saying why it has none"))
+        if not source.accessed and not (note and note.accessed_note):
+            problems.append(Problem(name, lines[source.id], "accessed",
+                                    f"'{source.id}' has no reading date and no accessed_note in source_notes.csv saying why"))
+    return problems

@@ -7,7 +7,7 @@ Nothing is executed, so the diff shows what the committed outputs say, in second
 working tree (the default), read from disk.
 
 Verdicts are recomputed from each revision's own ledger and values, with the same rule the claims
-page uses (:func:`runthenumbers.verdicts.numeric_verdict`), so a changed fact or a re-executed
+page uses (:func:`runthenumbers.verdicts.judge`), so a changed fact or a re-executed
 notebook that moves a claim across its tolerance shows up as a changed verdict.
 """
 
@@ -29,14 +29,16 @@ from pydantic import ValidationError
 from .claims import CLAIM_COLUMNS, ClaimRow
 from .data import FACT_COLUMNS, SOURCE_COLUMNS
 from .notebooks import glued_values
-from .verdicts import numeric_verdict
+from .verdicts import judge
 
 # The ledger format this command reads: each file with at least these columns. Columns added since
-# (a source's access date, a claim's parent) are compared too, and read as empty where a revision lacks them.
+# (a source's access date, a claim's tolerance reason, bound and search note) are compared too, and read
+# as empty where a revision lacks them.
+CLAIM_COLUMNS_ADDED = ("tolerance_reason", "bound", "searched")
 LEDGER_FILES = {
     "facts": ("data/facts.csv", FACT_COLUMNS),
     "sources": ("data/sources.csv", SOURCE_COLUMNS),
-    "claims": ("data/claims.csv", CLAIM_COLUMNS),
+    "claims": ("data/claims.csv", tuple(c for c in CLAIM_COLUMNS if c not in CLAIM_COLUMNS_ADDED)),
 }
 NOTEBOOK_DIR = "notebooks"
 MAIN_BRANCH = "main"
@@ -209,9 +211,9 @@ def claim_figures(taken: Snapshot) -> dict[str, dict[str, object]]:
             value = None
         entry["checked"] = None if value is None else value * row.scale
         if not row.numeric:
-            entry["verdict"] = row.verdict
+            entry["verdict"] = row.verdict or "split into sub-claims"
         elif entry["article"] is not None and entry["checked"] is not None and row.tolerance:
-            entry["verdict"] = numeric_verdict(entry["article"], entry["checked"], row.tolerance)
+            entry["verdict"] = judge(entry["article"], entry["checked"], row.tolerance, row.bound)
         figures[claim_id] = entry
     return figures
 

@@ -35,17 +35,13 @@ from .calendar import (
     MONTHS_PER_QUARTER,
     QUARTERS_PER_YEAR,
     add_months,
-    date_label,
-    days_between,
-    half_label,
-    month_label,
     quarters_between,
     same_month,
     same_year,
 )
 from .checks import ParameterError
 from .parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
-from .verdicts import numeric_verdict, relative_difference
+from .verdicts import relative_difference
 
 QUARTERS_2024 = ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
 SEGMENTS = ("Self-mining", "Hosted mining", "HPC hosting")
@@ -419,14 +415,12 @@ def observed_slip(ledger: Ledger) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Every partner-risk claim of the article against the ledger
+# Helpers for the partner-risk claims; their verdicts live in data/claims.csv (P1a ... P12)
 
 
-def _money(value: float) -> str:
-    return f"${value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"${value / 1e6:,.1f}M"
-
-
-def _date_verdict(claimed, actual, precision: str) -> str:
+def date_verdict(claimed, actual, precision: str) -> str:
+    """'supported' if the article's date (yyyymmdd) falls in the same ``precision`` ('year' or 'month')
+    as the filed one, else 'contradicted'."""
     match = same_year(claimed, actual) if precision == "year" else same_month(claimed, actual)
     return "supported" if bool(match) else "contradicted"
 
@@ -438,120 +432,3 @@ def lag_verdict(claimed_days: int, offer_days: int, rejection_days: int) -> str:
     if claimed_days == rejection_days:
         return "fits the rejection, not the offer"
     return "fits neither the offer nor the rejection"
-
-
-def claim_checks(ledger: Ledger, tolerance: float) -> pd.DataFrame:
-    """Each partner-risk figure of the article (claims P1-P12) beside the ledger's, with a verdict and
-    the reason for it. ``tolerance`` is the relative difference within which a figure is 'supported'."""
-    v = ledger.value
-    rows: list[tuple[str, str, str, str, str, str]] = []
-
-    def numeric(claim, item, article_id, checked, shown, reason, unit=None):
-        claimed = v(article_id)
-        article = _money(claimed) if unit is None else f"{claimed:,.0f}{unit}"
-        rows.append((claim, item, article, shown, numeric_verdict(claimed, checked, tolerance), reason))
-
-    # P1: dates.
-    for item, article_id, fact, precision in (
-        ("SPAC listing", "article_partner_spac_year", "csci_spac_listing_date", "year"),
-        ("Chapter 11 filing", "article_partner_chapter11_year", "csci_chapter11_filing_date", "year"),
-        ("Emergence from Chapter 11", "article_partner_emergence_month", "csci_chapter11_emergence_date", "month"),
-    ):
-        claimed = v(article_id)
-        article = str(int(claimed) // 10_000) if precision == "year" else month_label(claimed)
-        rows.append(("P1", item, article, date_label(v(fact)), _date_verdict(claimed, v(fact), precision), "filings"))
-    rows.append(("P1", "Founded as a miner", str(int(v("article_partner_founded_year")) // 10_000), "not found", "unverifiable",
-                 "no primary source read"))
-
-    # P2: the offer, the three days and the options.
-    contract = v("csci_cw_initial_contract_date")
-    offer, rejection = v("csci_cw_offer_received_date"), v("csci_cw_offer_rejection_reported_date")
-    rows.append(("P2", "Unsolicited offer", month_label(v("article_partner_offer_month")), date_label(offer),
-                 _date_verdict(v("article_partner_offer_month"), offer, "month"), "news report of the rejection"))
-    offer_days, rejection_days = int(days_between(contract, offer)), int(days_between(contract, rejection))
-    claimed_days = int(v("article_partner_offer_lag_days"))
-    fits = lag_verdict(claimed_days, offer_days, rejection_days)
-    rows.append(("P2", "Days after the 200 MW contract", f"{claimed_days} days",
-                 f"offer {offer_days} days, rejection {rejection_days} days",
-                 "supported" if fits != "fits neither the offer nor the rejection" else "contradicted", fits))
-    numeric("P2", "First contract, MW", "article_partner_initial_contract_mw", v("csci_cw_initial_contract_mw"),
-            f"{v('csci_cw_initial_contract_mw'):,.0f} MW", "Core Scientific release", unit=" MW")
-    numeric("P2", "First contract, years", "article_partner_contract_term", v("csci_cw_contract_term"),
-            f"{v('csci_cw_contract_term'):g} years", "Core Scientific release", unit=" years")
-    august = source_date(ledger, "csci_q2_2024_pr")
-    rows.append(("P2", "Deal expanded", month_label(v("article_partner_expansion_month")),
-                 f"{v('csci_cw_option_aug2024_mw'):,.0f} MW option, announced {date_label(august)}",
-                 _date_verdict(v("article_partner_expansion_month"), august, "month"), "Core Scientific releases"))
-
-    # P3: in service by the second half of 2026.
-    rows.append(("P3", "In service by", half_label(v("article_partner_operational_date")),
-                 half_label(v("csci_cw_final_option_operational")) + " (final option)",
-                 _date_verdict(v("article_partner_operational_date"), v("csci_cw_final_option_operational"), "month"),
-                 "later guidance: all ~590 MW by early 2027"))
-
-    # P4: miners, against the whole fleet implied by the year-end self-mining count.
-    fleet = v("csci_self_miners_2024_12_31") / v("csci_self_miners_fleet_share_2024_12_31")
-    numeric("P4", "Bitcoin miners", "article_partner_miners", fleet, f"~{fleet:,.0f} at 2024-12-31",
-            "secondary call summary; the February 2025 count was not found", unit="")
-
-    # P5: revenue.
-    revenue = fy2024_revenue(ledger)
-    share = float(mining_share(*revenue.values()))
-    numeric("P5", "HPC hosting revenue, FY2024", "article_partner_hpc_revenue_fy2024", revenue["HPC hosting"],
-            _money(revenue["HPC hosting"]), "10-K segment table")
-    numeric("P5", "HPC hosting revenue, Q4 2024", "article_partner_hpc_revenue_2024q4", v("csci_revenue_hpc_2024q4"),
-            _money(v("csci_revenue_hpc_2024q4")), "FY2025 release, prior-year column")
-    numeric("P5", "Self-mining revenue, FY2024", "article_partner_selfmining_revenue_fy2024", revenue["Self-mining"],
-            _money(revenue["Self-mining"]), "10-K segment table")
-    numeric("P5", "Hosted-mining revenue, FY2024", "article_partner_hostedmining_revenue_fy2024", revenue["Hosted mining"],
-            _money(revenue["Hosted mining"]), "10-K segment table")
-    rows.append(("P5", "Mining share of revenue", f"nearly {v('article_partner_mining_share_fy2024'):.0%}", f"{share:.1%}",
-                 numeric_verdict(v("article_partner_mining_share_fy2024"), share, tolerance), "10-K segment table"))
-
-    # P6: net losses, with the non-cash share.
-    for q in (2, 3, 4):
-        loss, fair_value = v(f"csci_net_loss_2024q{q}"), v(f"csci_fv_warrants_cvr_2024q{q}")
-        numeric("P6", f"Net loss, Q{q} 2024", f"article_partner_net_loss_2024q{q}", loss, _money(loss),
-                f"{float(non_cash_share(fair_value, loss)):.0%} of it non-cash warrant and CVR remeasurement")
-
-    # P7, P8: not readable.
-    rows.append(("P7", "HPC customers", f"{v('article_partner_hpc_customers'):.0f} (\"Customer J\")",
-                 "every HPC contract found is CoreWeave's", "unverifiable", "the 10-K's customer table was not readable"))
-    capex_share = v("csci_capex_funded_by_cw_2025q2") / v("csci_capex_2025q2")
-    rows.append(("P8", "Contracted capex", _money(v("article_partner_contracted_capex")), "not found", "unverifiable",
-                 "the 10-K's commitments note was not readable"))
-    rows.append(("P8", "Reimbursed by the customer", _money(v("article_partner_capex_reimbursed")), "not found",
-                 "unverifiable", f"in Q2 2025 CoreWeave funded {capex_share:.0%} of capex"))
-
-    # P9: cash.
-    numeric("P9", "Cash and equivalents", "article_partner_cash", v("csci_cash_2024_12_31"), _money(v("csci_cash_2024_12_31")),
-            "Q4 2024 release")
-
-    # P10: the coincidence.
-    power = power_comparison(ledger)
-    numeric("P10", "Core Scientific's contracted power", "article_partner_csci_contracted_mw", power.csci_total,
-            f"{power.csci_total:,.0f} MW", "summary of the 10-K; gross power", unit=" MW")
-    rows.append(("P10", "CoreWeave's contracted power", f"{v('article_partner_cw_contracted_mw'):,.0f} MW",
-                 "S-1 not readable", "unverifiable", "the article's quotation of the S-1 is used"))
-    rows.append(("P10", "The same capacity", "a suspicious coincidence",
-                 f"contracts cover {power.cw_share_at_csci:.0%} of CoreWeave's total",
-                 same_capacity_verdict(power.cw_at_csci, power.cw_total, power.csci_total, tolerance),
-                 f"{overlap_kind(power.cw_at_csci, power.cw_total, power.csci_total, tolerance)}: different measures"))
-
-    # P11: the contracts.
-    tranches = contract_tranches(ledger).iloc[:4]
-    numeric("P11", "Critical IT load", "article_partner_cw_csci_mw", v("csci_cw_contracted_mw_total_2024"),
-            f"{v('csci_cw_contracted_mw_total_2024'):,.0f} MW", f"the four contracts add to {tranches['mw'].sum():,.0f} MW",
-            unit=" MW")
-    numeric("P11", "Sites", "article_partner_cw_csci_sites", v("csci_cw_sites_2024"), f"{v('csci_cw_sites_2024'):.0f}",
-            "Core Scientific release", unit="")
-    numeric("P11", "Potential revenue over 12 years", "article_partner_cw_csci_value", v("csci_cw_contract_value_total_2024"),
-            _money(v("csci_cw_contract_value_total_2024")), f"the four contracts add to {_money(tranches['value_usd'].sum())}")
-
-    # P12: Denton.
-    results_day = source_date(ledger, "csci_q4_2024_pr")
-    rows.append(("P12", "Denton expansion announced", date_label(v("article_partner_denton_date")),
-                 f"with the Q4 2024 results, {date_label(results_day)}",
-                 "supported" if v("article_partner_denton_date") == results_day else "contradicted",
-                 f"~{v('csci_cw_denton_expansion_mw'):.0f} MW more (secondary summaries)"))
-    return pd.DataFrame(rows, columns=["claim", "figure", "article", "recomputed", "verdict", "reason"])

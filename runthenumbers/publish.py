@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 from myst_nb import glue
 
 from . import data
-from .data import Ledger
+from .data import Ledger, LedgerError
 from .links import fact_href, source_href
 
 
@@ -53,19 +54,65 @@ def fact(name: str, fact_id: str, *, scale: float = 1.0, formula: str = "", ledg
     return number(name, ledger.value(fact_id) / scale, formula=formula or f"ledger fact {fact_id}", facts=[fact_id])
 
 
-def check(claim_id: str, article: float, checked: float, tolerance: float, *, formula: str = "",
-          facts: tuple[str, ...] | list[str] = ()) -> str:
-    """Glue the verdict on claim ``claim_id`` (``D1``) under ``<claim_id>_verdict`` and return it.
+@lru_cache(maxsize=4)
+def _claim_rows(data_dir: str) -> dict:
+    from .claims import read_rows
 
-    The verdict is :func:`runthenumbers.verdicts.numeric_verdict` of the article's figure against the
-    checked one, with ``tolerance``, the same rule the claims ledger applies.
+    rows, problems, _ = read_rows(Path(data_dir) / "claims.csv")
+    if problems:
+        raise LedgerError(problems)
+    return rows
+
+
+def verdict_name(claim_id: str) -> str:
+    """The glue name of a claim's verdict: ``d7a_verdict`` for D7a."""
+    return f"{claim_id.lower()}_verdict"
+
+
+def check(claim_id: str, *, checked: float | None = None, ledger: Ledger | None = None) -> str:
+    """Glue the verdict on claim ``claim_id`` (``D7a``) under ``d7a_verdict`` and return it.
+
+    The one path from a chapter to a verdict: the claim's row in data/claims.csv names the article's
+    fact, the checked figure, the tolerance and the bound, and :func:`runthenumbers.claims.verdict_of`
+    judges them, as the claims page does. A checked figure of this chapter (``debt:ddtl1_rate``)
+    must have been published above with :func:`number`; a page that computes the same figure under
+    another name (another chapter's value) passes it as ``checked``, in the units the row names.
+    A typed verdict is glued as written.
     """
-    from .verdicts import numeric_verdict
+    from .claims import verdict_of
 
-    verdict = numeric_verdict(article, checked, tolerance)
-    text(f"{claim_id.lower()}_verdict", verdict,
-         formula=formula or f"supported within {tolerance:.0%}, roughly within a factor of two", facts=facts)
+    ledger = ledger or _ledger(str(data.DATA_DIR))
+    row = _claim_rows(str(data.DATA_DIR))[claim_id]
+    article = ledger.value(row.article_fact) if row.article_fact else None
+    given, checked = checked, None
+    if row.checked.startswith("fact:"):
+        checked = ledger.value(row.checked[5:]) * row.scale
+    elif row.checked and given is not None:
+        checked = float(given) * row.scale
+    elif row.checked:
+        name = row.checked.split(":")[1]
+        if name not in _DERIVATIONS:
+            raise KeyError(f"claim {claim_id} is checked against '{row.checked}', which this page has not published yet")
+        checked = float(_DERIVATIONS[name]["value"]) * row.scale
+    verdict = verdict_of(row, article, checked)
+    if row.numeric:
+        band = {"floor": "a floor: holds when reached", "ceiling": "a ceiling: holds when under"}.get(row.bound, "")
+        # The tolerance's reason is on the claims page; the page's provenance table stays short.
+        formula = f"{claim_id}: {band + '; ' if band else ''}supported within {row.tolerance:.0%}, roughly within ±25%"
+        facts = [row.article_fact] + ([row.checked[5:]] if row.checked.startswith("fact:") else [])
+    else:
+        formula, facts = f"{claim_id}: typed in data/claims.csv with its reason", [row.article_fact] if row.article_fact else []
+    text(verdict_name(claim_id), verdict, formula=formula, facts=facts)
     return verdict
+
+
+def verdict(claim_id: str, computed: str | None = None) -> str:
+    """Glue the typed verdict of ``claim_id`` from data/claims.csv; if the page computes one too
+    (``computed``), refuse to go on when the two differ, so the ledger and the prose cannot drift."""
+    glued = check(claim_id)
+    if computed is not None and computed != glued:
+        raise ValueError(f"claim {claim_id}: this page computes '{computed}' but data/claims.csv says '{glued}'")
+    return glued
 
 
 def text(name: str, value: str, *, formula: str = "", facts: tuple[str, ...] | list[str] = ()) -> str:
@@ -101,8 +148,11 @@ class Provenance:
         table = html_table("rtn-derivations", ["Name", "Value", "Formula", "Ledger facts"], rows)
         return f'<details class="rtn-provenance"><summary>How each number on this page was computed</summary>{table}</details>'
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/html": self.to_html(), "text/plain": f"Provenance of {len(self.derivations)} published values"}
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        # The JSON copy lets runthenumbers.quality read which facts each number rests on.
+        facts = {name: {"value": how["value"], "facts": how["facts"]} for name, how in self.derivations.items()}
+        return {"text/html": self.to_html(), "text/plain": f"Provenance of {len(self.derivations)} published values",
+                "application/vnd.runthenumbers.provenance+json": facts}
 
 
 def provenance() -> Provenance:

@@ -239,18 +239,31 @@ class ClaimsDirective(SphinxDirective):
             unit = ledger.fact(claim.row.article_fact).unit if claim.row.article_fact else ""
             shown = ["" if v is None else format_value(v, unit) for v in (claim.article_value, claim.checked_value)]
             difference = "" if claim.difference is None else f"{claim.difference:+.1%}"
-            verdict = html.escape(claim.verdict)
-            if claim.row.section:
-                verdict = f'<a href="{section_href(claim.row.section)}">{verdict}</a>'
+            if claim.is_split:
+                # A split claim heads its sub-claims, which follow it in the ledger: no verdict of its own.
+                verdict_cell, verdict_attr, row_class = f"split into {len(claim.parts)}", "split", ' class="rtn-claim-parent"'
+            else:
+                verdict = html.escape(claim.verdict)
+                if claim.row.section:
+                    verdict = f'<a href="{section_href(claim.row.section)}">{verdict}</a>'
+                verdict_cell = f'<span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span>'
+                verdict_attr = claim.verdict
+                row_class = ' class="rtn-claim-part"' if claim.row.parent_id else ""
+            why = html.escape(claim.row.explanation)
+            if claim.row.tolerance is not None:
+                why += f" <em>Tolerance {claim.row.tolerance:.0%}: {html.escape(claim.row.tolerance_reason)}.</em>"
+            if claim.row.searched:
+                why += f" <em>Searched: {html.escape(claim.row.searched)}</em>"
             sources = ", ".join(
                 f'<a href="{source_href(source)}">{html.escape(ledger.sources[source].publisher)}</a>'
                 for source in claim.row.sources.split()
             )
+            parent = f' data-parent="{claim.row.parent_id}"' if claim.row.parent_id else ""
             rows.append(
-                f'<tr id="claim-{claim.row.id}" data-verdict="{claim.verdict}"><td>{claim.row.id}</td>'
+                f'<tr id="claim-{claim.row.id}"{row_class}{parent} data-verdict="{verdict_attr}"><td>{claim.row.id}</td>'
                 f"<td>{html.escape(claim.row.claim)}</td><td>{html.escape(shown[0])}</td><td>{html.escape(shown[1])}</td>"
-                f'<td>{difference}</td><td><span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span></td>'
-                f"<td>{html.escape(claim.row.explanation)}</td><td>{sources}</td></tr>"
+                f"<td>{difference}</td><td>{verdict_cell}</td>"
+                f"<td>{why}</td><td>{sources}</td></tr>"
             )
         table = html_table(
             "rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict", "Why", "Sources"], rows
@@ -263,11 +276,11 @@ class ClaimsFilterDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from . import data
-        from .claims import VERDICTS, load_claims
+        from .claims import VERDICTS, graded, load_claims
 
         self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
         counts = {v: 0 for v in VERDICTS}
-        for claim in load_claims():
+        for claim in graded(load_claims()):
             counts[claim.verdict] += 1
         boxes = "".join(
             f'<label><input type="checkbox" value="{v}" checked> {v} ({counts[v]})</label>' for v in VERDICTS
@@ -292,6 +305,31 @@ class DataManifestDirective(SphinxDirective):
         return [nodes.raw("", table, format="html")]
 
 
+class ConclusionDirective(SphinxDirective):
+    """The book's one-sentence conclusion (runthenumbers/conclusion.py), the same on every page that shows it."""
+
+    def run(self) -> list[nodes.Node]:
+        from . import conclusion
+
+        self.env.note_dependency(str(Path(conclusion.__file__)))
+        sentence = html.escape(conclusion.conclusion())
+        return [nodes.raw("", f'<p class="rtn-conclusion"><strong>{sentence}</strong></p>', format="html")]
+
+
+class SourceQualityDirective(SphinxDirective):
+    """The share of published numbers whose facts come from primary sources, by chapter, and the rest listed."""
+
+    def run(self) -> list[nodes.Node]:
+        from . import data, quality
+        from .notebooks import NOTEBOOK_DIR
+
+        self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
+        self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
+        for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+            self.env.note_dependency(str(path))
+        return [nodes.raw("", quality.to_html(quality.source_quality()), format="html")]
+
+
 def setup(app):
     app.connect("config-inited", _add_static_path)
     app.connect("config-inited", _link_glued_numbers)
@@ -305,4 +343,6 @@ def setup(app):
     app.add_directive("rtn-claims", ClaimsDirective)
     app.add_directive("rtn-claims-filter", ClaimsFilterDirective)
     app.add_directive("rtn-cite", CiteDirective)
+    app.add_directive("rtn-conclusion", ConclusionDirective)
+    app.add_directive("rtn-source-quality", SourceQualityDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,12 +1,21 @@
-"""How a figure the article states compares with the figure the report checks it against."""
+"""How a figure the article states compares with the figure the report checks it against.
+
+Three verdicts come from figures: *supported* within the claim's own tolerance (what its precision
+implies, written in data/claims.csv with a reason), *roughly* within ±25% (:data:`ROUGHLY_BAND`), and
+*contradicted* beyond. A rate, a share or a payment that is off by more than a quarter is not
+"roughly right"; the earlier factor-of-two band called a figure 88% too high roughly right.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-# "Right order of magnitude, off in detail": within a factor of two either way. A looser bound would
-# call a figure that is three times too large "roughly right", which no reader would accept.
-ROUGHLY_FACTOR = 2.0
+# "Right in size, off in detail": within 25% either way.
+ROUGHLY_BAND = 0.25
+# A tolerance wider than the roughly band would make "supported" looser than "roughly": it needs a reason.
+TOLERANCE_NEEDS_REASON_ABOVE = ROUGHLY_BAND
+# How the article states its figure: a point ("about X"), a floor ("more than X") or a ceiling ("below X").
+BOUNDS = ("", "floor", "ceiling")
 
 
 def relative_difference(claimed, checked):
@@ -17,28 +26,26 @@ def relative_difference(claimed, checked):
 
 
 def numeric_verdict(claimed: float, checked: float, tolerance: float) -> str:
-    """'supported' within ``tolerance`` (a fraction), 'roughly' within a factor of two, else 'contradicted'."""
+    """'supported' within ``tolerance`` (a fraction), 'roughly' within ±25%, else 'contradicted'."""
     if not tolerance > 0:
         raise ValueError(f"tolerance must be a positive fraction, got {tolerance!r}")
     if checked == 0 or claimed == 0 or (claimed > 0) != (checked > 0):
         return "supported" if claimed == checked else "contradicted"
-    if abs(float(relative_difference(claimed, checked))) <= tolerance:
+    difference = abs(float(relative_difference(claimed, checked)))
+    if difference <= tolerance:
         return "supported"
-    ratio = claimed / checked
-    return "roughly" if 1 / ROUGHLY_FACTOR <= ratio <= ROUGHLY_FACTOR else "contradicted"
+    return "roughly" if difference <= max(ROUGHLY_BAND, tolerance) else "contradicted"
 
 
 def floor_verdict(claimed_floor: float, checked: float, tolerance: float | None = None) -> str:
     """The verdict on a "more than ``claimed_floor``" claim.
 
     'supported' when ``checked`` reaches the floor, or falls short by no more than ``tolerance`` (a
-    fraction; None allows no shortfall); otherwise 'roughly' within a factor of two, else 'contradicted'.
+    fraction; None allows no shortfall); otherwise 'roughly' within ±25%, else 'contradicted'.
     """
     if checked >= claimed_floor:
         return "supported"
-    if tolerance is not None:
-        return numeric_verdict(claimed_floor, checked, tolerance)
-    return "roughly" if checked >= claimed_floor / ROUGHLY_FACTOR else "contradicted"
+    return numeric_verdict(claimed_floor, checked, tolerance if tolerance is not None else 1e-12)
 
 
 def ceiling_verdict(claimed: float, ceiling: float, tolerance: float) -> str:
@@ -47,3 +54,14 @@ def ceiling_verdict(claimed: float, ceiling: float, tolerance: float) -> str:
     if claimed <= ceiling:
         return "supported"
     return numeric_verdict(claimed, ceiling, tolerance)
+
+
+def judge(claimed: float, checked: float, tolerance: float, bound: str = "") -> str:
+    """The verdict for a claim of the claims ledger: ``bound`` says how the article states its figure."""
+    if bound == "floor":
+        return floor_verdict(claimed, checked, tolerance)
+    if bound == "ceiling":
+        return ceiling_verdict(claimed, checked, tolerance)
+    if bound:
+        raise ValueError(f"'{bound}' is not a bound (allowed: floor, ceiling, or empty)")
+    return numeric_verdict(claimed, checked, tolerance)

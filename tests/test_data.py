@@ -111,3 +111,49 @@ def test_every_fact_belongs_to_a_ledger_page():
     from runthenumbers.chapters import fact_page
 
     assert all(fact_page(fact_id).startswith("book/facts-") for fact_id in load_ledger().facts)
+
+
+def _rewrite(path: Path, edit) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = reader.fieldnames, list(reader)
+    edit(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_source_without_a_date_needs_a_note_saying_why(ledger_copy):
+    ledger = load_ledger(ledger_copy)
+    index, source = next((i, s) for i, s in enumerate(ledger.sources.values()) if s.kind == "news" and s.date)
+    _rewrite(ledger_copy / "sources.csv", lambda rows: rows[index].update(date=""))
+    assert _problems(ledger_copy) == [
+        f"data/sources.csv:{index + 2}: column 'date': '{source.id}' needs its date (yyyy, yyyy-mm or yyyy-mm-dd), "
+        "or a date_note in source_notes.csv saying why it has none"
+    ]
+
+
+def test_a_source_without_a_reading_date_needs_a_note(ledger_copy):
+    ledger = load_ledger(ledger_copy)
+    index, source = next((i, s) for i, s in enumerate(ledger.sources.values()) if not s.accessed)
+    _rewrite(ledger_copy / "source_notes.csv", lambda rows: [r.update(accessed_note="") for r in rows if r["id"] == source.id])
+    assert _problems(ledger_copy) == [
+        f"data/sources.csv:{index + 2}: column 'accessed': '{source.id}' has no reading date and no accessed_note "
+        "in source_notes.csv saying why"
+    ]
+
+
+def test_a_note_on_an_unknown_source_is_refused(ledger_copy):
+    _rewrite(ledger_copy / "source_notes.csv", lambda rows: rows[0].update(id="no_such_source"))
+    problems = _problems(ledger_copy)
+    assert "data/source_notes.csv:2: column 'id': unknown source 'no_such_source' (not in sources.csv)" in problems
+
+
+def test_the_audited_kinds_keep_machine_summaries_apart():
+    """The sources the audit found machine-written are filed as ai-summary, and no id names a document twice."""
+    ledger = load_ledger()
+    assert {"csci_q4_2024_call_reportify", "cw_merger_8k_stocktitan", "csci_q3_2025_pr_summary"} <= {
+        s.id for s in ledger.sources.values() if s.kind == "ai-summary"}
+    urls = [s.url for s in ledger.sources.values()]
+    assert sorted(u for u in set(urls) if urls.count(u) > 1) == []

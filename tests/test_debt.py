@@ -164,8 +164,9 @@ def test_article_arithmetic_by_hand():
 
 def test_floor_verdicts():
     assert floor_verdict(500.0, 547.0) == "supported"
-    assert floor_verdict(500.0, 300.0) == "roughly"
-    assert floor_verdict(500.0, 200.0) == "contradicted"
+    # Short of the floor: roughly within a quarter, contradicted beyond (no longer half the floor).
+    assert floor_verdict(500.0, 450.0) == "roughly"
+    assert floor_verdict(500.0, 300.0) == "contradicted"
 
 
 # --- the two loans and the sensitivity grid ------------------------------------------------------

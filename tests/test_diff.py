@@ -108,7 +108,7 @@ def repo(tmp_path: Path) -> Path:
     _write(tmp_path)
     _commit(tmp_path, "first")
     facts = [*FACTS[:2], _fact("cw_revenue", 1.92e9)]
-    _write(tmp_path, facts=facts, debt={"service_bn": 2.71, "years": 5.0, "word": "holds"})
+    _write(tmp_path, facts=facts, debt={"service_bn": 2.4, "years": 5.0, "word": "holds"})
     _commit(tmp_path, "second: revenue restated, debt notebook re-executed")
     return tmp_path
 
@@ -124,14 +124,14 @@ def test_json_reports_exactly_the_changed_values_verdicts_and_facts(repo):
     assert report["changed"] is True
     [value] = report["values"]
     assert {k: value[k] for k in ("page", "name", "label", "before", "after")} == {
-        "page": "debt", "name": "service_bn", "label": LABELS["service_bn"], "before": 2.08, "after": 2.71}
-    assert value["change"] == pytest.approx(0.63)
+        "page": "debt", "name": "service_bn", "label": LABELS["service_bn"], "before": 2.08, "after": 2.4}
+    assert value["change"] == pytest.approx(0.32)
     # D19's figure crossed its 5% tolerance; G1's moved within it; C6 did not move at all.
     claims = {c["id"]: c for c in report["claims"]}
     assert set(claims) == {"D19", "G1"}
     assert [c["id"] for c in report["claims"] if c["verdict_changed"]] == ["D19"]
     assert (claims["D19"]["verdict_before"], claims["D19"]["verdict_after"]) == ("supported", "roughly")
-    assert claims["D19"]["checked_after"] == pytest.approx(2.71e9)
+    assert claims["D19"]["checked_after"] == pytest.approx(2.4e9)
     assert claims["G1"]["verdict_before"] == claims["G1"]["verdict_after"] == "supported"
     assert report["ledgers"]["facts"] == {
         "added": [], "removed": [],
@@ -144,9 +144,9 @@ def test_json_reports_exactly_the_changed_values_verdicts_and_facts(repo):
 def test_markdown_gives_each_claim_in_a_line_a_reviewer_can_read(repo):
     result = _run(repo, "HEAD~1", "HEAD", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert "- D19 (debt:service_bn): $2.08B -> $2.71B, verdict supported -> roughly" in result.output
+    assert "- D19 (debt:service_bn): $2.08B -> $2.40B, verdict supported -> roughly" in result.output
     assert "- G1 (fact:cw_revenue): 1,915,000,000 -> 1,920,000,000, verdict unchanged (supported)" in result.output
-    assert f"| debt | `service_bn` | {LABELS['service_bn']} | 2.08 | 2.71 | +0.63 |" in result.output
+    assert f"| debt | `service_bn` | {LABELS['service_bn']} | 2.08 | 2.4 | +0.32 |" in result.output
     assert "- Fact changed: `cw_revenue`: value '1915000000.0' -> '1920000000.0'" in result.output
 
 
@@ -155,7 +155,7 @@ def test_table_is_the_default_format(repo):
     assert result.exit_code == 0
     assert result.output.startswith("HEAD~1 (")
     assert "1 published value(s) changed; 1 verdict(s) changed; facts: 1 changed" in result.output
-    assert "  D19 (debt:service_bn): $2.08B -> $2.71B, verdict supported -> roughly" in result.output
+    assert "  D19 (debt:service_bn): $2.08B -> $2.40B, verdict supported -> roughly" in result.output
 
 
 def test_no_change_is_said_in_one_line(repo):
@@ -168,7 +168,7 @@ def test_no_change_is_said_in_one_line(repo):
 
 def test_defaults_compare_the_merge_base_with_main_against_the_working_tree(repo):
     _git(repo, "checkout", "-q", "-b", "feature")
-    _write(repo, facts=[*FACTS[:2], _fact("cw_revenue", 1.92e9)], debt={"service_bn": 2.71, "years": 6.0, "word": "fails"},
+    _write(repo, facts=[*FACTS[:2], _fact("cw_revenue", 1.92e9)], debt={"service_bn": 2.4, "years": 6.0, "word": "fails"},
            sources=(SOURCE, {**SOURCE, "id": "news", "kind": "news", "date": ""}))
     report = json.loads(_run(repo, "--format", "json").output)
     assert report["base"]["revision"] == "merge-base with main"
@@ -180,7 +180,7 @@ def test_defaults_compare_the_merge_base_with_main_against_the_working_tree(repo
 
 
 def test_added_and_removed_values_and_claims_are_reported(repo):
-    _write(repo, claims=CLAIMS[1:], debt={"service_bn": 2.71, "years": 5.0, "word": "holds", "new_bn": 1.5},
+    _write(repo, claims=CLAIMS[1:], debt={"service_bn": 2.4, "years": 5.0, "word": "holds", "new_bn": 1.5},
            facts=[*FACTS[:2], _fact("cw_revenue", 1.92e9)])
     report = json.loads(_run(repo, "HEAD", "--format", "json").output)
     assert [(v["name"], v["before"], v["after"]) for v in report["values"]] == [("new_bn", None, 1.5)]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from runthenumbers import partner_risk
+from runthenumbers.claims import load_claims
 from runthenumbers.data import load_ledger
 from runthenumbers.parameters import ParameterError, resolve
 from runthenumbers.calendar import QUARTERS_PER_YEAR, add_months, days_between, quarters_between, same_month, same_year
 from runthenumbers.parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
 from runthenumbers.partner_risk import (
     capacity_in_service,
-    claim_checks,
+    date_verdict,
     contract_tranches,
     fee_per_mw_year,
     lag_verdict,
@@ -211,14 +215,20 @@ def test_defaults_come_from_the_ledger():
     assert values["csci_scheduled_delivery"] == 20261231
 
 
-def test_claim_checks_cover_p1_to_p12():
-    checks = claim_checks(LEDGER, 0.05)
-    assert sorted(set(checks["claim"]), key=lambda c: int(c[1:])) == [f"P{i}" for i in range(1, 13)]
-    verdicts = checks.set_index("figure")["verdict"]
-    assert verdicts["The same capacity"] == "contradicted"
-    assert verdicts["HPC hosting revenue, FY2024"] == "supported"
-    assert verdicts["Contracted capex"] == "unverifiable"
-    assert set(checks["verdict"]) <= {"supported", "roughly", "contradicted", "unverifiable"}
+def test_the_partner_claims_live_in_the_claims_ledger():
+    """The table of partner-risk checks moved to data/claims.csv: P1 to P12, split where compound."""
+    claims = {c.row.id: c for c in load_claims() if c.row.argument == "partner_risk"}
+    assert {re.sub(r"[a-z]$", "", i) for i in claims} == {f"P{i}" for i in range(1, 13)}
+    assert claims["P10c"].verdict == "contradicted"
+    assert claims["P5a"].verdict == "supported"
+    assert claims["P8a"].verdict == "unverifiable"
+    assert not hasattr(partner_risk, "claim_checks")
+
+
+def test_date_verdicts_by_hand():
+    assert date_verdict(20220101, 20220120, "year") == "supported"
+    assert date_verdict(20240101, 20240123, "month") == "supported"
+    assert date_verdict(20240201, 20240123, "month") == "contradicted"
 
 
 # ---------------------------------------------------------------------------------------------

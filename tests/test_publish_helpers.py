@@ -28,8 +28,20 @@ def test_fact_refuses_an_unknown_id(glued):
         publish.fact("x", "cw_revenue_fy1999")
 
 
-@pytest.mark.parametrize(("article", "checked", "verdict"), [(100.0, 102.0, "supported"), (100.0, 150.0, "roughly"), (100.0, 400.0, "contradicted")])
-def test_check_glues_the_verdict_under_the_claim_id(glued, article, checked, verdict):
-    assert publish.check("D3", article, checked, 0.05, facts=["article_debt_total"]) == verdict
-    assert glued["d3_verdict"] == verdict
-    assert publish.provenance().derivations["d3_verdict"]["formula"] == "supported within 5%, roughly within a factor of two"
+@pytest.mark.parametrize(("checked_bn", "verdict"), [(7.9, "supported"), (9.5, "roughly"), (4.0, "contradicted")])
+def test_check_glues_the_ledgers_verdict_under_the_claim_id(glued, checked_bn, verdict):
+    # D1a: "about $8B of debt" against debt:total_principal_bn, within 5% (data/claims.csv).
+    publish.number("total_principal_bn", checked_bn)
+    assert publish.check("D1a") == verdict
+    assert glued["d1a_verdict"] == verdict
+    assert "supported within 5%" in publish.provenance().derivations["d1a_verdict"]["formula"]
+
+
+def test_check_refuses_a_chapter_value_not_yet_published(glued):
+    with pytest.raises(KeyError, match="claim D1a is checked against 'debt:total_principal_bn', which this page has not published yet"):
+        publish.check("D1a")
+
+
+def test_a_typed_verdict_is_glued_as_written(glued):
+    assert publish.check("G7") == "unverifiable"
+    assert glued["g7_verdict"] == "unverifiable"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runthenumbers.verdicts import numeric_verdict, relative_difference
+from runthenumbers.verdicts import ROUGHLY_BAND, judge, numeric_verdict, relative_difference
 
 
 @pytest.mark.parametrize(
@@ -15,7 +15,11 @@ from runthenumbers.verdicts import numeric_verdict, relative_difference
         (440e6, 440.5e6, 0.02, "supported"),
         (1.43, 1.45, 0.01, "roughly"),
         (1.43, 1.45, 0.02, "supported"),
-        (2e9, 1.2e9, 0.05, "roughly"),
+        (2e9, 1.7e9, 0.05, "roughly"),
+        # Off by two thirds, or by half, is not roughly right (the old factor-of-two band said it was).
+        (2e9, 1.2e9, 0.05, "contradicted"),
+        (2e9, 4e9, 0.05, "contradicted"),
+        (760e6, 404.8e6, 0.05, "contradicted"),
         (2e9, 0.9e9, 0.05, "contradicted"),
         (0.5e9, 1.2e9, 0.05, "contradicted"),
         (-1.0, 1.0, 0.05, "contradicted"),
@@ -37,3 +41,32 @@ def test_tolerance_must_be_positive():
 @given(st.floats(min_value=1e-3, max_value=1e12), st.floats(min_value=1e-4, max_value=0.5))
 def test_a_figure_always_supports_itself(value, tolerance):
     assert numeric_verdict(value, value, tolerance) == "supported"
+
+
+def test_the_roughly_band_is_a_quarter_either_way():
+    assert ROUGHLY_BAND == 0.25
+    assert numeric_verdict(1.25, 1.0, 0.05) == "roughly"
+    assert numeric_verdict(1.26, 1.0, 0.05) == "contradicted"
+    assert numeric_verdict(0.76, 1.0, 0.05) == "roughly"
+    assert numeric_verdict(0.74, 1.0, 0.05) == "contradicted"
+
+
+@pytest.mark.parametrize(
+    ("claimed", "checked", "bound", "verdict"),
+    [
+        (500, 547, "floor", "supported"),
+        (500, 480, "floor", "supported"),
+        (500, 450, "floor", "roughly"),
+        (500, 300, "floor", "contradicted"),
+        (1.9, 2.0, "ceiling", "supported"),
+        (2.2, 2.0, "ceiling", "roughly"),
+        (100, 104, "", "supported"),
+    ],
+)
+def test_judge_reads_the_bound(claimed, checked, bound, verdict):
+    assert judge(claimed, checked, 0.05, bound) == verdict
+
+
+def test_judge_refuses_an_unknown_bound():
+    with pytest.raises(ValueError, match="'about' is not a bound"):
+        judge(1, 1, 0.05, "about")

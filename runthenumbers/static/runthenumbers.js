@@ -113,8 +113,17 @@ document.addEventListener("DOMContentLoaded", function () {
   var apply = function () {
     var shown = {};
     filter.querySelectorAll("input").forEach(function (box) { shown[box.value] = box.checked; });
-    document.querySelectorAll("table.rtn-claims tbody tr").forEach(function (row) {
-      row.hidden = !shown[row.dataset.verdict];
+    var rows = document.querySelectorAll("table.rtn-claims tbody tr");
+    rows.forEach(function (row) {
+      if (row.dataset.verdict !== "split") row.hidden = !shown[row.dataset.verdict];
+    });
+    // A split claim stays listed while any of its sub-claims is.
+    rows.forEach(function (row) {
+      if (row.dataset.verdict !== "split") return;
+      var id = row.id.replace("claim-", "");
+      row.hidden = !Array.prototype.some.call(rows, function (part) {
+        return part.dataset.parent === id && !part.hidden;
+      });
     });
   };
   filter.addEventListener("change", apply);
