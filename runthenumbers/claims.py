@@ -37,7 +37,8 @@ class ClaimRow(BaseModel):
     claim: str = Field(min_length=1)
     article_fact: str = ""
     checked: str = Field(default="", pattern=r"^$|^fact:[a-z][a-z0-9_]*$|^[a-z_]+:[a-z][a-z0-9_]*$")
-    scale: float = Field(default=1.0, allow_inf_nan=False)
+    # A multiplier into the article's units: a zero or negative scale would turn any figure into 0 or its opposite.
+    scale: float = Field(default=1.0, gt=0.0, allow_inf_nan=False)
     # A verdict's tolerance is a fraction of the checked figure: above 0 (numeric_verdict needs it) and at most 1.
     tolerance: float | None = Field(default=None, gt=0.0, le=1.0, allow_inf_nan=False)
     verdict: str = ""
