@@ -757,34 +757,81 @@ def _alive(pids: set[int]) -> list[int]:
     return alive
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
-def test_an_interrupted_run_stops_every_process_and_leaves_nothing(tmp_path, signum, code):
-    out = tmp_path / "run"
+def _run_until_kernels_start(out: Path) -> tuple[subprocess.Popen, set[int]]:
+    """A `run` of three notebooks, once its workers and their kernels (all descendants) have started."""
     process = subprocess.Popen(
         [str(BIN / "runthenumbers"), "run", "--notebooks", "concentration,debt,capex", "--no-site", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     seen: set[int] = set()
     deadline = time.monotonic() + 60
-    # Wait until the kernels have started: workers and their kernels are descendants.
     while time.monotonic() < deadline and process.poll() is None:
         seen |= _descendants(process.pid)
         if any("ipykernel" in _command_line(pid) for pid in seen):
             break
         time.sleep(0.1)
     assert process.poll() is None, "the run finished before it could be interrupted"
-    seen |= _descendants(process.pid)
+    return process, seen | _descendants(process.pid)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)],
+                         ids=["SIGTERM", "SIGINT", "SIGHUP"])
+def test_an_interrupted_run_stops_every_process_and_leaves_nothing(tmp_path, signum, code):
+    """S01-S03, S08: every process stops, nothing is left, and the workers print no tracebacks."""
+    process, seen = _run_until_kernels_start(tmp_path / "run")
     started = time.monotonic()
     process.send_signal(signum)
     assert process.wait(30) == code, process.stderr.read()
     assert time.monotonic() - started < 15
-    assert "stopped by" in process.stderr.read()
+    stderr = process.stderr.read()
+    assert "stopped by" in stderr
+    assert "Traceback" not in stderr and "never retrieved" not in stderr, stderr
     deadline = time.monotonic() + 5
     while _alive(seen) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _alive(seen) == [], "processes left behind"
     assert list(tmp_path.iterdir()) == [], "output or temporary left behind"
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_no_process_and_the_next_run_clears_its_temporary(tmp_path):
+    """S09: SIGKILL (the OOM killer) gives no chance to clean up; the workers and kernels still die with
+    the main process, and the next run to the same --out removes the temporary and lock it left."""
+    out = tmp_path / "run"
+    process, seen = _run_until_kernels_start(out)
+    process.kill()
+    process.wait(10)
+    deadline = time.monotonic() + 15
+    while _alive(seen) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _alive(seen) == [], "workers or kernels outlived the killed run"
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert ".run.lock" in left and any(n.startswith(".run-") for n in left)
+    again = subprocess.run([str(BIN / "runthenumbers"), "run", "--notebooks", "concentration", "--no-site", "--out", str(out)],
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+WORKER_SIGNALS = """
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from runthenumbers import interrupts
+
+def handlers():
+    return [signal.getsignal(s) == signal.SIG_DFL for s in (signal.SIGTERM, signal.SIGHUP)]
+
+with interrupts.signals_raise():
+    with ProcessPoolExecutor(1, initializer=interrupts.worker_setup) as pool:
+        print(pool.submit(handlers).result())
+"""
+
+
+def test_pool_workers_take_back_the_default_stop_signals():
+    """S08/S09: workers forked while the main process turns signals into exceptions must still die on SIGTERM."""
+    result = subprocess.run([sys.executable, "-c", WORKER_SIGNALS], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[True, True]", result.stderr
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
