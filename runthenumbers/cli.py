@@ -124,7 +124,7 @@ def params(fmt: str) -> None:
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE.")
 @click.option("--notebooks", "notebooks", multiple=True, metavar="NAME", help="Run only these notebooks (repeat or comma-separate).")
 @click.option("--no-site", is_flag=True, help="Skip building the scenario's site.")
-@click.option("--force", is_flag=True, help="Replace an earlier run in --out (a folder with results.json); nothing else is ever replaced.")
+@click.option("--force", is_flag=True, help="Replace an earlier run in --out (a folder holding only what a run wrote); nothing else is ever replaced.")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the run's results (outside the repository, or under runs/).")
 def run_command(assignments, params_file, notebooks, no_site, force, out) -> None:
     """Re-execute the notebooks with new inputs and compare every published value with the baseline."""
