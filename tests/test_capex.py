@@ -188,7 +188,7 @@ def test_financing_is_never_negative(capex_per_gpu, life, rate):
     assert capex.financing_per_hour(capex_per_gpu, life, rate) >= -1e-12
 
 
-@given(st.floats(min_value=0.0, max_value=1e9), st.floats(min_value=1.0, max_value=1e4), st.floats(min_value=0.0, max_value=1e4))
+@given(st.floats(min_value=1.0, max_value=1e9), st.floats(min_value=1.0, max_value=1e4), st.floats(min_value=0.0, max_value=1e4))
 def test_more_megawatts_cost_more(per_mw, megawatts, extra):
     assert capex.build_cost(megawatts + extra, per_mw) >= capex.build_cost(megawatts, per_mw)
 
