@@ -447,6 +447,11 @@ CASES = [
            "error: data/facts.csv has no fact 'debt_sofr_180d_avg_20250807', which parameter sofr needs",
            setup=_drop_fact("debt_sofr_180d_avg_20250807"))
       for args in (["params"], ["schedule"], [*SWEEP], ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"])],
+    Case("run-with-a-broken-ledger", [*RUN, "--out", "{tmp}/o"], 1, "data/facts.csv:",
+         setup=_edit("facts.csv", "cw_nvda_shares_2026", "value", "2.5"), absent=["o"]),
+    Case("ledger-lacks-a-model-fact-schedule", ["schedule"], 2,
+         "error: data/facts.csv has no fact 'debt_ddtl1_balance_2024q4', which `runthenumbers schedule` needs",
+         setup=_drop_fact("debt_ddtl1_balance_2024q4")),
     Case("ledger-lacks-a-model-fact", [*SWEEP], 2, "error: data/facts.csv has no fact 'debt_ddtl3_commitment', which `runthenumbers sweep` needs",
          setup=_drop_fact("debt_ddtl3_commitment")),
     # K17, K26: parameters files nested too deeply, or of unbounded size.
