@@ -94,20 +94,8 @@ def _watch_parent(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def stop_trees(pids: Iterable[int]) -> None:
-    """Terminate each process and all its descendants; kill what is still alive after :data:`GRACE` seconds.
-
-    The roots go first, so a worker is gone before it could report its kernels' deaths.
-    """
-    roots, descendants = [], []
-    for pid in pids:
-        try:
-            root = psutil.Process(pid)
-            descendants += root.children(recursive=True)
-            roots.append(root)
-        except psutil.Error:
-            continue
-    processes = roots + descendants
+def _stop(processes: list[psutil.Process]) -> None:
+    """SIGTERM each process; SIGKILL what is still alive after :data:`GRACE` seconds."""
     for process in processes:
         try:
             process.terminate()
@@ -122,11 +110,47 @@ def stop_trees(pids: Iterable[int]) -> None:
     psutil.wait_procs(alive, timeout=GRACE)
 
 
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def stop_trees(pids: Iterable[int]) -> None:
+    """Terminate each process and all its descendants; kill what is still alive after :data:`GRACE` seconds.
+
+    The roots go first, so a worker is gone before it could report its kernels' deaths.
+    """
+    roots, descendants = [], []
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+        except psutil.Error:
+            continue
+        descendants += _descendants(pid)
+        roots.append(root)
+    _stop(roots + descendants)
+
+
 def stop_pool(pool) -> None:
-    """Cancel a ProcessPoolExecutor's queued jobs and stop its workers with everything they started."""
-    pids = list(getattr(pool, "_processes", None) or {})
+    """Cancel a ProcessPoolExecutor's queued jobs and stop its workers with everything they started.
+
+    The workers are stopped and reaped through the pool's own process objects, never by psutil: a
+    worker reaped behind the pool's back looks alive to it for ever, and the pool's shutdown (at
+    the latest when the interpreter exits) would never end. Their kernels are stopped after them.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    descendants = [child for worker in workers for child in _descendants(worker.pid)]
     pool.shutdown(wait=False, cancel_futures=True)
-    stop_trees(pids)
+    for worker in workers:
+        worker.terminate()
+    _stop(descendants)
+    for worker in workers:
+        worker.join(GRACE)
+        if worker.is_alive():
+            worker.kill()
+            worker.join(GRACE)
 
 
 def run_group(command: list[str]) -> subprocess.CompletedProcess:
