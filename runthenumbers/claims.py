@@ -52,8 +52,10 @@ class ClaimRow(BaseModel):
     claim: str = Field(min_length=1)
     article_fact: str = ""
     checked: str = Field(default="", pattern=r"^$|^fact:[a-z][a-z0-9_]*$|^[a-z_]+:[a-z][a-z0-9_]*$")
-    scale: float = Field(default=1.0, allow_inf_nan=False)
-    # The band for "supported", a fraction of the checked figure: what the claim's precision implies.
+    # A multiplier into the article's units: a zero or negative scale would turn any figure into 0 or its opposite.
+    scale: float = Field(default=1.0, gt=0.0, allow_inf_nan=False)
+    # The band for "supported", a fraction of the checked figure: what the claim's precision implies
+    # (above 0, as numeric_verdict needs, and at most 1).
     tolerance: float | None = Field(default=None, gt=0.0, le=1.0, allow_inf_nan=False)
     tolerance_reason: str = ""
     bound: str = ""

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .errors import SafeGroup, UserError
-from .parameters import REGISTRY, ParameterError, for_notebook
+from .parameters import REGISTRY, ParameterError
 
 FORMATS = ("table", "json", "csv")
 PARAMETER_COLUMNS = ("name", "default", "type", "min", "max", "unit", "description", "notebooks")
@@ -66,8 +66,12 @@ def _ledger():
     try:
         return load_ledger()
     except LedgerError as error:
-        click.echo(f"The ledger has {len(error.problems)} problem(s):\n{error}", err=True)
-        sys.exit(1)
+        _ledger_problems(error)
+
+
+def _ledger_problems(error: LedgerError) -> None:
+    click.echo(f"The ledger has {len(error.problems)} problem(s):\n{error}", err=True)
+    sys.exit(1)
 
 
 def _fail(message: str) -> None:
@@ -104,10 +108,14 @@ def facts(fmt: str, quality: bool) -> None:
 def params(fmt: str) -> None:
     """Print every parameter of every notebook with its default (the ledger's value), range and unit."""
     ledger = _ledger()
+    try:
+        defaults = {p.name: p.checked_default(ledger) for p in REGISTRY.values()}
+    except ParameterError as error:
+        _fail(str(error))
     rows = [
         {
             "name": p.name,
-            "default": p.default_value(ledger),
+            "default": defaults[p.name],
             "type": p.kind.__name__,
             "min": p.minimum,
             "max": p.maximum,
@@ -130,7 +138,7 @@ def params(fmt: str) -> None:
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE.")
 @click.option("--notebooks", "notebooks", multiple=True, metavar="NAME", help="Run only these notebooks (repeat or comma-separate).")
 @click.option("--no-site", is_flag=True, help="Skip building the scenario's site.")
-@click.option("--force", is_flag=True, help="Replace an earlier run in --out (a folder with results.json); nothing else is ever replaced.")
+@click.option("--force", is_flag=True, help="Replace an earlier run in --out (a folder holding only what a run wrote); nothing else is ever replaced.")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the run's results (outside the repository, or under runs/).")
 def run_command(assignments, params_file, notebooks, no_site, force, out) -> None:
     """Re-execute the notebooks with new inputs and compare every published value with the baseline."""
@@ -140,6 +148,8 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
         scenario = scenarios.plan(scenarios.collect_values(assignments, params_file), notebooks)
     except (ParameterError, scenarios.ScenarioError) as error:
         _fail(str(error))
+    except LedgerError as error:
+        _ledger_problems(error)
     outputs.check(out, outputs.RUN, force)
     interactive = sys.stderr.isatty()
     started = time.perf_counter()
@@ -166,6 +176,9 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
     )
 
 
+# The one input the all-debt schedule reads; the credit chapter's other input (ebitda_haircut) is a
+# stress on the cover ratios, not on the balances, so the schedule refuses it rather than ignore it.
+SCHEDULE_INPUTS = ("sofr",)
 SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees", "principal", "closing")
 
 
@@ -182,9 +195,10 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
 
     try:
         given = scenarios.collect_values(assignments, params_file)
-        unused = sorted(set(given) - set(for_notebook("credit")))
+        unused = sorted(set(given) - set(SCHEDULE_INPUTS))
         if unused:
-            raise ParameterError(f"{', '.join(unused)} not used by the credit chapter; it takes {', '.join(sorted(for_notebook('credit')))}")
+            verb = "does" if len(unused) == 1 else "do"
+            raise ParameterError(f"{', '.join(unused)} {verb} not change the schedule; it takes {', '.join(SCHEDULE_INPUTS)}")
         ledger = _ledger()
         inputs = resolve("credit", given, ledger)
         schedules = credit.facility_schedules(credit.FILING_2025_06_30, ledger, credit.sofr_change(inputs["sofr"], ledger))
@@ -271,10 +285,12 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         _fail(f"--deadline = {deadline!r} is not a quarter from {QUARTERS[0]} to {QUARTERS[-1]}")
     ledger = _ledger()
     try:
+        for name in sweep.REGISTERED:  # a ledger default outside its range is named before anything is drawn
+            REGISTRY[name].checked_default(ledger)
         inputs = sweep.override(sweep.registry(ledger), list(overrides), ledger)
-    except sweep.SweepError as error:
+        start = Starting.from_ledger(ledger)
+    except (sweep.SweepError, ParameterError) as error:
         _fail(str(error))
-    start = Starting.from_ledger(ledger)
     started = time.perf_counter()
     try:
         with interrupts.signals_raise(), contextlib.ExitStack() as stack:

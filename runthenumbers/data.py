@@ -8,6 +8,7 @@ each problem named by file, line and column.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,6 +177,17 @@ class LedgerError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class MissingFact(KeyError):
+    """A fact the code needs is not in the ledger; ``needed_by`` says what needs it, when known."""
+
+    def __init__(self, file: str, fact_id: str, needed_by: str = ""):
+        super().__init__(fact_id)
+        self.file, self.fact_id, self.needed_by = file, fact_id, needed_by
+
+    def __str__(self) -> str:
+        return f"{self.file} has no fact '{self.fact_id}'" + (f", which {self.needed_by} needs" if self.needed_by else "")
+
+
 @dataclass(frozen=True)
 class Ledger:
     """Validated sources and facts, keyed by id, in file order."""
@@ -183,6 +195,8 @@ class Ledger:
     sources: dict[str, Source]
     facts: dict[str, Fact]
     notes: dict[str, SourceNote] = field(default_factory=dict)
+    # The file the facts came from, as messages name it (data/facts.csv, or another folder's).
+    facts_file: str = "data/facts.csv"
 
     def value(self, fact_id: str) -> float:
         return self.fact(fact_id).value
@@ -191,7 +205,7 @@ class Ledger:
         try:
             return self.facts[fact_id]
         except KeyError:
-            raise KeyError(f"no fact '{fact_id}' in data/facts.csv") from None
+            raise MissingFact(self.facts_file, fact_id) from None
 
     def source_of(self, fact_id: str) -> Source:
         return self.sources[self.fact(fact_id).source]
@@ -203,15 +217,34 @@ def display_name(path: Path) -> str:
 
 
 def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, dict[str, str]]]]:
-    """The rows of a CSV file with their 1-based line numbers (the header is line 1)."""
+    """The rows of a CSV file with their 1-based line numbers (the header is line 1).
+
+    A file that is not UTF-8, starts with a byte-order mark or holds a field longer than the csv
+    module reads is one problem named by file and line, not a traceback.
+    """
     name = display_name(path)
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1]
+        raise LedgerError(
+            [Problem(name, line, "file", f"is not UTF-8 text (byte {byte!r} at offset {error.start}); save it as UTF-8")]
+        ) from None
+    if text.startswith("\ufeff"):
+        raise LedgerError(
+            [Problem(name, 1, "header", "the file starts with a byte-order mark (U+FEFF); save it as UTF-8 without a BOM")]
+        )
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         if tuple(reader.fieldnames or ()) != columns:
             raise LedgerError(
                 [Problem(name, 1, "header", f"expected columns {', '.join(columns)}; found {', '.join(reader.fieldnames or ())}")]
             )
         rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        raise LedgerError([Problem(name, reader.line_num + 1, "row", f"cannot be read as CSV: {error}")]) from None
     return name, rows
 
 
@@ -272,7 +305,7 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
                 problems.append(Problem(facts_name, lines[fact.id], column, message))
     if problems:
         raise LedgerError(problems)
-    return Ledger(sources=sources, facts=facts, notes=notes)
+    return Ledger(sources=sources, facts=facts, notes=notes, facts_file=facts_name)
 
 
 def _undated_problems(name: str, sources: dict, lines: dict, notes: dict) -> list[Problem]:

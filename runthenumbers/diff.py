@@ -17,6 +17,7 @@ import csv
 import html
 import io
 import json
+import math
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -31,14 +32,19 @@ from .data import FACT_COLUMNS, SOURCE_COLUMNS
 from .notebooks import glued_values
 from .verdicts import judge
 
-# The ledger format this command reads: each file with at least these columns. Columns added since
-# (a source's access date, a claim's tolerance reason, bound and search note) are compared too, and read
-# as empty where a revision lacks them.
-CLAIM_COLUMNS_ADDED = ("tolerance_reason", "bound", "searched")
+# The ledger format this command reads: each file with at least its first columns (REQUIRED_COLUMNS,
+# the columns the format started with). Columns added since (a source's access date, say) are
+# compared too, and read as empty where a revision lacks them.
 LEDGER_FILES = {
     "facts": ("data/facts.csv", FACT_COLUMNS),
     "sources": ("data/sources.csv", SOURCE_COLUMNS),
-    "claims": ("data/claims.csv", tuple(c for c in CLAIM_COLUMNS if c not in CLAIM_COLUMNS_ADDED)),
+    "claims": ("data/claims.csv", CLAIM_COLUMNS),
+}
+REQUIRED_COLUMNS = {
+    "facts": ("id", "value", "unit", "period", "source", "locator", "quote", "note"),
+    "sources": ("id", "title", "publisher", "date", "url", "kind"),
+    "claims": ("id", "argument", "claim", "article_fact", "checked", "scale", "tolerance", "verdict", "explanation", "sources",
+               "section"),
 }
 NOTEBOOK_DIR = "notebooks"
 MAIN_BRANCH = "main"
@@ -126,19 +132,43 @@ class _WorkingTree:
         return sorted(p.stem for p in (self.repo / NOTEBOOK_DIR).glob("*.ipynb"))
 
 
-def _ledger_rows(text: str, path: str, columns: tuple[str, ...], revision: str) -> dict[str, dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text))
-    found = tuple(reader.fieldnames or ())
-    missing = [c for c in columns if c not in found]
-    if missing:
-        raise DiffError(
-            f"revision '{revision}' predates the ledger format: {path} has columns "
-            f"{', '.join(found)}; it lacks {', '.join(missing)}"
-        )
-    rows: dict[str, dict[str, str]] = {}
-    for row in reader:
-        rows.setdefault(row.get("id") or "", {c: row.get(c) or "" for c in found})
+def _ledger_rows(text: str, path: str, columns: tuple[str, ...], required: tuple[str, ...], revision: str) -> dict[str, dict[str, str]]:
+    """Rows by id, each with ``columns`` (empty where the revision lacks one) and any other column it has."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        found = tuple(reader.fieldnames or ())
+        missing = [c for c in required if c not in found]
+        if missing:
+            raise DiffError(
+                f"revision '{revision}' predates the ledger format: {path} has columns "
+                f"{', '.join(found)}; it lacks {', '.join(missing)}"
+            )
+        shown = [*columns, *(c for c in found if c not in columns)]
+        rows: dict[str, dict[str, str]] = {}
+        for row in reader:
+            rows.setdefault(row.get("id") or "", {c: row.get(c) or "" for c in shown})
+    except csv.Error as error:
+        raise DiffError(f"revision '{revision}': {path}:{reader.line_num + 1} cannot be read as CSV: {error}") from None
     return rows
+
+
+def _refuse_non_finite_facts(rows: dict[str, dict[str, str]], path: str, revision: str) -> None:
+    for fact_id, row in rows.items():
+        value = _number(row.get("value"))
+        if value is not None and not math.isfinite(value):
+            raise DiffError(
+                f"revision '{revision}': {path} gives fact '{fact_id}' the value {row['value']!r}, which is not a finite "
+                "number; that ledger is invalid (`runthenumbers facts` lists its problems)"
+            )
+
+
+def _refuse_non_finite_values(values: dict[str, object], path: str, revision: str) -> None:
+    for name, value in values.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise DiffError(
+                f"revision '{revision}': {path} publishes {name} = {value!r}, which is not a finite number; "
+                "re-execute the notebook (`make execute`)"
+            )
 
 
 def page_labels(notebook: nbformat.NotebookNode) -> dict[str, str]:
@@ -165,16 +195,20 @@ def snapshot(repo: Path, revision: str | None) -> Snapshot:
         text = source.read(path)
         if text is None:
             raise DiffError(f"revision '{shown}' predates the ledger format: it has no {path}")
-        taken.ledgers[kind] = _ledger_rows(text, path, columns, shown)
+        taken.ledgers[kind] = _ledger_rows(text, path, columns, REQUIRED_COLUMNS[kind], shown)
+    _refuse_non_finite_facts(taken.ledgers["facts"], LEDGER_FILES["facts"][0], shown)
     for page in source.notebooks():
         path = f"{NOTEBOOK_DIR}/{page}.ipynb"
         try:
             notebook = nbformat.reads(source.read(path) or "", as_version=4)
-            taken.values[page] = glued_values(notebook)
-            taken.labels[page] = page_labels(notebook)
+            values = glued_values(notebook)
+            labels = page_labels(notebook)
         except Exception as error:  # noqa: BLE001 - any malformed notebook is reported by name instead
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             taken.unreadable[path] = reason[:200]
+            continue
+        _refuse_non_finite_values(values, path, shown)
+        taken.values[page], taken.labels[page] = values, labels
     return taken
 
 
@@ -193,7 +227,7 @@ def claim_figures(taken: Snapshot) -> dict[str, dict[str, object]]:
         entry: dict[str, object] = {"claim": raw["claim"], "checked_ref": raw["checked"], "unit": "",
                                     "article": None, "checked": None, "verdict": UNRESOLVED}
         try:
-            row = ClaimRow(**raw)
+            row = ClaimRow(**{c: raw.get(c, "") for c in CLAIM_COLUMNS})
         except ValidationError:
             figures[claim_id] = {**entry, "verdict": "invalid row"}
             continue
@@ -210,6 +244,10 @@ def claim_figures(taken: Snapshot) -> dict[str, dict[str, object]]:
         else:
             value = None
         entry["checked"] = None if value is None else value * row.scale
+        if entry["checked"] is not None and not math.isfinite(entry["checked"]):
+            raise DiffError(
+                f"revision '{taken.name}': claim {claim_id}'s checked figure {value!r} × scale {row.scale!r} is not a finite number"
+            )
         if not row.numeric:
             entry["verdict"] = row.verdict or "split into sub-claims"
         elif entry["article"] is not None and entry["checked"] is not None and row.tolerance:
@@ -437,7 +475,10 @@ def to_table(result: dict) -> str:
 
 def render(result: dict, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(result, indent=2, ensure_ascii=False)
+        try:
+            return json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False)
+        except ValueError:
+            raise DiffError("a change between the revisions is not a finite number (it overflows); no JSON is written") from None
     if fmt == "markdown":
         return to_markdown(result).rstrip("\n")
     return to_table(result)

@@ -56,10 +56,18 @@ def describe(error: BaseException) -> str:
 
 
 class SafeGroup(click.Group):
-    """A command group that reports OS, encoding and YAML errors as ``error:`` lines (exit 2)."""
+    """A command group that reports OS, encoding and YAML errors, and a fact the code needs but the
+    ledger lacks, as ``error:`` lines (exit 2)."""
 
     def invoke(self, ctx: click.Context):
+        from .data import MissingFact  # imported here: this module stays free of the ledger at import time
+
         try:
             return super().invoke(ctx)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise UserError(describe(error)) from None
+        except MissingFact as missing:
+            command = f"`runthenumbers {ctx.invoked_subcommand}`" if ctx.invoked_subcommand else "this command"
+            raise UserError(str(type(missing)(missing.file, missing.fact_id, missing.needed_by or command))) from None
+        except RecursionError:
+            raise UserError("an input is nested too deeply to read") from None

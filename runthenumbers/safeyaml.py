@@ -2,7 +2,9 @@
 
 An alias (``*name``) repeats a node, so a few hundred bytes of nested aliases expand to gigabytes (a
 "billion laughs"); a parameters file has no use for them. A key given twice would silently keep the
-last value, as a repeated ``--set`` would; both are refused instead.
+last value, as a repeated ``--set`` would; both are refused instead. Nesting deeper than
+:data:`MAX_DEPTH` (a parameters file is a flat mapping) is refused before the parser's recursion
+could overflow the stack.
 """
 
 from __future__ import annotations
@@ -10,14 +12,27 @@ from __future__ import annotations
 import yaml
 
 
+MAX_DEPTH = 20
+
+
 class _Loader(yaml.SafeLoader):
+    _depth = 0
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, f"aliases (*{event.anchor}) are not allowed in this file", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"values are nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         seen = set()

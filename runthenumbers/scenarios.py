@@ -66,6 +66,26 @@ def _known(name: str) -> None:
         raise ParameterError(unknown_parameter_message(name, sorted(REGISTRY)))
 
 
+# A parameters file names a few dozen inputs in a few KB; anything far larger is not one, and reading
+# it whole (/dev/zero, a disk image) would exhaust memory.
+PARAMS_FILE_LIMIT = 1_000_000
+
+
+def read_params_file(path: Path) -> str:
+    """The text of a parameters file: a regular file of at most :data:`PARAMS_FILE_LIMIT` bytes, UTF-8."""
+    if not path.exists():
+        raise ParameterError(f"parameters file {shown(str(path))} does not exist")
+    if not path.is_file():
+        raise ParameterError(f"parameters file {shown(str(path))} is not a regular file; give a YAML file of NAME: VALUE")
+    with path.open("rb") as handle:
+        raw = handle.read(PARAMS_FILE_LIMIT + 1)
+    if len(raw) > PARAMS_FILE_LIMIT:
+        raise ParameterError(
+            f"parameters file {shown(str(path))} is larger than {PARAMS_FILE_LIMIT:,} bytes; a parameters file maps a few names to values"
+        )
+    return raw.decode("utf-8")
+
+
 def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict[str, float | int]:
     """Values from ``NAME=VALUE`` strings and a YAML mapping; ``--set`` wins over the file.
 
@@ -74,7 +94,7 @@ def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict
     given: dict[str, object] = {}
     if params_file is not None:
         try:
-            loaded = safeyaml.load(params_file.read_text(encoding="utf-8")) or {}
+            loaded = safeyaml.load(read_params_file(params_file)) or {}
         except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
             raise ParameterError(f"cannot read parameters file {shown(str(params_file))}: {describe(error)}") from None
         if not isinstance(loaded, dict):

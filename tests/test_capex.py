@@ -188,7 +188,7 @@ def test_financing_is_never_negative(capex_per_gpu, life, rate):
     assert capex.financing_per_hour(capex_per_gpu, life, rate) >= -1e-12
 
 
-@given(st.floats(min_value=0.0, max_value=1e9), st.floats(min_value=1.0, max_value=1e4), st.floats(min_value=0.0, max_value=1e4))
+@given(st.floats(min_value=1.0, max_value=1e9), st.floats(min_value=1.0, max_value=1e4), st.floats(min_value=0.0, max_value=1e4))
 def test_more_megawatts_cost_more(per_mw, megawatts, extra):
     assert capex.build_cost(megawatts + extra, per_mw) >= capex.build_cost(megawatts, per_mw)
 
@@ -234,7 +234,7 @@ def test_bad_model_input_is_refused_with_the_allowed_range(call, message):
         ("rental_price", -1.9, "rental_price = -1.9 is outside the allowed range 0 to 100 (USD/GPU-hour)"),
         ("utilization", 1.5, "utilization = 1.5 is outside the allowed range 0.01 to 1 (fraction)"),
         ("useful_life", 0, "useful_life = 0 is outside the allowed range 1 to 10 (years)"),
-        ("capex_per_mw", -1.0, "capex_per_mw = -1.0 is outside the allowed range 0 to 1e+09 (USD/MW)"),
+        ("capex_per_mw", -1.0, "capex_per_mw = -1.0 is outside the allowed range 1 to 1e+09 (USD/MW)"),
         ("electricity_price", "cheap", "electricity_price = 'cheap' is not a number; allowed: float from 0 to 1 (USD/kWh)"),
     ],
 )

@@ -193,7 +193,7 @@ def test_schedule_command_by_year_moves_interest_with_sofr_and_refuses_bad_input
     assert bad.exit_code == 2
     assert "sofr = 2.0 is outside the allowed range 0 to 0.2 (fraction)" in bad.output
     unused = runner.invoke(main, ["schedule", "--set", "stress_top_two_revenue_lost=0.5"])
-    assert unused.exit_code == 2 and "not used by the credit chapter" in unused.output
+    assert unused.exit_code == 2 and "stress_top_two_revenue_lost does not change the schedule; it takes sofr" in unused.output
 
 
 def test_ratings_load_with_their_sources_and_refuse_a_bad_row(ledger, tmp_path):

@@ -60,6 +60,6 @@ def resolve(notebook: str, namespace: Mapping[str, object], ledger: Ledger) -> d
     resolved = {}
     for name, parameter in parameters.items():
         given = namespace.get(name)
-        resolved[name] = parameter.check(parameter.default_value(ledger) if given is None else given)
+        resolved[name] = parameter.checked_default(ledger) if given is None else parameter.check(given)
     check_rules(resolved, ledger)
     return resolved

@@ -33,10 +33,12 @@ PARAMETERS = (
         description=(
             "Capex to bring one more megawatt into service; default: NextPlatform's '>$39B for ~1.3 GW' as the "
             "article reports it, 39,000 / 1,300 = 30.0 USD millions per MW (article_capex_contracted_build_cost / "
-            "article_capex_contracted_mw), the lowest of the figures the sources imply, so the funding gap is a floor"
+            "article_capex_contracted_mw), the lowest of the figures the sources imply, so the funding gap is a floor. "
+            "At least 1: the chapter gives funding on hand as a share of the cost still to build, which a cost of 0 "
+            "leaves undefined"
         ),
         unit="USD/MW",
-        minimum=0.0,
+        minimum=1.0,
         maximum=1e9,
         notebooks=NOTEBOOKS,
         default=30e6,
@@ -131,11 +133,17 @@ PARAMETERS = (
 
 
 def active_within_contracted(values: dict, ledger) -> None:
-    """Active power is part of contracted power, so it cannot exceed it."""
+    """Active power is part of contracted power, so it cannot exceed it; and the chapter prices the power
+    still to build, so some must remain (funding on hand is given as a share of its cost)."""
     if values["active_mw"] > values["contracted_mw"]:
         raise ParameterError(
             f"active_mw = {values['active_mw']!r} is above contracted_mw = {values['contracted_mw']!r}; "
             f"allowed: active_mw from 1 to contracted_mw (MW)"
+        )
+    if values["active_mw"] == values["contracted_mw"]:
+        raise ParameterError(
+            f"active_mw = {values['active_mw']!r} equals contracted_mw; the chapter compares funding with the cost of the "
+            "power still to build, so active_mw must be below contracted_mw (MW)"
         )
 
 

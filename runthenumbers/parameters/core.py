@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..checks import ParameterError, range_text
-from ..data import Ledger
+from ..data import Ledger, MissingFact
 from ..errors import shown
 
 __all__ = ["Parameter", "ParameterError", "Rule"]
@@ -30,7 +30,28 @@ class Parameter:
             raise ValueError(f"parameter {self.name}: give exactly one of fact and default")
 
     def default_value(self, ledger: Ledger) -> float:
-        return self.kind(ledger.value(self.fact)) if self.fact else self.kind(self.default)
+        return self.kind(self._raw_default(ledger))
+
+    def _raw_default(self, ledger: Ledger) -> float:
+        if self.fact is None:
+            return self.default
+        try:
+            return ledger.value(self.fact)
+        except MissingFact as missing:
+            raise ParameterError(str(MissingFact(missing.file, missing.fact_id, f"parameter {self.name}"))) from None
+
+    def checked_default(self, ledger: Ledger) -> float | int:
+        """The default, checked like a given value; a ledger fact outside the range is named with it."""
+        value = self._raw_default(ledger)
+        try:
+            return self.check(value)
+        except ParameterError:
+            if self.fact is None:
+                raise
+            raise ParameterError(
+                f"{ledger.facts_file}: fact '{self.fact}' = {shown(value)} is the default of {self.name}, whose allowed range "
+                f"is {self.allowed()}; correct the fact (or give {self.name} a value in range)"
+            ) from None
 
     def allowed(self) -> str:
         return range_text(self.minimum, self.maximum, self.unit)
