@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from . import chapters, data
 from .data import Ledger, LedgerError, Problem, display_name, read_table
-from .notebooks import baseline_values
+from .notebooks import baseline_values, published_dir
 from .verdicts import numeric_verdict
 
 VERDICTS = ("supported", "roughly", "contradicted", "garbled", "unverifiable", "opinion")
@@ -135,7 +135,7 @@ def load_claims(path: Path | None = None, ledger: Ledger | None = None) -> list[
     ledger = ledger or data.load_ledger()
     rows, problems, lines = read_table(path, CLAIM_COLUMNS, ClaimRow)
     notebooks = sorted({r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")})
-    available = {p.stem for p in (data.REPO_ROOT / "notebooks").glob("*.ipynb")}
+    available = {p.stem for p in published_dir().glob("*.ipynb")}
     values = baseline_values([n for n in notebooks if n in available])
     for claim_id, row in rows.items():
         problems += _row_problems(row, lines[claim_id], display_name(path), ledger, values)

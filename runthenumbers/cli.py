@@ -143,7 +143,7 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
             _fail(str(error))
         except interrupts.Interrupted as stop:
             _stopped(stop)
-    baseline = scenarios.baseline_values(results["values"])
+    baseline = scenarios.baseline_values(results["values"], scenarios.NOTEBOOK_DIR)
     changed = sum(1 for name, values in results["values"].items() for key in values if values[key] != baseline[name].get(key))
     click.echo(
         f"Ran {len(scenario.notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s; "

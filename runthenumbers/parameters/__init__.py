@@ -26,12 +26,27 @@ from ..data import Ledger
 from ..errors import shown
 from .core import Parameter, ParameterError, Rule
 
-__all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "resolve"]
+__all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "reader_label", "resolve"]
 
 CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_notebook())
 
 REGISTRY: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
 RULES: tuple[Rule, ...] = tuple(rule for module in CHAPTER_MODULES for rule in getattr(module, "RULES", ()))
+
+
+# Reader labels of the uncertainty sweep's own inputs (those not in the registry; see runthenumbers.sweep).
+SWEEP_LABELS = {
+    "sofr_level": "SOFR", "sofr_drift": "yearly drift of SOFR", "ddtl2_rate": "DDTL 2.0 all-in rate",
+    "revenue_growth": "revenue growth", "price_decline": "GPU price erosion", "cash_margin": "cash margin",
+    "cost_per_mw": "build cost per MW", "build_quarters": "build pace", "partner_slip": "Core Scientific's delivery slip",
+}
+
+
+def reader_label(name: str) -> str:
+    """What a page shows for input ``name``: its registry label, the sweep's label, or the name in words."""
+    if name in REGISTRY:
+        return REGISTRY[name].reader_label
+    return SWEEP_LABELS.get(name, name.replace("_", " "))
 
 
 def for_notebook(notebook: str) -> dict[str, Parameter]:

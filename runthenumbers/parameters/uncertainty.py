@@ -7,6 +7,7 @@ NOTEBOOKS = ("uncertainty",)
 PARAMETERS = (
     Parameter(
         name="samples",
+        label="Scenarios drawn",
         description="Scenarios drawn for the distributions (the sweep's cost grows linearly with it)",
         unit="count",
         minimum=1_000,
@@ -17,6 +18,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="sobol_samples",
+        label="Scenarios for the Sobol indices",
         description="Base samples of the Sobol design; the model runs (inputs + 2) times as often",
         unit="count",
         minimum=500,
@@ -27,6 +29,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="seed",
+        label="Random seed",
         description="Seed of the random draws: the same seed gives the same page",
         unit="count",
         minimum=0,
