@@ -36,7 +36,7 @@ def test_params_json_lists_every_registered_parameter_with_its_resolved_default(
 
 def test_params_table_has_the_columns():
     result = CliRunner().invoke(main, ["params"])
-    assert result.output.splitlines()[0].split() == ["name", "default", "type", "min", "max", "unit", "description", "notebooks"]
+    assert result.output.splitlines()[0].split() == ["name", "default", "range", "description"]
 
 
 @pytest.mark.parametrize(

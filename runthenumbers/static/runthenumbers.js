@@ -59,7 +59,28 @@ function rtnMoveEdge(view, from, to) {
   var x = view.encoding && view.encoding.x;
   if (x && x.value === from) x.value = to;
 }
+/* Break a title or subtitle into lines that fit ``width`` pixels at ``size`` px per character (about). */
+function rtnWrap(text, width, size) {
+  if (typeof text !== "string") return text;
+  var perLine = Math.max(20, Math.floor(width / (size * 0.55)));
+  var lines = [], line = "";
+  text.split(" ").forEach(function (word) {
+    if (line && (line + " " + word).length > perLine) { lines.push(line); line = word; }
+    else line = line ? line + " " + word : word;
+  });
+  if (line) lines.push(line);
+  return lines.length > 1 ? lines : text;
+}
+function rtnWrapTitle(spec, width) {
+  var title = spec.title;
+  if (!title) return;
+  if (typeof title === "string") { spec.title = rtnWrap(title, width, 15); return; }
+  title.text = rtnWrap(title.text, width, 15);
+  if (title.subtitle) title.subtitle = rtnWrap(title.subtitle, width, 12);
+}
 function rtnFit(spec, available) {
+  rtnWrapTitle(spec, available - 10);
+  (spec.layer || []).forEach(function (layer) { rtnWrapTitle(layer, available - 10); });
   if (spec.hconcat && available < 700) {
     spec.vconcat = spec.hconcat;
     delete spec.hconcat;
@@ -119,7 +140,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var narrow = figure.clientWidth < 640;
     if (narrow) {
       spec.config = spec.config || {};
-      spec.config.legend = Object.assign({}, spec.config.legend, { columns: 2 });
+      spec.config.legend = Object.assign({}, spec.config.legend, { columns: 2, labelLimit: Math.floor(figure.clientWidth / 2) - 40 });
     }
     rtnFit(spec, figure.clientWidth);
     var target = document.createElement("div");
