@@ -33,7 +33,7 @@ def _label_cells(row: str, headers: list[str]) -> str:
 
     def label(match: re.Match) -> str:
         index = next(count)
-        if index >= len(headers):
+        if index >= len(headers) or match.group(1) == "th":  # a row's heading names itself
             return match.group(0)
         return f'<{match.group(1)} data-label="{html.escape(headers[index])}"'
 
