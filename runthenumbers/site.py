@@ -217,7 +217,7 @@ class FactsDirective(SphinxDirective):
             if fact.quote:
                 detail.append(f"<b>Quote:</b> “<span{_quote_language(fact.quote)}>{html.escape(fact.quote)}</span>”")
             if fact.note:
-                detail.append(f"<b>Note:</b> {html.escape(fact.note)}")
+                detail.append(f"<b>Note:</b> {_link_fact_ids(fact.note, ledger)}")
             rows.append(f'<tr class="rtn-detail"><td colspan="4">{"<br>".join(detail)}</td></tr>')
         table = html_table("rtn-facts", ["Fact", "Value", "Period", "Source"], rows)
         return [nodes.raw("", table, format="html")]
@@ -277,6 +277,20 @@ def _claim_value(ledger, claim, value) -> str:
         return format_value(value, "")
     fact = ledger.fact(claim.row.article_fact)
     return format_value(value, fact.unit, period=fact.period, note=fact.note)
+
+
+_FACT_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _link_fact_ids(text: str, ledger) -> str:
+    """``text`` escaped, each ledger fact id in it shown as code and linked to its row."""
+    from .links import fact_href
+
+    def link(match: re.Match) -> str:
+        name = match.group(0)
+        return f'<a href="{fact_href(name)}"><code>{name}</code></a>' if name in ledger.facts else f"<code>{name}</code>"
+
+    return _FACT_ID.sub(link, html.escape(text))
 
 
 def _quote_language(quote: str) -> str:

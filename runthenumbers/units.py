@@ -79,6 +79,8 @@ def quantity(value, unit: str, *, period: str = "", note: str = "") -> str:
         return money(value, CURRENCIES[unit])
     if unit == "fraction":
         return percent(value)
+    if unit == "fraction a year":
+        return f"{percent(value)} a year"
     if unit.startswith("date"):
         return date_text(value, period, note)
     if unit == "count":

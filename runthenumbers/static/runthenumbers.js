@@ -103,7 +103,7 @@ function rtnReadouts(target, sliders) {
   if (!sliders) return;
   target.querySelectorAll(".vega-bind").forEach(function (bind) {
     var input = bind.querySelector("input[type=range]");
-    var shown = bind.querySelector(".vega-bind-value");
+    var shown = input && input.nextElementSibling;
     var kind = input && sliders[input.name];
     if (!kind || !shown) return;
     var write = function () {
@@ -138,15 +138,30 @@ document.addEventListener("DOMContentLoaded", function () {
     var spec = JSON.parse(figure.querySelector("script.rtn-chart-spec").textContent);
     var meta = spec.usermeta || {};
     var narrow = figure.clientWidth < 640;
-    if (narrow) {
-      spec.config = spec.config || {};
-      spec.config.legend = Object.assign({}, spec.config.legend, { columns: 2, labelLimit: Math.floor(figure.clientWidth / 2) - 40 });
-    }
-    rtnFit(spec, figure.clientWidth);
+    // Legends wrap into rows that fit the column; on a phone each legend is one column, so that two
+    // legends side by side still fit.
+    spec.config = spec.config || {};
+    spec.config.legend = Object.assign({}, spec.config.legend, narrow
+      ? { columns: 1, labelLimit: Math.floor(figure.clientWidth / 2) - 40 }
+      : { columns: Math.max(1, Math.floor(figure.clientWidth / 200)), labelLimit: 170 });
+    var available = figure.clientWidth;
+    rtnFit(spec, available);
     var target = document.createElement("div");
     var drawnTable = null;
-    window
-      .vegaEmbed(target, spec, { renderer: "svg", actions: false })
+    var draw = function (attempt) {
+      return window.vegaEmbed(target, spec, { renderer: "svg", actions: false }).then(function (result) {
+        // Legends and titles add to the width: narrow the view by what is over, once.
+        var svg = target.querySelector("svg");
+        var over = svg ? parseFloat(svg.getAttribute("width")) - available : 0;
+        if (over > 1 && attempt === 0) {
+          result.finalize();
+          rtnFit(spec, available - over);
+          return draw(1);
+        }
+        return result;
+      });
+    };
+    draw(0)
       .then(function (result) {
         // The text alternative moves to the drawing itself, so that any sliders beside it stay
         // reachable: controls inside role="img" would be hidden from assistive technology.
