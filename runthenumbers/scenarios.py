@@ -205,7 +205,8 @@ def hide_injected_parameters(path: Path) -> None:
 
 def _banner(given: Mapping[str, object], ledger) -> str:
     changes = [
-        f"{name} = {value!r} (baseline {REGISTRY[name].default_value(ledger)!r})" for name, value in sorted(given.items())
+        f"{REGISTRY[name].reader_label} = {REGISTRY[name].format(value)} (baseline {REGISTRY[name].format(REGISTRY[name].default_value(ledger))})"
+        for name, value in sorted(given.items())
     ]
     return "Scenario run: " + ("; ".join(changes) if changes else "no inputs changed (baseline values)")
 
