@@ -40,13 +40,18 @@ def _label_cells(row: str, headers: list[str]) -> str:
     return _CELL.sub(label, row)
 
 
+# Tables a phone shows as cards whose cells carry their column's name (see runthenumbers.css); the
+# chapters' evidence tables are cards too, labelled by the stylesheet to keep the pages light.
+CARDS = ("rtn-claims", "rtn-facts", "rtn-sources", "rtn-manifest")
+
+
 def html_table(css_class: str, headers: list[str], rows: list[str]) -> str:
     """A table with a header row of ``headers`` and the given ``<tr>`` rows (already HTML).
 
-    Each cell gets a ``data-label`` with its column's header, for the phone layout.
+    In a table a phone shows as cards (:data:`CARDS`), each cell gets a ``data-label`` with its column's header.
     """
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
-    body = "".join(_label_cells(row, headers) for row in rows)
+    body = "".join(_label_cells(row, headers) if css_class in CARDS else row for row in rows)
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
