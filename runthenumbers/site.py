@@ -181,11 +181,10 @@ class SourcesDirective(SphinxDirective):
             rows.append(
                 f'<tr id="source-{source.id}"><td>{html.escape(source.kind)}</td>'
                 f"<td>{html.escape(source.publisher)}</td>"
-                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a></td>'
-                f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td>"
-                f"<td><code>{html.escape(source.id)}</code></td></tr>"
+                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a> <code class="rtn-id">{html.escape(source.id)}</code></td>'
+                f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td></tr>"
             )
-        table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts", "Id"], rows)
+        table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts"], rows)
         return [nodes.raw("", table, format="html")]
 
 
