@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from . import chapters, data
 from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
-from .notebooks import baseline_values
+from .notebooks import baseline_values, published_dir
 from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
 
 VERDICTS = ("supported", "roughly", "contradicted", "garbled", "unverifiable", "opinion")
@@ -246,7 +246,7 @@ def load_claims(path: Path | None = None, ledger: Ledger | None = None) -> list[
     ledger = ledger or data.load_ledger()
     rows, problems, lines = read_rows(path)
     notebooks = sorted({r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")})
-    available = {p.stem for p in (data.REPO_ROOT / "notebooks").glob("*.ipynb")}
+    available = {p.stem for p in published_dir().glob("*.ipynb")}
     values = baseline_values([n for n in notebooks if n in available])
     parts: dict[str, list[str]] = {}
     for row in rows.values():

@@ -22,18 +22,39 @@ from tqdm import tqdm
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .errors import SafeGroup, UserError
 from .parameters import REGISTRY, ParameterError
+from .units import signed_percent
 
 FORMATS = ("table", "json", "csv")
 PARAMETER_COLUMNS = ("name", "default", "type", "min", "max", "unit", "description", "notebooks")
+PARAMETER_TABLE_COLUMNS = ("name", "default", "range", "description")
 
 
 def _table(rows: list[dict], columns: tuple[str, ...]) -> str:
-    cells = [[str(row[c]) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
-    return "\n".join(lines)
+    """A table drawn with rich at the terminal's width (80 columns when not a terminal): long cells wrap,
+    none is cut, and numbers are right-aligned."""
+    import shutil
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for column in columns:
+        numeric = bool(rows) and all(_looks_numeric(str(row[column])) for row in rows)
+        # Rich narrows the widest columns first, folding their text onto more lines; the header stays whole.
+        first = column == columns[0]  # names the row: kept on one line
+        table.add_column(column.replace("_", " "), justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=first, min_width=max(len(str(row[column])) for row in rows) if first and rows else None)
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in columns))
+    console = Console(width=width, file=io.StringIO(), color_system=None, soft_wrap=False, emoji=False, highlight=False)
+    console.print(table)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().rstrip("\n").split("\n"))
+
+
+def _looks_numeric(text: str) -> bool:
+    return text == "" or text.lstrip("+-$").replace(",", "").replace(".", "").rstrip("%×").isdigit()
 
 
 def render(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
@@ -57,7 +78,17 @@ def format_option(*choices: str) -> Callable:
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("runthenumbers")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 @click.group(cls=SafeGroup)
+@click.version_option(_version(), "--version", prog_name="runthenumbers", message="%(prog)s %(version)s")
 def main() -> None:
     """Run the Numbers: the report's data and models from the command line."""
 
@@ -99,7 +130,10 @@ def facts(fmt: str, quality: bool) -> None:
         return
     rows = [fact.model_dump() for fact in ledger.facts.values()]
     if fmt == "table":
-        rows = [{**row, "value": f"{row['value']:,.10g}", "quote": row["quote"][:60], "note": row["note"][:40]} for row in rows]
+        from .publish import format_fact
+
+        shown = {fact.id: format_fact(fact) for fact in ledger.facts.values()}
+        rows = [{**row, "value": shown[row["id"]]} for row in rows]
     click.echo(render(rows, FACT_COLUMNS, fmt))
 
 
@@ -127,9 +161,12 @@ def params(fmt: str) -> None:
     ]
     if fmt == "table":
         rows = [
-            {**r, "default": str(r["default"]) if r["unit"].startswith("date") else _number(r["default"]), "notebooks": ",".join(r["notebooks"])}
+            {"name": r["name"], "default": REGISTRY[r["name"]].format(r["default"]), "range": _range(REGISTRY[r["name"]]),
+             "description": f"{REGISTRY[r['name']].reader_label}: {r['description']} (used by {', '.join(r['notebooks'])})"}
             for r in rows
         ]
+        click.echo(render(rows, PARAMETER_TABLE_COLUMNS, fmt))
+        return
     click.echo(render(rows, PARAMETER_COLUMNS, fmt))
 
 
@@ -167,7 +204,7 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
             _fail(str(error))
         except interrupts.Interrupted as stop:
             _stopped(stop)
-    baseline = scenarios.baseline_values(results["values"])
+    baseline = scenarios.baseline_values(results["values"], scenarios.NOTEBOOK_DIR)
     changed = sum(1 for name, values in results["values"].items() for key in values if values[key] != baseline[name].get(key))
     click.echo(
         f"Ran {len(scenario.notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s; "
@@ -241,15 +278,43 @@ def claims(fmt: str) -> None:
         }
         for c in resolved
     ]
-    if fmt != "json":
+    if fmt == "csv":
         rows = [
             {**r, "article_value": _number(r["article_value"]), "checked_value": _number(r["checked_value"]),
-             "difference": "" if r["difference"] is None else f"{r['difference']:+.1%}", "sources": " ".join(r["sources"])}
+             "difference": "" if r["difference"] is None else signed_percent(r["difference"]), "sources": " ".join(r["sources"])}
             for r in rows
         ]
     if fmt == "table":
-        rows = [{**r, "claim": r["claim"][:60], "explanation": r["explanation"][:50], "sources": r["sources"][:30]} for r in rows]
+        ledger = _ledger()
+        rows = [
+            {**r, "article_value": _claim_figure(ledger, c, c.article_value), "checked_value": _claim_figure(ledger, c, c.checked_value),
+             "difference": "" if r["difference"] is None else signed_percent(r["difference"]), "sources": " ".join(r["sources"])}
+            for r, c in zip(rows, resolved)
+        ]
+        click.echo(render(rows, CLAIM_TABLE_COLUMNS, fmt))
+        return
     click.echo(render(rows, CLAIM_OUTPUT_COLUMNS, fmt))
+
+
+CLAIM_TABLE_COLUMNS = ("id", "claim", "article_value", "checked_value", "difference", "verdict", "explanation")
+
+
+def _claim_figure(ledger, claim, value) -> str:
+    """A claim's figure in its fact's unit, a date at its precision."""
+    from .publish import format_value
+
+    if value is None:
+        return ""
+    if not claim.row.article_fact:
+        return _number(value)
+    fact = ledger.fact(claim.row.article_fact)
+    return format_value(value, fact.unit, period=fact.period, note=fact.note)
+
+
+def _range(parameter) -> str:
+    if parameter.unit.startswith("date"):
+        return "any date, yyyymmdd"
+    return f"{parameter.format(parameter.minimum)} to {parameter.format(parameter.maximum)}"
 
 
 def _number(value) -> str:

@@ -153,9 +153,9 @@ def stop_pool(pool) -> None:
             worker.join(GRACE)
 
 
-def run_group(command: list[str]) -> subprocess.CompletedProcess:
-    """``subprocess.run(command, capture_output=True, text=True)``, but an interrupt stops its whole tree."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+def run_group(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``subprocess.run(command, capture_output=True, text=True, env=env)``, but an interrupt stops its whole tree."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as process:
         try:
             stdout, stderr = process.communicate()
         except BaseException:

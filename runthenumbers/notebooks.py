@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +26,10 @@ GLUE_MIME = "application/papermill.record/text/plain"
 # Pages that summarise the chapters' committed outputs: executed after them, never re-run with new inputs.
 SUMMARIES = ("after", "summary")
 KERNEL = "python3"
+PUBLISHED_ENV = "RUNTHENUMBERS_NOTEBOOKS"
+# Kernels log only errors: ipykernel's warning that it talks over local TCP without encryption is
+# about a kernel on this machine, started for one notebook, and would alarm a reader of the output.
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 
 
 def paired_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -54,6 +59,7 @@ def execute(markdown: Path, timeout: int = 600) -> nbformat.NotebookNode:
         timeout=timeout,
         kernel_name=KERNEL,
         record_timing=False,
+        extra_arguments=list(KERNEL_ARGUMENTS),
         resources={"metadata": {"path": str(markdown.parent)}},
     )
     client.execute()
@@ -84,9 +90,17 @@ def glued_values(notebook: nbformat.NotebookNode) -> dict[str, object]:
     return values
 
 
-def baseline_values(notebooks: Iterable[str]) -> dict[str, dict[str, object]]:
-    """The glued values of the committed, executed notebooks."""
-    return {name: glued_values(nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)) for name in notebooks}
+def published_dir() -> Path:
+    """The folder of executed notebooks whose values the pages read: the committed ``notebooks/``, or
+    a scenario run's, named by the environment variable :data:`PUBLISHED_ENV` (set by the runner for the
+    summary pages it re-executes and for the site it builds)."""
+    return Path(os.environ.get(PUBLISHED_ENV) or NOTEBOOK_DIR)
+
+
+def baseline_values(notebooks: Iterable[str], directory: Path | None = None) -> dict[str, dict[str, object]]:
+    """The glued values of the executed notebooks in ``directory`` (default :func:`published_dir`)."""
+    folder = Path(directory) if directory else published_dir()
+    return {name: glued_values(nbformat.read(folder / f"{name}.ipynb", as_version=4)) for name in notebooks}
 
 
 def main(argv: list[str]) -> int:

@@ -7,21 +7,53 @@ back), so ``{glue:text}`name:.1f``` formats them and the scenario runner can col
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 from myst_nb import glue
 
-from . import data
+from . import data, units
 from .data import Ledger, LedgerError
 from .links import fact_href, source_href
 
+# A frame shown as it is on a page keeps every character of its cells: pandas' default cuts text at 50
+# characters with "...", which would cut verdicts and reasons mid-word.
+pd.set_option("display.max_colwidth", None)
+pd.set_option("display.width", None)
+
+
+_CELL = re.compile(r"<(td|th)(?=[ >])(?![^>]*colspan)")
+
+
+def _label_cells(row: str, headers: list[str]) -> str:
+    """Give each cell of ``row`` a ``data-label`` naming its column: a phone shows the table as cards,
+    one row a card, and writes each cell's column before it. Cells spanning columns are left alone."""
+    count = iter(range(len(headers) * 4))
+
+    def label(match: re.Match) -> str:
+        index = next(count)
+        if index >= len(headers) or match.group(1) == "th":  # a row's heading names itself
+            return match.group(0)
+        return f'<{match.group(1)} data-label="{html.escape(headers[index])}"'
+
+    return _CELL.sub(label, row)
+
+
+# Tables a phone shows as cards whose cells carry their column's name (see runthenumbers.css); the
+# chapters' evidence tables are cards too, labelled by the stylesheet to keep the pages light.
+CARDS = ("rtn-claims", "rtn-facts", "rtn-sources", "rtn-manifest")
+
 
 def html_table(css_class: str, headers: list[str], rows: list[str]) -> str:
-    """A table with a header row of ``headers`` and the given ``<tr>`` rows (already HTML)."""
+    """A table with a header row of ``headers`` and the given ``<tr>`` rows (already HTML).
+
+    In a table a phone shows as cards (:data:`CARDS`), each cell gets a ``data-label`` with its column's header.
+    """
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
-    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    body = "".join(_label_cells(row, headers) if css_class in CARDS else row for row in rows)
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 # What each glued value was computed from, in the order published: the page's provenance table.
@@ -160,10 +192,14 @@ def provenance() -> Provenance:
     return Provenance(_DERIVATIONS)
 
 
-def format_value(value: float, unit: str) -> str:
-    """A ledger value as a reader would write it: $1,915.0M, 62%, 1,317 MW, 5 years."""
-    if unit in {"USD", "GBP", "EUR"}:
-        symbol = {"USD": "$", "GBP": "£", "EUR": "€"}[unit]
+def format_value(value: float, unit: str, *, period: str = "", note: str = "") -> str:
+    """A ledger value as a reader would write it: $1,915.0M, 62%, 1,317 MW, 5 years, 166,000.
+
+    A date prints as 2028-03-31 unless the fact's ``period`` or ``note`` is given: it then prints at
+    the precision its source gives ('January 2024', 'second half of 2026', see :func:`units.date_text`).
+    """
+    if unit in units.CURRENCIES:
+        symbol = units.CURRENCIES[unit]
         if abs(value) >= 1e9:
             return f"{symbol}{value / 1e9:,.2f}B"
         if abs(value) >= 1e6:
@@ -175,11 +211,28 @@ def format_value(value: float, unit: str) -> str:
     if unit == "USD/GPU-hour":
         return f"${value:,.2f}/GPU-hour"
     if unit == "date":
+        if period or note:
+            return units.date_text(value, period, note)
         digits = f"{int(value):08d}"
         return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
     if unit == "multiple":
         return f"{value:,.2f}×"
-    return f"{value:,.10g} {unit}"
+    return units.quantity(value, unit)
+
+
+def format_fact(fact) -> str:
+    """A ledger fact's value at the precision its source gives."""
+    return format_value(fact.value, fact.unit, period=fact.period, note=fact.note)
+
+
+# Kinds of source that are the companies' own documents, or the record of what they said.
+FIRST_HAND = ("filing", "press-release", "transcript")
+
+
+def first_hand_counts(ledger: Ledger) -> tuple[int, int]:
+    """How many of the ledger's figures, the essay's own aside, come from first-hand sources, and of how many."""
+    evidence = [f for f in ledger.facts.values() if ledger.sources[f.source].kind != "article"]
+    return sum(1 for f in evidence if ledger.sources[f.source].kind in FIRST_HAND), len(evidence)
 
 
 class EvidenceTable:
@@ -194,7 +247,7 @@ class EvidenceTable:
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             [
-                {"fact": f.id, "value": format_value(f.value, f.unit), "period": f.period,
+                {"fact": f.id, "value": format_fact(f), "period": f.period,
                  "source": f"{s.publisher} ({s.kind})", "where": f.locator}
                 for f, s in self.rows
             ]
@@ -203,12 +256,19 @@ class EvidenceTable:
     def to_html(self) -> str:
         rows = [
             f'<tr><td><a href="{fact_href(f.id)}"><code>{f.id}</code></a></td>'
-            f"<td>{html.escape(format_value(f.value, f.unit))}</td><td>{html.escape(f.period)}</td>"
+            f"<td>{html.escape(format_fact(f))}</td><td>{html.escape(f.period)}</td>"
             f'<td><a href="{source_href(s.id)}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
             f"<td>{html.escape(f.locator)}</td></tr>"
             for f, s in self.rows
         ]
-        return html_table("rtn-evidence", ["Fact", "Value", "Period", "Source", "Where"], rows)
+        table = html_table("rtn-evidence", ["Fact", "Value", "Period", "Source", "Where"], rows)
+        primary = sum(1 for _, s in self.rows if s.kind in FIRST_HAND)
+        summary = (
+            f"The {units.plural(len(self.rows), 'figure')} this page rests on, each with its source and where it was read "
+            f"({primary} from filings, press releases or transcripts)"
+        )
+        # Folded: the table is long, and the analysis should not start screens further down.
+        return f'<details class="rtn-evidence-box"><summary>{html.escape(summary)}</summary>{table}</details>'
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {"text/html": self.to_html(), "text/plain": self.frame().to_string()}
@@ -263,3 +323,54 @@ def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, index_labe
           missing: str = "–") -> Table:
     """``frame`` as a formatted reader's table (see :class:`Table`)."""
     return Table(frame, formats, index_label, missing)
+
+
+class InputsTable:
+    """The inputs a page ran with, labelled and formatted, each beside its default and where that comes from.
+
+    It replaces the papermill parameters cell (hidden on the site): a reader sees "SOFR 4.37%", not
+    ``sofr = None``.
+    """
+
+    def __init__(self, notebook: str, values: dict, ledger: Ledger | None = None):
+        from .parameters import for_notebook
+
+        self.ledger = ledger or _ledger(str(data.DATA_DIR))
+        self.parameters = for_notebook(notebook)
+        self.values = {name: values[name] for name in self.parameters if name in values}
+
+    def rows(self) -> list[dict[str, str]]:
+        rows = []
+        for name, parameter in self.parameters.items():
+            if name not in self.values:
+                continue
+            default = parameter.default_value(self.ledger)
+            value = self.values[name]
+            rows.append({
+                "name": name, "label": parameter.reader_label, "value": parameter.format(value),
+                "default": parameter.format(default), "changed": value != default, "fact": parameter.fact or "",
+            })
+        return rows
+
+    def to_html(self) -> str:
+        rows = []
+        for row in self.rows():
+            origin = (f'ledger: <a href="{fact_href(row["fact"])}">{html.escape(row["default"])}</a>' if row["fact"]
+                      else f"the book's assumption, {html.escape(row['default'])}")
+            value = f"<strong>{html.escape(row['value'])}</strong> (changed)" if row["changed"] else html.escape(row["value"])
+            rows.append(f'<tr><th scope="row">{html.escape(row["label"])}</th><td>{value}</td><td>{origin}</td></tr>')
+        table = html_table("rtn-inputs", ["Input", "Value used", "Default"], rows)
+        changed = sum(1 for row in self.rows() if row["changed"])
+        note = f", {changed} changed from the default" if changed else ""
+        return (f'<details class="rtn-inputs"><summary>The {units.plural(len(rows), "input")} of this page{note}</summary>'
+                f"{table}<p>Re-run the page with other values: <code>runthenumbers run --set NAME=VALUE</code> "
+                "(<code>runthenumbers params</code> lists the names).</p></details>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        plain = "\n".join(f"{r['label']}: {r['value']}" for r in self.rows())
+        return {"text/html": self.to_html(), "text/plain": plain}
+
+
+def inputs(notebook: str, values: dict) -> InputsTable:
+    """The table of the inputs ``notebook`` ran with (``values`` as :func:`parameters.resolve` returns them)."""
+    return InputsTable(notebook, values)

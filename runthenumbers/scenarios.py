@@ -24,7 +24,17 @@ import yaml
 from . import interrupts, outputs, safeyaml
 from .data import REPO_ROOT, load_ledger
 from .errors import describe, shown
-from .notebooks import KERNEL, NOTEBOOK_DIR, SUMMARIES, baseline_values, glued_values, paired_notebooks, read_markdown
+from .notebooks import (
+    KERNEL,
+    KERNEL_ARGUMENTS,
+    NOTEBOOK_DIR,
+    PUBLISHED_ENV,
+    SUMMARIES,
+    baseline_values,
+    glued_values,
+    paired_notebooks,
+    read_markdown,
+)
 from .parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
 
 SITE_SOURCES = ("book", "_config.yml", "_toc.yml")
@@ -36,10 +46,22 @@ class ScenarioError(RuntimeError):
 
 @dataclass(frozen=True)
 class Scenario:
-    """Checked inputs of a run: the values given (by name) and the notebooks to execute."""
+    """Checked inputs of a run: the values given (by name) and the notebooks to execute.
+
+    ``notebooks`` lists the chapters first, then the summary pages, which read the chapters' values
+    and so run after them.
+    """
 
     given: dict[str, float | int]
     notebooks: tuple[str, ...]
+
+    @property
+    def chapters(self) -> tuple[str, ...]:
+        return tuple(n for n in self.notebooks if n not in SUMMARIES)
+
+    @property
+    def summaries(self) -> tuple[str, ...]:
+        return tuple(n for n in self.notebooks if n in SUMMARIES)
 
 
 def parse_number(name: str, text: str) -> float | int:
@@ -117,19 +139,32 @@ def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict
 
 
 def plan(given: Mapping[str, float | int], notebooks: Iterable[str] = ()) -> Scenario:
-    """Check the inputs against every notebook that will run, before any of them runs."""
-    available = [p.stem for p in paired_notebooks() if p.stem not in SUMMARIES]
-    chosen = [n for name in notebooks for n in name.split(",") if n] or available
-    for name in chosen:
-        if name not in available:
-            raise ScenarioError(f"unknown notebook '{name}'; available: {', '.join(available)}")
+    """Check the inputs against every notebook that will run, before any of them runs.
+
+    Without ``notebooks`` a run executes the chapters that read one of the inputs given (every chapter
+    when none is given). The summary pages, which read the chapters' published values, always run
+    after them, so that no page of the run's site shows a baseline value of a changed output.
+    """
+    pages = [p.stem for p in paired_notebooks()]
+    available = [p for p in pages if p not in SUMMARIES]
+    named = [n for name in notebooks for n in name.split(",") if n]
+    for name in named:
+        if name not in pages:
+            raise ScenarioError(f"unknown notebook '{name}'; available: {', '.join(pages)}")
+    if named:
+        chosen = [n for n in named if n in available]
+    elif given:
+        chosen = [n for n in available if set(given) & set(for_notebook(n))]
+    else:
+        chosen = available
     unused = sorted(set(given) - {p for n in chosen for p in for_notebook(n)})
     if unused:
-        raise ParameterError(f"{', '.join(unused)} not used by the notebooks selected ({', '.join(chosen)})")
+        raise ParameterError(f"{', '.join(unused)} not used by the notebooks selected ({', '.join(chosen) or 'none'})")
     ledger = load_ledger()
     for name in chosen:
         resolve(name, given, ledger)
-    return Scenario(given=dict(given), notebooks=tuple(sorted(chosen, key=available.index)))
+    ordered = sorted(dict.fromkeys(chosen), key=available.index)
+    return Scenario(given=dict(given), notebooks=(*ordered, *(p for p in pages if p in SUMMARIES)))
 
 
 def comparison_rows(baseline: Mapping[str, Mapping], scenario: Mapping[str, Mapping]) -> list[dict[str, object]]:
@@ -148,8 +183,11 @@ def comparison_rows(baseline: Mapping[str, Mapping], scenario: Mapping[str, Mapp
     return rows
 
 
-def _execute(name: str, parameters: dict, workdir: str) -> tuple[str, float]:
-    """Execute one notebook (in a worker process); return its name and seconds taken."""
+def _execute(name: str, parameters: dict, workdir: str, published: str | None = None) -> tuple[str, float]:
+    """Execute one notebook (in a worker process); return its name and seconds taken.
+
+    ``published`` is the folder of executed notebooks a summary page reads the chapters' values from.
+    """
     import papermill  # imported here: it is heavy, and only workers need it
 
     started = time.perf_counter()
@@ -157,47 +195,76 @@ def _execute(name: str, parameters: dict, workdir: str) -> tuple[str, float]:
     source.parent.mkdir(exist_ok=True)
     jupytext.write(read_markdown(NOTEBOOK_DIR / f"{name}.md"), source)
     target = Path(workdir) / "notebooks" / f"{name}.ipynb"
+    if published:
+        os.environ[PUBLISHED_ENV] = published  # the kernel inherits it
+    else:
+        os.environ.pop(PUBLISHED_ENV, None)
     try:
         papermill.execute_notebook(
             str(source), str(target), parameters=parameters, kernel_name=KERNEL, cwd=workdir,
-            progress_bar=False, log_output=False,
+            progress_bar=False, log_output=False, extra_arguments=list(KERNEL_ARGUMENTS),
         )
     except papermill.PapermillExecutionError as error:
         raise ScenarioError(
             f"notebook '{name}' failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
         ) from None
+    hide_injected_parameters(target)
     return name, time.perf_counter() - started
+
+
+def hide_injected_parameters(path: Path) -> None:
+    """Hide the cell papermill adds with the run's inputs (it does not copy the original cell's tags):
+    the page shows its inputs as a labelled table instead."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags and "remove-input" not in tags:
+            tags.append("remove-input")
+    nbformat.write(notebook, path)
 
 
 def _banner(given: Mapping[str, object], ledger) -> str:
     changes = [
-        f"{name} = {value!r} (baseline {REGISTRY[name].default_value(ledger)!r})" for name, value in sorted(given.items())
+        f"{REGISTRY[name].reader_label} = {REGISTRY[name].format(value)} (baseline {REGISTRY[name].format(REGISTRY[name].default_value(ledger))})"
+        for name, value in sorted(given.items())
     ]
     return "Scenario run: " + ("; ".join(changes) if changes else "no inputs changed (baseline values)")
 
 
-def _build_site(workdir: Path, executed: Iterable[str], banner: str) -> Path:
-    """A copy of the book whose chapters are this run's notebooks, with a banner naming the inputs."""
+def _build_site(workdir: Path, published: Path, banner: str) -> Path:
+    """A copy of the book whose pages are this run's notebooks (``published``), with a banner naming the inputs.
+
+    The build reads the claims' checked figures and the home page's findings from the same notebooks.
+    """
     source = workdir / "site-source"
     for item in SITE_SOURCES:
         origin = REPO_ROOT / item
         (shutil.copytree if origin.is_dir() else shutil.copy2)(origin, source / item)
-    (source / "notebooks").mkdir()
-    for committed in NOTEBOOK_DIR.glob("*.ipynb"):
-        shutil.copy2(committed, source / "notebooks" / committed.name)
-    for name in executed:
-        shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", source / "notebooks" / f"{name}.ipynb")
+    shutil.copytree(published, source / "notebooks")
     config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
     # The book sets html_theme_options itself, which replaces Jupyter Book's html.announcement.
     config["sphinx"]["config"]["html_theme_options"]["announcement"] = banner
     (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     result = interrupts.run_group(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source), "--path-output", str(workdir / "site-build"), "-n", "--keep-going"],
+        env={**os.environ, PUBLISHED_ENV: str(source / "notebooks")},
     )
     html = workdir / "site-build" / "_build" / "html"
     if result.returncode != 0 or not (html / "index.html").exists():
         raise ScenarioError(f"the scenario's site did not build:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     return html
+
+
+def _run_all(pool, scenario: Scenario, names: tuple[str, ...], workdir: Path, published: Path | None, progress) -> None:
+    jobs = [
+        pool.submit(_execute, name, {k: v for k, v in scenario.given.items() if k in for_notebook(name)}, str(workdir),
+                    str(published) if published else None)
+        for name in names
+    ]
+    for job in as_completed(jobs):
+        name, seconds = job.result()
+        if progress:
+            progress(name, seconds)
 
 
 def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False,
@@ -210,16 +277,15 @@ def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False
     with outputs.writing(out, outputs.RUN, force=force) as workdir:
         ledger = load_ledger()
         (workdir / "notebooks").mkdir()
+        # The notebooks every page of the run reads: the committed ones, each replaced by its run as it finishes.
+        published = workdir / "published"
+        shutil.copytree(NOTEBOOK_DIR, published, ignore=shutil.ignore_patterns("*.md", ".*"))
         pool = ProcessPoolExecutor(max_workers=min(len(scenario.notebooks), os.cpu_count() or 1), initializer=interrupts.worker_setup)
         try:
-            jobs = [
-                pool.submit(_execute, name, {k: v for k, v in scenario.given.items() if k in for_notebook(name)}, str(workdir))
-                for name in scenario.notebooks
-            ]
-            for job in as_completed(jobs):
-                name, seconds = job.result()
-                if progress:
-                    progress(name, seconds)
+            _run_all(pool, scenario, scenario.chapters, workdir, None, progress)
+            for name in scenario.chapters:
+                shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", published / f"{name}.ipynb")
+            _run_all(pool, scenario, scenario.summaries, workdir, published, progress)
         except BaseException:
             # A failed notebook or an interrupt: queued notebooks never start, running kernels stop.
             interrupts.stop_pool(pool)
@@ -227,18 +293,21 @@ def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(workdir / "source")
+        for name in scenario.summaries:
+            shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", published / f"{name}.ipynb")
         values = {name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4)) for name in scenario.notebooks}
-        rows = comparison_rows(baseline_values(scenario.notebooks), values)
+        rows = comparison_rows(baseline_values(scenario.notebooks, NOTEBOOK_DIR), values)
         with (workdir / "comparison.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["notebook"], lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         if site:
-            html = _build_site(workdir, scenario.notebooks, _banner(scenario.given, ledger))
+            html = _build_site(workdir, published, _banner(scenario.given, ledger))
             shutil.move(str(html), workdir / "site")
             shutil.rmtree(workdir / "site-source")
             shutil.rmtree(workdir / "site-build")
-        parameters = {k: v for name in scenario.notebooks for k, v in resolve(name, scenario.given, ledger).items()}
+        shutil.rmtree(published)
+        parameters = {k: v for name in scenario.chapters for k, v in resolve(name, scenario.given, ledger).items()}
         results = {"parameters": parameters, "values": values}
         # Written last: its presence means the run finished.
         (workdir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")

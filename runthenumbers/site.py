@@ -26,7 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import chapters
 from .citation import CiteDirective
-from .links import DOWNLOAD_DIR, SITE_ROOT, section_href, source_href
+from .links import DOWNLOAD_DIR, SITE_ROOT, section_href, site_href, source_href
 
 # The models, charts and ledger are imported where they are used: a rebuild that finds nothing to do
 # then never loads them (altair, pydantic and vl-convert would be most of its time).
@@ -181,11 +181,10 @@ class SourcesDirective(SphinxDirective):
             rows.append(
                 f'<tr id="source-{source.id}"><td>{html.escape(source.kind)}</td>'
                 f"<td>{html.escape(source.publisher)}</td>"
-                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a></td>'
-                f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td>"
-                f"<td><code>{html.escape(source.id)}</code></td></tr>"
+                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a> <code class="rtn-id">{html.escape(source.id)}</code></td>'
+                f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td></tr>"
             )
-        table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts", "Id"], rows)
+        table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts"], rows)
         return [nodes.raw("", table, format="html")]
 
 
@@ -196,7 +195,7 @@ class FactsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from . import data
-        from .publish import format_value, html_table
+        from .publish import format_fact, html_table
 
         ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
@@ -207,12 +206,19 @@ class FactsDirective(SphinxDirective):
                 continue
             source = ledger.sources[fact.source]
             rows.append(
-                f'<tr id="fact-{fact.id}"><td><code>{fact.id}</code></td>'
-                f"<td>{html.escape(format_value(fact.value, fact.unit))}</td><td>{html.escape(fact.period)}</td>"
-                f'<td><a href="{source_href(source.id)}">{html.escape(source.publisher)}</a> ({source.kind})</td>'
-                f"<td>{html.escape(fact.locator)}</td><td>{html.escape(fact.quote)}</td><td>{html.escape(fact.note)}</td></tr>"
+                f'<tr id="fact-{fact.id}" class="rtn-main"><td><code>{fact.id}</code></td>'
+                f"<td>{html.escape(format_fact(fact))}</td><td>{html.escape(fact.period)}</td>"
+                f'<td><a href="{source_href(source.id)}">{html.escape(source.publisher)}</a> ({source.kind})</td></tr>'
             )
-        table = html_table("rtn-facts", ["Fact", "Value", "Period", "Source", "Where", "Quote", "Note"], rows)
+            # Where, quote and note run under the row across the table: long text reflows instead of
+            # squeezing seven columns into the page.
+            detail = [f"<b>Where:</b> {html.escape(fact.locator)}"]
+            if fact.quote:
+                detail.append(f"<b>Quote:</b> “<span{_quote_language(fact.quote)}>{html.escape(fact.quote)}</span>”")
+            if fact.note:
+                detail.append(f"<b>Note:</b> {_link_fact_ids(fact.note, ledger)}")
+            rows.append(f'<tr class="rtn-detail"><td colspan="4">{"<br>".join(detail)}</td></tr>')
+        table = html_table("rtn-facts", ["Fact", "Value", "Period", "Source"], rows)
         return [nodes.raw("", table, format="html")]
 
 
@@ -224,31 +230,31 @@ class ClaimsDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from . import data
         from .claims import load_claims
-        from .notebooks import NOTEBOOK_DIR
-        from .publish import format_value, html_table
+        from .notebooks import published_dir
+        from .publish import html_table
+        from .units import signed_percent
 
         ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
         # Checked figures are read from the executed notebooks: a re-executed chapter refreshes this page.
-        for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+        for path in sorted(published_dir().glob("*.ipynb")):
             self.env.note_dependency(str(path))
         rows = []
         for claim in load_claims(ledger=ledger):
             if claim.row.argument != self.arguments[0]:
                 continue
-            unit = ledger.fact(claim.row.article_fact).unit if claim.row.article_fact else ""
-            shown = ["" if v is None else format_value(v, unit) for v in (claim.article_value, claim.checked_value)]
-            difference = "" if claim.difference is None else f"{claim.difference:+.1%}"
+            shown = [_claim_value(ledger, claim, claim.article_value), _claim_value(ledger, claim, claim.checked_value)]
+            difference = "" if claim.difference is None else signed_percent(claim.difference)
             if claim.is_split:
                 # A split claim heads its sub-claims, which follow it in the ledger: no verdict of its own.
-                verdict_cell, verdict_attr, row_class = f"split into {len(claim.parts)}", "split", ' class="rtn-claim-parent"'
+                verdict_cell, verdict_attr, row_class = f"split into {len(claim.parts)}", "split", "rtn-main rtn-claim-parent"
             else:
                 verdict = html.escape(claim.verdict)
                 if claim.row.section:
                     verdict = f'<a href="{section_href(claim.row.section)}">{verdict}</a>'
                 verdict_cell = f'<span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span>'
                 verdict_attr = claim.verdict
-                row_class = ' class="rtn-claim-part"' if claim.row.parent_id else ""
+                row_class = "rtn-main rtn-claim-part" if claim.row.parent_id else "rtn-main"
             why = html.escape(claim.row.explanation)
             if claim.row.tolerance is not None:
                 why += f" <em>Tolerance {claim.row.tolerance:.0%}: {html.escape(claim.row.tolerance_reason)}.</em>"
@@ -260,15 +266,48 @@ class ClaimsDirective(SphinxDirective):
             )
             parent = f' data-parent="{claim.row.parent_id}"' if claim.row.parent_id else ""
             rows.append(
-                f'<tr id="claim-{claim.row.id}"{row_class}{parent} data-verdict="{verdict_attr}"><td>{claim.row.id}</td>'
+                f'<tr id="claim-{claim.row.id}" class="{row_class}"{parent} data-verdict="{verdict_attr}"><td>{claim.row.id}</td>'
                 f"<td>{html.escape(claim.row.claim)}</td><td>{html.escape(shown[0])}</td><td>{html.escape(shown[1])}</td>"
-                f"<td>{difference}</td><td>{verdict_cell}</td>"
-                f"<td>{why}</td><td>{sources}</td></tr>"
+                f"<td>{difference}</td><td>{verdict_cell}</td></tr>"
             )
-        table = html_table(
-            "rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict", "Why", "Sources"], rows
-        )
+            # The reason and the sources run under the claim, across the table.
+            rows.append(
+                f'<tr class="rtn-detail" data-verdict="{verdict_attr}"{parent}><td colspan="6"><b>Why:</b> {why}'
+                f"<br><b>Sources:</b> {sources}</td></tr>"
+            )
+        table = html_table("rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict"], rows)
         return [nodes.raw("", table, format="html")]
+
+
+def _claim_value(ledger, claim, value) -> str:
+    """A claim's article or checked figure in the unit of the article's fact, dates at their precision."""
+    from .publish import format_value
+
+    if value is None:
+        return ""
+    if not claim.row.article_fact:
+        return format_value(value, "")
+    fact = ledger.fact(claim.row.article_fact)
+    return format_value(value, fact.unit, period=fact.period, note=fact.note)
+
+
+_FACT_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _link_fact_ids(text: str, ledger) -> str:
+    """``text`` escaped, each ledger fact id in it shown as code and linked to its row."""
+    from .links import fact_href
+
+    def link(match: re.Match) -> str:
+        name = match.group(0)
+        return f'<a href="{fact_href(name)}"><code>{name}</code></a>' if name in ledger.facts else f"<code>{name}</code>"
+
+    return _FACT_ID.sub(link, html.escape(text))
+
+
+def _quote_language(quote: str) -> str:
+    """A ``lang`` attribute for a quote in Chinese (the article is read in translation), else nothing."""
+    return ' lang="zh"' if re.search(r"[\u4e00-\u9fff]", quote) else ""
 
 
 class ClaimsFilterDirective(SphinxDirective):
@@ -286,6 +325,85 @@ class ClaimsFilterDirective(SphinxDirective):
             f'<label><input type="checkbox" value="{v}" checked> {v} ({counts[v]})</label>' for v in VERDICTS
         )
         return [nodes.raw("", f'<fieldset class="rtn-claims-filter" hidden><legend>Show claims judged</legend>{boxes}</fieldset>', format="html")]
+
+
+HOME_NOTEBOOKS = ("credit", "concentration", "capex", "summary")
+
+
+def _finding(value: str, name: str, text: str, page: str) -> str:
+    return (f'<li><a class="rtn-finding" data-value-of="{name}" href="{site_href(page)}">'
+            f'<strong>{html.escape(value)}</strong></a> {text}</li>')
+
+
+def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
+    """The home page's answer: the conclusion, key findings with their numbers, and how sure the book is."""
+    from .publish import first_hand_counts
+    from .units import money, percent, plain, plural
+
+    credit, concentration, capex, summary = (values[n] for n in ("credit", "concentration", "capex", "summary"))
+    from .conclusion import conclusion as declared_conclusion
+
+    conclusion = declared_conclusion()
+    from .claims import graded, tally as count_verdicts
+
+    tally = count_verdicts(claims)
+    checkable = len(graded(claims)) - tally["unverifiable"] - tally["opinion"]
+    holding = tally["supported"] + tally["roughly"]
+    findings = [
+        _finding(f"{holding} of {checkable}", "summary:claims_holding",
+                 f"checkable claims of the essay hold or roughly hold; {tally['contradicted']} are contradicted and "
+                 f"{tally['garbled']} garbled in translation.",
+                 "book/claims"),
+        _finding(money(credit["service_2026_bn"] * 1e9), "credit:service_2026_bn",
+                 f"is what all of CoreWeave's debt costs in 2026, principal and interest; it owed "
+                 f"{money(credit['owed_bn'] * 1e9)} at mid-2025. Most of it is principal, not the interest the essay says.",
+                 "notebooks/credit"),
+        _finding(f"{plain(credit['coverage_2026'], 2)}×", "credit:coverage_2026",
+                 f"is how many times earnings at the latest quarter's rate cover that 2026 bill (interest alone "
+                 f"{plain(credit['interest_cover_2026'], 1)}×), with debt at {plain(credit['leverage_ttm_2025'], 1)} times "
+                 "a year's EBITDA at the end of 2025.", "notebooks/credit"),
+        _finding(percent(concentration["ms_share_2024"]), "concentration:ms_share_2024",
+                 f"of 2024 revenue came from Microsoft, {percent(concentration['top_two_share_2024'])} from the two largest "
+                 "customers: real and disclosed, as the essay says.", "notebooks/concentration"),
+        _finding(f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)}", "capex:gap_low_bn",
+                 f"is the funding gap of the capacity CoreWeave has contracted, against {money(capex['on_hand_bn'] * 1e9)} on "
+                 "hand in March 2025: more than the debt payments, this is what ties it to lenders and investors.",
+                 "notebooks/capex"),
+    ]
+    first_hand, evidence = first_hand_counts(ledger)
+    sure = (
+        f"<p><strong>How sure is this?</strong> Of the {plain(evidence, 0)} figures the book checks the essay against, "
+        f"{plain(first_hand, 0)} ({percent(round(first_hand / evidence, 2))}) come from the companies' own filings, press "
+        "releases and call transcripts; the rest come from news reports and analysts, some of them machine-written "
+        "summaries, and each is labelled with its kind. The prospectus itself could not be read in full, and "
+        f"{plural(tally['unverifiable'], 'claim')} of the essay could not be checked at all.</p>"
+    )
+    links = (
+        f'<p><a href="{site_href("notebooks/summary")}">The answer in numbers</a> sets out the findings chapter by '
+        f'chapter; <a href="{site_href("book/claims")}">the claims page</a> gives a verdict and a reason for each of the '
+        f"essay's {len(claims)} claims.</p>"
+    )
+    return (
+        f'<div class="rtn-home"><p class="rtn-conclusion"><strong>The answer:</strong> {html.escape(conclusion)}</p>'
+        f'<ul class="rtn-findings">{"".join(findings)}</ul>{sure}{links}</div>'
+    )
+
+
+class HomeDirective(SphinxDirective):
+    """The home page's answer, read from the executed notebooks' published values (see :func:`home_findings`)."""
+
+    def run(self) -> list[nodes.Node]:
+        from . import data
+        from .claims import load_claims
+        from .notebooks import baseline_values, published_dir
+
+        for name in HOME_NOTEBOOKS:
+            self.env.note_dependency(str(published_dir() / f"{name}.ipynb"))
+        self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
+        self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
+        ledger = data.load_ledger()
+        values = baseline_values(HOME_NOTEBOOKS)
+        return [nodes.raw("", home_findings(values, ledger, load_claims(ledger=ledger)), format="html")]
 
 
 class DataManifestDirective(SphinxDirective):
@@ -345,4 +463,5 @@ def setup(app):
     app.add_directive("rtn-cite", CiteDirective)
     app.add_directive("rtn-conclusion", ConclusionDirective)
     app.add_directive("rtn-source-quality", SourceQualityDirective)
+    app.add_directive("rtn-home", HomeDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from runthenumbers.cli import main
@@ -28,11 +29,48 @@ def test_facts_as_csv_round_trips():
     assert {r["id"]: float(r["value"]) for r in rows} == {k: f.value for k, f in ledger.facts.items()}
 
 
-def test_facts_as_table_has_a_header_and_a_row_per_fact():
+def test_facts_as_table_has_a_header_and_a_row_per_fact(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
     result = CliRunner().invoke(main, ["facts"])
     lines = result.output.splitlines()
     assert lines[0].split()[:3] == ["id", "value", "unit"]
-    assert len(lines) == 2 + len(load_ledger().facts)
+    # Long cells wrap onto continuation lines, which start with blanks; each fact starts one line.
+    assert sum(1 for line in lines[2:] if line[:1].strip()) == len(load_ledger().facts)
+
+
+@pytest.mark.parametrize("command", [["claims"], ["params"]])
+@pytest.mark.parametrize("width", [80, 140])
+def test_tables_fit_the_terminal_and_wrap_instead_of_cutting(monkeypatch, command, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert not any("…" in line for line in lines)  # rich's mark of a cut cell
+
+
+def test_claims_table_prints_dates_at_their_precision_and_counts_as_numbers(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    output = CliRunner().invoke(main, ["claims"]).output
+    rows = {line.split()[0]: line for line in output.splitlines()[2:] if line[:1].strip()}
+    assert "January 2024" in rows["P1"] and "20,240,101" not in output
+    assert "second half of 2026" in rows["P3"]
+    assert "170,833 " in rows["P4"] and "170,833.3" not in rows["P4"]
+    assert "-0.0%" not in output
+
+
+def test_params_table_shows_labels_and_formatted_values(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    output = CliRunner().invoke(main, ["params"]).output
+    row = next(line for line in output.splitlines() if line.startswith("csci_scheduled_delivery"))
+    assert "31 December 2026" in row and "20261231" not in row
+    sofr = next(line for line in output.splitlines() if line.startswith("sofr "))
+    assert "SOFR" in sofr and "4.37%" in sofr
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("runthenumbers ")
 
 
 def test_a_broken_ledger_gives_a_message_not_a_traceback(ledger_copy, monkeypatch):

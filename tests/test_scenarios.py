@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import textwrap
 
@@ -12,8 +13,10 @@ from click.testing import CliRunner
 from runthenumbers import scenarios
 from runthenumbers.cli import main
 from runthenumbers.data import REPO_ROOT
-from runthenumbers.notebooks import SUMMARIES, paired_notebooks
+from runthenumbers.notebooks import NOTEBOOK_DIR, paired_notebooks
 from runthenumbers.parameters import REGISTRY
+from runthenumbers.publish import format_value
+from runthenumbers.units import money
 
 
 def _run(*args):
@@ -36,7 +39,7 @@ def test_params_json_lists_every_registered_parameter_with_its_resolved_default(
 
 def test_params_table_has_the_columns():
     result = CliRunner().invoke(main, ["params"])
-    assert result.output.splitlines()[0].split() == ["name", "default", "type", "min", "max", "unit", "description", "notebooks"]
+    assert result.output.splitlines()[0].split() == ["name", "default", "range", "description"]
 
 
 @pytest.mark.parametrize(
@@ -48,7 +51,7 @@ def test_params_table_has_the_columns():
         (["--set", "microsoft_share_2024=1.5"], "error: microsoft_share_2024 = 1.5 is outside the allowed range 0 to 1 (fraction)"),
         (["--set", "microsoft_share_2024=0.8", "--set", "top_two_share_2024=0.7"], "error: microsoft_share_2024 = 0.8 is above top_two_share_2024 = 0.7"),
         (["--set", "microsoft_share_2024"], "error: --set 'microsoft_share_2024' is not NAME=VALUE"),
-        (["--notebooks", "nope"], f"error: unknown notebook 'nope'; available: {', '.join(p.stem for p in paired_notebooks() if p.stem not in SUMMARIES)}"),
+        (["--notebooks", "nope"], f"error: unknown notebook 'nope'; available: {', '.join(p.stem for p in paired_notebooks())}"),
     ],
 )
 def test_bad_input_is_refused_before_anything_runs(tmp_path, args, message):
@@ -95,19 +98,80 @@ def test_baseline_run_reproduces_the_committed_values_exactly(tmp_path):
     assert _git_status() == before
 
 
+GLUED = re.compile(r'<a class="rtn-num[^"]*" href="#num-(\w+)"><span class="pasted-text">(.*?)</span></a>')
+GLUE_ROLE = re.compile(r"\{glue:text\}`(\w+)(?::([^`]*))?`")
+
+
+def _glue_formats(notebook: str) -> dict[str, set[str]]:
+    text = (NOTEBOOK_DIR / f"{notebook}.md").read_text(encoding="utf-8")
+    formats: dict[str, set[str]] = {}
+    for name, fmt in GLUE_ROLE.findall(text):
+        formats.setdefault(name, set()).add(fmt or "")
+    return formats
+
+
 @pytest.mark.slow
-def test_a_harsher_stress_lowers_revenue_and_the_site_names_the_change(tmp_path):
-    out = tmp_path / "stress"
-    result = _run("--set", "stress_top_two_revenue_lost=0.9", "--out", str(out))
+def test_a_scenario_site_agrees_with_itself(tmp_path):
+    """A higher SOFR re-runs the chapters that read it and the summary pages; every page of the run's
+    site, the claims and the home page included, shows the run's values and none of the baseline's."""
+    out = tmp_path / "sofr"
+    result = _run("--set", "sofr=0.08", "--out", str(out))
     assert result.exit_code == 0, result.output
-    values = json.loads((out / "results.json").read_text(encoding="utf-8"))["values"]["concentration"]
-    baseline = scenarios.baseline_values(["concentration"])["concentration"]
-    assert values["stressed_revenue_m"] < baseline["stressed_revenue_m"]
-    assert values["revenue_2024_m"] == baseline["revenue_2024_m"]
-    comparison = (out / "comparison.csv").read_text(encoding="utf-8")
-    assert "concentration,stressed_revenue_m," in comparison
-    page = (out / "site" / "notebooks" / "concentration.html").read_text(encoding="utf-8")
-    assert "Scenario run: stress_top_two_revenue_lost = 0.9 (baseline 0.5)" in page
+    assert "eavesdropping" not in result.output
+    values = json.loads((out / "results.json").read_text(encoding="utf-8"))["values"]
+    assert set(values) == {"credit", "debt", "after", "summary"}  # the chapters that read SOFR, then the summaries
+    baseline = scenarios.baseline_values(values, NOTEBOOK_DIR)
+    changed = {(n, k) for n, v in values.items() for k in v if v[k] != baseline[n].get(k)}
+    assert ("summary", "all_service_2026_bn") in changed and ("credit", "service_2026_bn") in changed
+    site = out / "site"
+    for notebook, published in values.items():
+        page = (site / "notebooks" / f"{notebook}.html").read_text(encoding="utf-8")
+        assert "Scenario run: SOFR = 8% (baseline 4.37%)" in page
+        assert "sofr = 0.08" not in page  # papermill's injected cell is hidden
+        formats = _glue_formats(notebook)
+        shown = GLUED.findall(page)
+        assert shown, notebook
+        for name, text in shown:
+            assert text in {format(published[name], f) for f in formats.get(name, {""})}, (notebook, name, text)
+    # The home page and the claims page are built from the run's notebooks too.
+    home = (site / "book" / "intro.html").read_text(encoding="utf-8")
+    service = money(values["credit"]["service_2026_bn"] * 1e9)
+    assert f'data-value-of="credit:service_2026_bn" href="../notebooks/credit.html"><strong>{service}</strong>' in home
+    assert money(baseline["credit"]["service_2026_bn"] * 1e9) not in home
+    claims = (site / "book" / "claims.html").read_text(encoding="utf-8")
+    run_claims = [row for row in _claims_checked_by(values) if (row[0], row[1]) in changed]
+    assert run_claims, "no claim reads a changed value"
+    for notebook, name, claim_id in run_claims:
+        row = claims[claims.index(f'id="claim-{claim_id}"'):]
+        row = row[:row.index("</tr>")]
+        assert format_value(values[notebook][name] * _scale(claim_id), _unit(claim_id)) in row, claim_id
+        assert format_value(baseline[notebook][name] * _scale(claim_id), _unit(claim_id)) not in row, claim_id
+
+
+def _claims_rows():
+    import csv
+
+    with (REPO_ROOT / "data" / "claims.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _claims_checked_by(values):
+    for row in _claims_rows():
+        notebook, _, name = row["checked"].partition(":")
+        if notebook in values and name:
+            yield notebook, name, row["id"]
+
+
+def _scale(claim_id):
+    row = next(r for r in _claims_rows() if r["id"] == claim_id)
+    return float(row["scale"] or 1)
+
+
+def _unit(claim_id):
+    from runthenumbers.data import load_ledger
+
+    row = next(r for r in _claims_rows() if r["id"] == claim_id)
+    return load_ledger().fact(row["article_fact"]).unit
 
 
 @pytest.mark.slow

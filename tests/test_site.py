@@ -312,3 +312,144 @@ def test_home_and_method_pages_cite_the_book_from_config(site):
         assert f"Version {cited.version}, released {cited.date}" in box
         assert f"(Version {cited.version}). {cited.url}" in box
         assert "@misc" in box and cited.key in box, page
+
+
+# What a reader sees, measured once per page at a desktop and a phone width (one pass feeds the tests below).
+READER_WIDTHS = (1280, 390)
+SNAKE_CASE = r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"
+MEASURE_PAGE = """snake => {
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  document.querySelectorAll('details:not([hidden])').forEach(d => { d.open = true; });
+  const column = article.getBoundingClientRect().width;
+  const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const tables = [...article.querySelectorAll('table')].filter(visible)
+    .map(t => [t.className || t.parentElement.className, Math.round(t.getBoundingClientRect().width)]);
+  const cut = [...article.querySelectorAll('td, th')].filter(visible).map(c => c.textContent.trim())
+    .filter(t => t.endsWith('...') || t.endsWith('…'));
+  const pattern = new RegExp(snake);
+  const named = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('code, pre, kbd, script, style, .rtn-chart-spec, .rtn-derivations, .rtn-provenance')) continue;
+    if (!visible(parent)) continue;
+    const match = node.textContent.match(pattern);
+    if (match) named.push(match[0] + ' in <' + parent.tagName.toLowerCase() + '>: ' + node.textContent.trim().slice(0, 80));
+  }
+  const chartText = [];
+  document.querySelectorAll('figure.rtn-chart .rtn-chart-view svg').forEach(svg => {
+    const scale = svg.getBoundingClientRect().width / (parseFloat(svg.getAttribute('width')) || svg.getBoundingClientRect().width);
+    svg.querySelectorAll('text').forEach(t => {
+      if (!t.textContent.trim()) return;
+      chartText.push([t.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(t).fontSize) * scale]);
+    });
+  });
+  return {width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight,
+          column, tables, cut, named, chartText};
+}"""
+
+
+@pytest.fixture(scope="session")
+def reader_view(site, server, browser) -> dict:
+    """Per page and width: document size, table widths against the text column, cut cells, code names
+    in the text a reader reads, and each chart text's rendered size."""
+    measured = {}
+    for width in READER_WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        for page_path in _pages(site):
+            page = context.new_page()
+            page.goto(f"{server}/{page_path}", wait_until="load")
+            page.wait_for_function("() => [...document.querySelectorAll('figure.rtn-chart')].every(f => f.dataset.rendered)", timeout=15_000)
+            measured[(page_path, width)] = page.evaluate(MEASURE_PAGE, SNAKE_CASE)
+            page.close()
+        context.close()
+    return measured
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_page_is_wider_than_the_screen(reader_view):
+    wide = {key: view["width"] for key, view in reader_view.items() if view["width"] > key[1]}
+    assert wide == {}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_table_is_wider_than_the_text_column_at_desktop_width(reader_view):
+    wide = {
+        key[0]: [t for t in view["tables"] if t[1] > view["column"] + 1]
+        for key, view in reader_view.items() if key[1] == 1280
+    }
+    assert {page: tables for page, tables in wide.items() if tables} == {}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_table_cell_is_cut_with_an_ellipsis(reader_view):
+    cut = {key: view["cut"] for key, view in reader_view.items() if view["cut"]}
+    assert cut == {}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_code_name_shows_in_prose_headings_tables_or_charts(reader_view):
+    named = {key[0]: view["named"] for key, view in reader_view.items() if key[1] == 1280 and view["named"]}
+    assert named == {}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_chart_text_is_legible_on_a_phone(reader_view):
+    small = {
+        key[0]: sorted({text for text, size in view["chartText"] if size < 9})
+        for key, view in reader_view.items() if key[1] == 390
+    }
+    assert {page: texts for page, texts in small.items() if texts} == {}
+    assert sum(len(view["chartText"]) for view in reader_view.values()) > 100  # the charts were measured
+
+
+@pytest.mark.slow
+def test_the_home_page_answers_first_and_links_the_summary_and_the_claims(site):
+    text = (site / "book" / "intro.html").read_text(encoding="utf-8")
+    home = text[text.index('class="rtn-home"'):]
+    assert 'href="../notebooks/summary.html"' in home and 'href="../book/claims.html"' in home
+    assert "Ed Zitron" in text and "wheresyoured.at" in text and "Chinese translation" in text
+    assert "How sure is this?" in home
+    assert text.index('class="rtn-conclusion"') < text.index('id="how-the-book-checks"')
+    for link in re.findall(r'class="rtn-finding" data-value-of="[\w:]+" href="([^"]+)"', home):
+        assert (site / "book" / link).resolve().is_file()
+
+
+@pytest.mark.slow
+def test_no_page_names_a_repository_path_or_shows_a_parameters_cell(site):
+    for page in _pages(site):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "shared/seed" not in text, page
+        assert "= None" not in re.sub(r"<script.*?</script>", "", text, flags=re.DOTALL), page
+
+
+@pytest.mark.slow
+def test_the_footer_renders(site):
+    assert "Every figure is read from a cited source" in (site / "book" / "intro.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_what_if_chart_reads_out_its_inputs_and_tabulates_what_it_draws(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/notebooks/debt.html", wait_until="networkidle")
+    figure = page.locator("figure.rtn-chart", has_text="What if").first
+    page.wait_for_function("f => f.dataset.rendered === 'vega'", arg=figure.element_handle())
+    assert figure.locator(".vega-bind").first.text_content().strip().endswith("4.37%")
+    figure.get_by_role("button", name="Table").click()
+    table = figure.locator("details.rtn-chart-table table")
+    assert table.locator("th").all_text_contents() == ["Year", "Debt service (USD billions)"]
+    before = table.locator("tbody").text_content()
+    figure.get_by_role("button", name="Chart").click()
+    figure.locator("input[type=range]").first.evaluate("e => { e.value = e.max; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.wait_for_function(
+        "([f, before]) => f.querySelector('details.rtn-chart-table table tbody').textContent !== before",
+        arg=[figure.element_handle(), before], timeout=5_000,
+    )
+    assert figure.locator(".vega-bind").first.text_content().strip().endswith("8.00%")
+    page.close()

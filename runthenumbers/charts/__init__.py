@@ -31,6 +31,11 @@ FONT = "Liberation Sans"
 VEGA_LITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 WIDTH = 560
+# Verdict colours follow their meaning, as on the claims page: green holds, amber roughly, red fails.
+VERDICT_COLORS = {
+    "supported": "#2e7d32", "roughly": "#e0a100", "contradicted": "#c62828", "garbled": "#6b3fa0",
+    "unverifiable": "#9e9e9e", "opinion": "#cfcfcf",
+}
 DOWNLOADS = (("csv", "data (CSV)"), ("vl.json", "Vega-Lite spec (JSON)"), ("svg", "image (SVG)"))
 HEIGHT = 300
 
@@ -71,6 +76,10 @@ class Figure:
         # Six significant digits are more than a chart can show; the full values live in the notebook.
         for name, rows in spec.get("datasets", {}).items():
             spec["datasets"][name] = [{k: _significant(v) for k, v in row.items()} for row in rows]
+        # The Table view shows these columns, labelled and formatted as the chart labels them.
+        columns = table_columns(spec)
+        if columns and "rtnTable" not in spec.get("usermeta", {}):
+            spec.setdefault("usermeta", {})["rtnColumns"] = columns
         return spec
 
     @cached_property
@@ -147,6 +156,48 @@ def main_dataset(spec: dict) -> list[dict]:
     return max(datasets.values(), key=len)
 
 
+CHANNEL_ORDER = ("x", "column", "row", "color", "shape", "strokeDash", "detail", "y", "x2", "y2", "size", "text", "tooltip")
+
+
+def _views(spec: dict):
+    yield spec
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for child in spec.get(key, []):
+            yield from _views(child)
+
+
+def _field_definitions(encoding: dict):
+    for channel in CHANNEL_ORDER:
+        definition = encoding.get(channel)
+        for item in definition if isinstance(definition, list) else [definition]:
+            if isinstance(item, dict) and isinstance(item.get("field"), str):
+                yield item
+
+
+def table_columns(spec: dict) -> list[list[str]]:
+    """``[field, label, format]`` for each column of the chart's main dataset that the chart encodes, in
+    reading order (the x axis, the series, then the values); a label is the axis, legend or tooltip
+    title, else the field's name in words. Fields the chart does not show are left out."""
+    rows = main_dataset(spec)
+    fields = set().union(*(row.keys() for row in rows)) if rows else set()
+    found: dict[str, list[str]] = {}
+    for view in _views(spec):
+        for definition in _field_definitions(view.get("encoding", {})):
+            field = definition["field"]
+            if field not in fields:
+                continue
+            title = definition.get("title")
+            fmt = definition.get("format") or (definition.get("axis") or {}).get("format") or ""
+            entry = found.setdefault(field, [field, "", ""])
+            if title and not entry[1]:
+                entry[1] = " ".join(title) if isinstance(title, list) else str(title)
+            if fmt and not entry[2]:
+                entry[2] = fmt
+    for entry in found.values():
+        entry[1] = entry[1] or entry[0].replace("_", " ").capitalize()
+    return list(found.values())
+
+
 def figure(chart: alt.TopLevelMixin, *, alt_text: str, sources: list[Source] | tuple[Source, ...]) -> Figure:
     """Wrap an Altair chart for publication; ``sources`` come from the ledger."""
     return Figure(chart=chart, alt_text=alt_text, sources=tuple(dict.fromkeys(sources)))
@@ -157,16 +208,22 @@ def _title(title: str, subtitle: str) -> alt.TitleParams:
 
 
 def stacked_bars(frame, *, x: str, y: str, color: str, title: str, subtitle: str, x_title: str, y_title: str,
-                 tooltip: list, y_format: str = ",.0f", order: list[str] | None = None) -> alt.Chart:
-    """Bars of ``y`` per ``x``, stacked by ``color`` from the bottom in ``order`` (default: first appearance)."""
+                 tooltip: list, y_format: str = ",.0f", order: list[str] | None = None,
+                 colors: dict[str, str] | None = None) -> alt.Chart:
+    """Bars of ``y`` per ``x``, stacked by ``color`` from the bottom in ``order`` (default: first appearance).
+
+    ``colors`` maps each value of ``color`` to its colour (:data:`VERDICT_COLORS` for verdicts); the
+    legend then lists them in ``order``.
+    """
     order = order or list(dict.fromkeys(frame[color]))
+    scale = alt.Scale(domain=order, range=[colors[v] for v in order]) if colors else alt.Undefined
     return (
         alt.Chart(frame, title=_title(title, subtitle))
         .mark_bar()
         .encode(
             x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
-            color=alt.Color(f"{color}:N", title=None, sort=order),
+            color=alt.Color(f"{color}:N", title=None, sort=order, scale=scale),
             order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
         )

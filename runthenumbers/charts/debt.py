@@ -92,14 +92,14 @@ def what_if_service(surface: pd.DataFrame, *, sofr: float, drawn_m: float, ddtl2
     labelled with its value in USD billions, and FY2024 revenue is the dashed reference.
     """
     # Steps fine enough that each default sits exactly on a slider position.
-    sofr_param = alt.param(name="sofr", value=sofr, bind=alt.binding_range(min=0.0, max=0.08, step=0.0001, name="SOFR (fraction) "))
+    sofr_param = alt.param(name="sofr", value=sofr, bind=alt.binding_range(min=0.0, max=0.08, step=0.0001, name="SOFR "))
     drawn_param = alt.param(
         name="drawn_m", value=drawn_m,
-        bind=alt.binding_range(min=drawn_range_m[0], max=drawn_range_m[1], step=0.001, name="DDTL 2.0 drawn (USD millions) "),
+        bind=alt.binding_range(min=drawn_range_m[0], max=drawn_range_m[1], step=0.001, name="DDTL 2.0 drawn "),
     )
     rate_param = alt.param(
         name="ddtl2_rate", value=ddtl2_rate,
-        bind=alt.binding_range(min=rate_range[0], max=rate_range[1], step=0.0001, name="DDTL 2.0 all-in rate (fraction) "),
+        bind=alt.binding_range(min=rate_range[0], max=rate_range[1], step=0.0001, name="DDTL 2.0 all-in rate "),
     )
     service = (
         "(datum.constant + datum.sofr * sofr + datum.drawn_bn * drawn_m / 1e3 + datum.ddtl2_rate * ddtl2_rate"
@@ -118,4 +118,10 @@ def what_if_service(surface: pd.DataFrame, *, sofr: float, drawn_m: float, ddtl2
     revenue = alt.Chart(alt.Data(values=[{"level": revenue_m / 1e3, "label": "FY2024 revenue"}])).encode(y="level:Q")
     rule = revenue.mark_rule(strokeDash=[6, 4], color="#333333")
     rule_text = revenue.mark_text(align="right", dx=-4, dy=-7, color="#333333").encode(x=alt.value(WIDTH), text="label:N")
-    return (bars + labels + rule + rule_text).properties(width=WIDTH, height=HEIGHT)
+    # What the page's script shows: each slider's value as a reader reads it, and, as the chart's
+    # table, the debt service drawn (recomputed as the sliders move), not the coefficients behind it.
+    usermeta = {
+        "rtnSliders": {"sofr": "percent", "drawn_m": "millions", "ddtl2_rate": "percent"},
+        "rtnTable": {"calculate": "service_bn", "columns": [["year", "Year", ""], ["service_bn", "Debt service (USD billions)", ",.2f"]]},
+    }
+    return (bars + labels + rule + rule_text).properties(width=WIDTH, height=HEIGHT, usermeta=usermeta)

@@ -26,12 +26,20 @@ from ..data import Ledger
 from ..errors import shown
 from .core import Parameter, ParameterError, Rule
 
-__all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "resolve"]
+__all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "reader_label", "resolve"]
 
 CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_notebook())
 
 REGISTRY: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
 RULES: tuple[Rule, ...] = tuple(rule for module in CHAPTER_MODULES for rule in getattr(module, "RULES", ()))
+
+
+# Reader labels of the uncertainty sweep's own inputs (those not in the registry; see runthenumbers.sweep).
+
+
+def reader_label(name: str) -> str:
+    """What a page shows for input ``name``: its registry label, or the name in words."""
+    return REGISTRY[name].reader_label if name in REGISTRY else name.replace("_", " ")
 
 
 def for_notebook(notebook: str) -> dict[str, Parameter]:

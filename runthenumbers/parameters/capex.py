@@ -12,6 +12,7 @@ NOTEBOOKS = ("capex",)
 PARAMETERS = (
     Parameter(
         name="active_mw",
+        label="Active power",
         description="Active power at 2024-12-31 (the S-1's 'more than 360' MW as the article quotes it; the S-1 passage was not readable)",
         unit="MW",
         minimum=1.0,
@@ -21,6 +22,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="contracted_mw",
+        label="Contracted power",
         description="Total contracted power at 2024-12-31 (the S-1's 'about 1.3 GW' as the article quotes it)",
         unit="MW",
         minimum=1.0,
@@ -30,6 +32,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="capex_per_mw",
+        label="Build cost per MW",
         description=(
             "Capex to bring one more megawatt into service; default: NextPlatform's '>$39B for ~1.3 GW' as the "
             "article reports it, 39,000 / 1,300 = 30.0 USD millions per MW (article_capex_contracted_build_cost / "
@@ -45,6 +48,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="rental_price",
+        label="GPU rental price",
         description="What a customer pays for one H100 for one hour; default: Latent Space's 'below $2' of October 2024",
         unit="USD/GPU-hour",
         minimum=0.0,
@@ -54,6 +58,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="utilization",
+        label="GPU utilization",
         description=(
             "Share of the hours in a year for which a GPU is rented out; default 0.8, an assumption (no source "
             "gives CoreWeave's): capacity on take-or-pay contracts is paid for in full, capacity sold by the hour idles"
@@ -66,6 +71,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="useful_life",
+        label="GPU useful life",
         description="Years over which a GPU is depreciated and must pay for itself (six in the S-1, per reports of it)",
         unit="years",
         minimum=1.0,
@@ -75,6 +81,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="capex_per_gpu",
+        label="Capital cost per GPU",
         description=(
             "All-in capex per GPU (server, network, storage, data-center fit-out); default: cash capex 2022-2024 over "
             "the more than 250,000 GPUs, 11,717.4 / 0.25 = 46,869.6 USD (capex_purchases_ppe_fy2022_agg to _fy2024_agg / "
@@ -88,6 +95,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="colocation_fee_per_mw_year",
+        label="colocation fee per MW-year",
         description=(
             "What the data hall costs a year per MW of GPUs, paid whether they are rented or not; default: Core "
             "Scientific's contract, 8,700 / 12 years / 500 MW = 1.45 USD millions (csci_cw_contract_value_total_2024, "
@@ -101,6 +109,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="power_kw_per_gpu",
+        label="Power per GPU",
         description=(
             "Power drawn per installed GPU, facility included; default: 360 MW over 250,000 GPUs = 1.44 kW "
             "(article_capex_active_mw / cw_gpus_2024)"
@@ -113,6 +122,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="electricity_price",
+        label="Electricity price",
         description="Price of electricity; default: the US industrial average of 2023 (EIA via Statista)",
         unit="USD/kWh",
         minimum=0.0,
@@ -122,6 +132,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="financing_rate",
+        label="Financing rate",
         description="Annual interest on the money that buys a GPU; default: DDTL 2.0's effective rate in the S-4 debt table",
         unit="fraction",
         minimum=0.0,

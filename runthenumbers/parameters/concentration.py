@@ -5,6 +5,7 @@ from .core import Parameter, ParameterError, Rule
 PARAMETERS = (
     Parameter(
         name="microsoft_share_2024",
+        label="Microsoft's share of 2024 revenue",
         description="Microsoft's share of CoreWeave's FY2024 revenue",
         unit="fraction",
         minimum=0.0,
@@ -14,6 +15,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="top_two_share_2024",
+        label="Top two customers' share of 2024 revenue",
         description="The two largest customers' combined share of FY2024 revenue",
         unit="fraction",
         minimum=0.0,
@@ -23,6 +25,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="stress_top_two_revenue_lost",
+        label="Stress case: top-two revenue lost",
         description="Stress case: the fraction of the two largest customers' revenue that goes away",
         unit="fraction",
         minimum=0.0,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..checks import ParameterError, range_text
 from ..data import Ledger, MissingFact
 from ..errors import shown
+from ..units import quantity
 
 __all__ = ["Parameter", "ParameterError", "Rule"]
 
@@ -24,6 +25,8 @@ class Parameter:
     fact: str | None = None
     default: float | None = None
     kind: type = float
+    # What a reader sees instead of the name: "SOFR", "DDTL 2.0 drawn".
+    label: str = ""
 
     def __post_init__(self) -> None:
         if (self.fact is None) == (self.default is None):
@@ -54,7 +57,20 @@ class Parameter:
             ) from None
 
     def allowed(self) -> str:
+        if self.unit.startswith("date"):
+            return "a date written yyyymmdd, such as 20261231"
         return range_text(self.minimum, self.maximum, self.unit)
+
+    @property
+    def reader_label(self) -> str:
+        """The label a page shows for this input (its name only if it has none)."""
+        return self.label or self.name
+
+    def format(self, value) -> str:
+        """``value`` as a reader reads it: '4.37%', '$4.95 billion', '2025-Q2', 'December 2026'."""
+        if self.name == "seed":
+            return str(int(value))
+        return quantity(value, self.unit)
 
     def check(self, value: object) -> float | int:
         """The value as this parameter's type, or a :class:`ParameterError` saying what is allowed.

@@ -10,6 +10,7 @@ from .core import Parameter
 PARAMETERS = (
     Parameter(
         name="ebitda_haircut",
+        label="EBITDA haircut",
         description=(
             "Stress on earnings: the fraction of the latest reported quarter's adjusted EBITDA lost before it "
             "is set against a year of scheduled debt service"

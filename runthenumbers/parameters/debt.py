@@ -13,6 +13,7 @@ NOTEBOOKS = ("debt",)
 PARAMETERS = (
     Parameter(
         name="sofr",
+        label="SOFR",
         description="SOFR level for 2025-2030, the base rate of every floating-rate loan (180-day average, August 2025; the March 2025 value was not readable)",
         unit="fraction",
         minimum=0.0,
@@ -22,6 +23,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl1_margin",
+        label="DDTL 1.0 margin over SOFR",
         description="DDTL 1.0 margin over SOFR (the article's figure; the S-1 credit terms were not readable)",
         unit="fraction",
         minimum=0.0,
@@ -31,6 +33,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl1_principal_per_quarter",
+        label="DDTL 1.0 principal a quarter",
         description=(
             "DDTL 1.0 scheduled principal per quarter from 2025-Q1, the rest repaid as a balloon at maturity; "
             "default: the pace of the first half of 2025, (2,012.5 - 1,782.5) / 2 = 115.0 USD millions a "
@@ -44,6 +47,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl1_extra_principal_per_quarter",
+        label="DDTL 1.0 extra principal a quarter",
         description=(
             "Extra DDTL 1.0 principal per quarter from 2025-Q1, as a collateral test would demand when the "
             "GPUs securing the loan lose value; default none, since no such payment is disclosed"
@@ -56,6 +60,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_drawn",
+        label="DDTL 2.0 drawn",
         description=(
             "Total DDTL 2.0 drawn by the last draw quarter; default: the balance at 2025-06-30 (S-4 R41), "
             "assuming nothing was repaid before the first repayment quarter"
@@ -68,6 +73,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_margin",
+        label="DDTL 2.0 margin over SOFR",
         description=(
             "DDTL 2.0 margin over three-month term SOFR; default: the middle of the 6.00-6.50% band for "
             "investment-grade loans in the Fifth Amendment 8-K (debt_ddtl2_margin_ig_low, debt_ddtl2_margin_ig_high); "
@@ -81,6 +87,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_undrawn_fee",
+        label="DDTL 2.0 fee on undrawn amounts",
         description="Annual fee on DDTL 2.0's undrawn commitment until the draw deadline (the article's figure; not readable in a filing)",
         unit="fraction",
         minimum=0.0,
@@ -90,6 +97,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_last_draw_quarter",
+        label="DDTL 2.0 last draw",
         description=(
             "Quarter number (1 = 2025-Q1) of the last DDTL 2.0 draw; draws are spread evenly from 2025-Q1 to it; "
             "default 2 (2025-Q2), the article's June 2025 deadline"
@@ -103,6 +111,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_first_repayment_quarter",
+        label="DDTL 2.0 first repayment",
         description="Quarter number (1 = 2025-Q1) of DDTL 2.0's first repayment; default 4 (2025-Q4), the article's October 2025",
         unit="quarter number",
         minimum=1,
@@ -113,6 +122,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ddtl2_amortization_months",
+        label="DDTL 2.0 repayment period",
         description=(
             "How DDTL 2.0 is repaid: 0 (the default) as the filed maturity table implies (the credit chapter's "
             "calibrated schedule); otherwise each draw in equal quarterly parts over this many months (the article's reading: 60)"

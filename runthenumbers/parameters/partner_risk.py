@@ -24,6 +24,7 @@ NOTEBOOKS = ("partner_risk",)
 PARAMETERS = (
     Parameter(
         name="csci_contracted_mw",
+        label="Power contracted at Core Scientific",
         description="Critical IT load CoreWeave contracted at Core Scientific's sites (about 500 MW after the October 2024 option)",
         unit="MW",
         minimum=1.0,
@@ -33,6 +34,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="csci_contract_value",
+        label="Core Scientific contract value",
         description="Potential cumulative revenue of those contracts over their 12-year terms (what CoreWeave would pay Core Scientific)",
         unit="USD",
         minimum=0.0,
@@ -42,6 +44,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="csci_scheduled_delivery",
+        label="Scheduled delivery",
         description=(
             "When the Core Scientific capacity is due in service, yyyymmdd; default: the end of the second half of "
             "2026, when the last option's capacity was to be operational; must lie within the contract term"
@@ -55,6 +58,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="csci_share_late",
+        label="Share delivered late",
         description="Stress case: the fraction of the contracted capacity that is delivered late; default 0.5, a stress, not a forecast",
         unit="fraction",
         minimum=0.0,
@@ -64,6 +68,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="csci_delay_quarters",
+        label="Delivery delay",
         description=(
             "Stress case: how many quarters late that fraction arrives; default 4 (a year), a stress; the late delivery "
             "must fall within the contract term"
@@ -77,6 +82,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="csci_share_never",
+        label="Share never delivered",
         description=(
             "Stress case: the fraction of the contracted capacity that is never delivered; default 0, since Core "
             "Scientific still says all of it will be delivered"
@@ -89,6 +95,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="cw_revenue_per_mw_year",
+        label="CoreWeave revenue per MW",
         description=(
             "What CoreWeave itself earns a year from one MW in service; default: Q4 2024 revenue times four over the "
             "S-1's 'more than 360' MW of active power as the article quotes it, 747 x 4 / 360 = 8.3 USD millions "

@@ -13,6 +13,7 @@ NOTEBOOKS = ("uncertainty",)
 PARAMETERS = (
     Parameter(
         name="samples",
+        label="Scenarios drawn",
         description="Scenarios drawn for the distributions (the sweep's cost grows linearly with it)",
         unit="count",
         minimum=1_000,
@@ -23,6 +24,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="sobol_samples",
+        label="Scenarios for the Sobol indices",
         description="Base samples of the Sobol design; the model runs (inputs + 2) times as often",
         unit="count",
         minimum=500,
@@ -33,6 +35,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="seed",
+        label="Random seed",
         description="Seed of the random draws: the same seed gives the same page",
         unit="count",
         minimum=0,
@@ -43,6 +46,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="sofr_drift",
+        label="yearly drift of SOFR",
         description="How SOFR moves each year after mid-2025; default: no move",
         unit="fraction a year",
         minimum=-0.05,
@@ -52,6 +56,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="revenue_per_mw_year",
+        label="revenue per MW-year",
         description=(
             "Revenue a year from one MW in service; default 9.8 USD millions, the middle of the range CoreWeave's "
             "quarters 2025-Q1 to 2026-Q1 show (revenue x 4 / average active power)"
@@ -64,6 +69,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="ebitda_margin",
+        label="EBITDA margin",
         description=(
             "Operating cash per dollar of revenue, after hosting; default 0.6, the middle of the adjusted EBITDA "
             "margins CoreWeave reported for 2025-Q1 to 2026-Q1"
@@ -76,6 +82,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="price_decline",
+        label="GPU price erosion",
         description="Yearly fall in revenue per MW as contracts reprice; default 0.075, the middle of the sweep's range",
         unit="fraction a year",
         minimum=0.0,
@@ -85,6 +92,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="build_pace_mw",
+        label="build pace",
         description=(
             "MW CoreWeave brings into service each quarter on its own sites; default 155, the middle of the "
             "quarterly additions of 2025-Q1 to 2026-Q1"
@@ -97,6 +105,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="backlog_conversion",
+        label="backlog conversion",
         description=(
             "Share of the power contracted but not active at 2025-06-30 that is ever built and earns revenue; "
             "default 0.8, the middle of the sweep's range"
@@ -109,6 +118,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="partner_slip",
+        label="Core Scientific's delivery slip",
         description="Quarters by which Core Scientific's sites arrive late; default 3, the middle of the sweep's range",
         unit="quarters",
         minimum=0,
@@ -119,6 +129,7 @@ PARAMETERS = (
     ),
     Parameter(
         name="new_debt_rate",
+        label="rate on new debt",
         description=(
             "Yearly rate on money borrowed beyond the committed facilities; default 0.08, the middle of what "
             "CoreWeave's 2025-2026 debt cost (DDTL 4.0 at SOFR + 2.25% to the 9.25% notes)"

@@ -7,30 +7,126 @@ function rtnMainDataset(spec) {
   return best || (spec.data && spec.data.values) || [];
 }
 
-function rtnTable(rows) {
-  var columns = [];
-  rows.forEach(function (row) {
-    Object.keys(row).forEach(function (key) { if (columns.indexOf(key) < 0) columns.push(key); });
-  });
+/* A number as the Table view shows it: percentages for percent formats, a $ where the chart writes one,
+   thousands separators, and no more decimals than a reader needs. */
+function rtnFormat(value, format) {
+  if (typeof value !== "number") return value === undefined || value === null ? "" : String(value);
+  format = format || "";
+  if (format.indexOf("%") >= 0) {
+    var places = /\.(\d)/.exec(format);
+    return (value * 100).toLocaleString("en-US", { minimumFractionDigits: places ? +places[1] : 0, maximumFractionDigits: Math.max(places ? +places[1] : 0, 1) }) + "%";
+  }
+  var size = Math.abs(value);
+  var digits = Number.isInteger(value) ? 0 : size >= 100 ? 0 : size >= 1 ? 2 : 3;
+  var text = value.toLocaleString("en-US", { maximumFractionDigits: digits });
+  return (format.charAt(0) === "$" ? "$" : "") + text;
+}
+
+/* The chart's table: the columns it encodes, labelled and in reading order (see charts.table_columns),
+   or every column of the data when the spec names none. */
+function rtnTable(rows, columns) {
+  if (!columns || !columns.length) {
+    columns = [];
+    rows.forEach(function (row) {
+      Object.keys(row).forEach(function (key) { if (!columns.some(function (c) { return c[0] === key; })) columns.push([key, key, ""]); });
+    });
+  }
   var table = document.createElement("table");
   var head = table.createTHead().insertRow();
   columns.forEach(function (column) {
     var th = document.createElement("th");
     th.scope = "col";
-    th.textContent = column;
+    th.textContent = column[1];
     head.appendChild(th);
   });
   var body = table.createTBody();
   rows.forEach(function (row) {
     var tr = body.insertRow();
     columns.forEach(function (column) {
-      var value = row[column];
-      tr.insertCell().textContent =
-        value === undefined || value === null ? "" :
-        typeof value === "number" ? value.toLocaleString("en-US", { maximumSignificantDigits: 6 }) : String(value);
+      var cell = tr.insertCell();
+      cell.textContent = rtnFormat(row[column[0]], column[2]);
+      if (typeof row[column[0]] === "number") cell.className = "num";
     });
   });
   return table;
+}
+
+/* Fit a chart to the width it is given: a view wider than the column is narrowed (text keeps its size),
+   side-by-side views are stacked on a narrow screen, and marks placed at the old right edge follow it. */
+var RTN_AXIS_ROOM = 90;
+function rtnMoveEdge(view, from, to) {
+  (view.layer || []).forEach(function (layer) { rtnMoveEdge(layer, from, to); });
+  var x = view.encoding && view.encoding.x;
+  if (x && x.value === from) x.value = to;
+}
+/* Break a title or subtitle into lines that fit ``width`` pixels at ``size`` px per character (about). */
+function rtnWrap(text, width, size) {
+  if (typeof text !== "string") return text;
+  var perLine = Math.max(20, Math.floor(width / (size * 0.55)));
+  var lines = [], line = "";
+  text.split(" ").forEach(function (word) {
+    if (line && (line + " " + word).length > perLine) { lines.push(line); line = word; }
+    else line = line ? line + " " + word : word;
+  });
+  if (line) lines.push(line);
+  return lines.length > 1 ? lines : text;
+}
+function rtnWrapTitle(spec, width) {
+  var title = spec.title;
+  if (!title) return;
+  if (typeof title === "string") { spec.title = rtnWrap(title, width, 15); return; }
+  title.text = rtnWrap(title.text, width, 15);
+  if (title.subtitle) title.subtitle = rtnWrap(title.subtitle, width, 12);
+}
+function rtnFit(spec, available) {
+  rtnWrapTitle(spec, available - 10);
+  (spec.layer || []).forEach(function (layer) { rtnWrapTitle(layer, available - 10); });
+  if (spec.hconcat && available < 700) {
+    spec.vconcat = spec.hconcat;
+    delete spec.hconcat;
+  }
+  var children = spec.vconcat || spec.hconcat || spec.concat;
+  if (children) {
+    children.forEach(function (child) { rtnFit(child, spec.hconcat ? available / children.length : available); });
+    return spec;
+  }
+  if (typeof spec.width === "number" && spec.width + RTN_AXIS_ROOM > available) {
+    var narrowed = Math.max(150, Math.floor(available - RTN_AXIS_ROOM));
+    rtnMoveEdge(spec, spec.width, narrowed);
+    spec.width = narrowed;
+  }
+  return spec;
+}
+
+/* Slider readouts as a reader reads them ("4.37%", "$4,954 million"), not the raw fraction. */
+function rtnReadouts(target, sliders) {
+  if (!sliders) return;
+  target.querySelectorAll(".vega-bind").forEach(function (bind) {
+    var input = bind.querySelector("input[type=range]");
+    var shown = input && input.nextElementSibling;
+    var kind = input && sliders[input.name];
+    if (!kind || !shown) return;
+    var write = function () {
+      var value = +input.value;
+      shown.textContent = kind === "percent" ? (value * 100).toFixed(2) + "%" :
+        kind === "millions" ? "$" + value.toLocaleString("en-US", { maximumFractionDigits: 0 }) + " million" : String(value);
+    };
+    input.addEventListener("input", write);
+    write();
+  });
+}
+
+/* The rows a what-if chart's table shows: what it draws now, recomputed when a slider moves. */
+function rtnDrawnRows(result, wanted) {
+  var found = [];
+  (result.vgSpec.data || []).forEach(function (dataset) {
+    if (found.length) return;
+    try {
+      var rows = result.view.data(dataset.name);
+      if (rows.length && rows[0][wanted] !== undefined) found = rows;
+    } catch (error) { /* not a dataset the view keeps */ }
+  });
+  return found;
 }
 
 /* Draw every chart with vega-embed (keeping the static SVG until that succeeds) and give each a
@@ -40,10 +136,33 @@ document.addEventListener("DOMContentLoaded", function () {
     var view = figure.querySelector(".rtn-chart-view");
     var details = figure.querySelector("details.rtn-chart-table");
     var spec = JSON.parse(figure.querySelector("script.rtn-chart-spec").textContent);
+    var meta = spec.usermeta || {};
+    var narrow = figure.clientWidth < 640;
+    // Legends wrap into rows that fit the column; on a phone each legend is one column, so that two
+    // legends side by side still fit.
+    spec.config = spec.config || {};
+    spec.config.legend = Object.assign({}, spec.config.legend, narrow
+      ? { columns: 1, labelLimit: Math.floor(figure.clientWidth / 2) - 40 }
+      : { columns: Math.max(1, Math.floor(figure.clientWidth / 200)), labelLimit: 170 });
+    var available = figure.clientWidth;
+    rtnFit(spec, available);
     var target = document.createElement("div");
-    window
-      .vegaEmbed(target, spec, { renderer: "svg", actions: false })
-      .then(function () {
+    var drawnTable = null;
+    var draw = function (attempt) {
+      return window.vegaEmbed(target, spec, { renderer: "svg", actions: false }).then(function (result) {
+        // Legends and titles add to the width: narrow the view by what is over, once.
+        var svg = target.querySelector("svg");
+        var over = svg ? parseFloat(svg.getAttribute("width")) - available : 0;
+        if (over > 1 && attempt === 0) {
+          result.finalize();
+          rtnFit(spec, available - over);
+          return draw(1);
+        }
+        return result;
+      });
+    };
+    draw(0)
+      .then(function (result) {
         // The text alternative moves to the drawing itself, so that any sliders beside it stay
         // reachable: controls inside role="img" would be hidden from assistive technology.
         var svg = target.querySelector("svg");
@@ -54,6 +173,18 @@ document.addEventListener("DOMContentLoaded", function () {
         view.removeAttribute("role");
         view.removeAttribute("aria-label");
         view.replaceChildren(target);
+        rtnReadouts(target, meta.rtnSliders);
+        if (meta.rtnTable && details) {
+          var refresh = function () {
+            var table = rtnTable(rtnDrawnRows(result, meta.rtnTable.calculate), meta.rtnTable.columns);
+            if (drawnTable) drawnTable.replaceWith(table); else details.appendChild(table);
+            drawnTable = table;
+          };
+          refresh();
+          Object.keys(meta.rtnSliders || {}).forEach(function (name) {
+            result.view.addSignalListener(name, function () { result.view.runAfter(refresh); });
+          });
+        }
         figure.dataset.rendered = "vega";
       })
       .catch(function (error) {
@@ -61,7 +192,7 @@ document.addEventListener("DOMContentLoaded", function () {
         console.error("chart " + figure.id + " could not be drawn: " + error);
       });
     if (!details) return;
-    details.appendChild(rtnTable(rtnMainDataset(spec)));
+    if (!meta.rtnTable) details.appendChild(rtnTable(rtnMainDataset(spec), meta.rtnColumns));
     var switcher = document.createElement("div");
     switcher.className = "rtn-chart-switch";
     switcher.setAttribute("role", "group");
