@@ -336,14 +336,12 @@ def _finding(value: str, name: str, text: str, page: str) -> str:
 
 
 def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
-    """The home page's answer: the conclusion, key findings with their numbers, and how sure the book is."""
+    """The home page's findings with their numbers, and how sure the book is (the conclusion above them is
+    the ``rtn-conclusion`` directive's, the same sentence as the summary's)."""
     from .publish import first_hand_counts
     from .units import money, percent, plain, plural
 
     credit, concentration, capex, summary = (values[n] for n in ("credit", "concentration", "capex", "summary"))
-    from .conclusion import conclusion as declared_conclusion
-
-    conclusion = declared_conclusion()
     from .claims import graded, tally as count_verdicts
 
     tally = count_verdicts(claims)
@@ -381,10 +379,10 @@ def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
     links = (
         f'<p><a href="{site_href("notebooks/summary")}">The answer in numbers</a> sets out the findings chapter by '
         f'chapter; <a href="{site_href("book/claims")}">the claims page</a> gives a verdict and a reason for each of the '
-        f"essay's {len(claims)} claims.</p>"
+        f"essay's {tally['total']} claims and sub-claims.</p>"
     )
     return (
-        f'<div class="rtn-home"><p class="rtn-conclusion"><strong>The answer:</strong> {html.escape(conclusion)}</p>'
+        f'<div class="rtn-home">'
         f'<ul class="rtn-findings">{"".join(findings)}</ul>{sure}{links}</div>'
     )
 

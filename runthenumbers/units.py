@@ -58,13 +58,16 @@ def money(value: float, symbol: str = "$") -> str:
 def date_text(value, period: str = "", note: str = "") -> str:
     """A yyyymmdd date at the precision its source gives.
 
-    A period such as ``2026-H2`` gives 'second half of 2026'; the first (or, when the ledger's note says
+    A period such as ``2026-H2`` gives 'second half of 2026'; 1 January of a year-long period gives the
+    year alone ('2022'); the first (or, when the ledger's note says
     the source gives the month only, the last) day of a month gives 'January 2024'; any other day gives
     '26 February 2025'.
     """
     year, month, day = (int(x) for x in date_parts(value))
     if _HALF.match(period or ""):
         return half_label(value)
+    if re.fullmatch(r"(FY)?\d{4}", period or "") and month == 1 and day == 1:
+        return str(year)
     month_only = bool(_MONTH_ONLY_NOTE.search(note or "")) or (day == 1 and bool(_MONTH.match(period or "")))
     if month_only:
         return month_label(value)

@@ -53,9 +53,10 @@ def test_claims_table_prints_dates_at_their_precision_and_counts_as_numbers(monk
     monkeypatch.setenv("COLUMNS", "250")
     output = CliRunner().invoke(main, ["claims"]).output
     rows = {line.split()[0]: line for line in output.splitlines()[2:] if line[:1].strip()}
-    assert "January 2024" in rows["P1"] and "20,240,101" not in output
-    assert "second half of 2026" in rows["P3"]
-    assert "170,833 " in rows["P4"] and "170,833.3" not in rows["P4"]
+    assert "January 2024" in rows["P1c"] and "20,240,101" not in output
+    assert "2022" in rows["P1a"] and "1 January 2022" not in rows["P1a"]
+    assert "second half of 2026" in rows["P3a"]
+    assert "166,000 " in rows["P4"] and "166,000.0" not in rows["P4"]
     assert "-0.0%" not in output
 
 
