@@ -338,9 +338,9 @@ def filed_ddtl2_profile(ledger: Ledger) -> np.ndarray:
     return profile / principal.sum()
 
 
-def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=None, ddtl1_rate=None, ddtl2_rate=None,
+def two_loans(inputs: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=None, ddtl1_rate=None, ddtl2_rate=None,
               ddtl2_maturity=None, ddtl1_principal=None) -> tuple[Schedule, Schedule]:
-    """DDTL 1.0 and DDTL 2.0 schedules from the notebook's inputs ``p``; keywords override them.
+    """DDTL 1.0 and DDTL 2.0 schedules from the notebook's resolved ``inputs``; keywords override them.
 
     ``sofr`` (annual fraction, scalar, per scenario or a path) sets both loans' base rate;
     ``ddtl2_drawn`` (USD per scenario) the total DDTL 2.0 drawn by the last draw quarter;
@@ -349,14 +349,14 @@ def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=No
     index) at which DDTL 2.0's remainder is repaid as a balloon;
     ``ddtl1_principal`` replaces DDTL 1.0's scheduled principal per quarter.
     """
-    sofr = p["sofr"] if sofr is None else sofr
-    ddtl2_drawn = p["ddtl2_drawn"] if ddtl2_drawn is None else ddtl2_drawn
+    sofr = inputs["sofr"] if sofr is None else sofr
+    ddtl2_drawn = inputs["ddtl2_drawn"] if ddtl2_drawn is None else ddtl2_drawn
     sofr_path = _column(sofr, "sofr")
     ddtl1 = ddtl1_schedule(
         terms.ddtl1_balance,
-        sofr_path + p["ddtl1_margin"] if ddtl1_rate is None else _column(ddtl1_rate, "ddtl1_rate"),
-        principal_per_quarter=p["ddtl1_principal_per_quarter"] if ddtl1_principal is None else ddtl1_principal,
-        extra_principal=p["ddtl1_extra_principal_per_quarter"],
+        sofr_path + inputs["ddtl1_margin"] if ddtl1_rate is None else _column(ddtl1_rate, "ddtl1_rate"),
+        principal_per_quarter=inputs["ddtl1_principal_per_quarter"] if ddtl1_principal is None else ddtl1_principal,
+        extra_principal=inputs["ddtl1_extra_principal_per_quarter"],
         maturity=terms.ddtl1_maturity,
     )
     further = _column(ddtl2_drawn, "ddtl2_drawn")[:, :1] - terms.ddtl2_balance
@@ -368,20 +368,20 @@ def two_loans(p: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=No
         )
     ddtl2 = ddtl2_schedule(
         terms.ddtl2_balance,
-        even_draws(further, int(p["ddtl2_last_draw_quarter"]) - 1),
-        sofr_path + p["ddtl2_margin"] if ddtl2_rate is None else _column(ddtl2_rate, "ddtl2_rate"),
+        even_draws(further, int(inputs["ddtl2_last_draw_quarter"]) - 1),
+        sofr_path + inputs["ddtl2_margin"] if ddtl2_rate is None else _column(ddtl2_rate, "ddtl2_rate"),
         facility_size=terms.ddtl2_facility_size,
         draw_deadline=terms.ddtl2_draw_deadline,
-        first_repayment=int(p["ddtl2_first_repayment_quarter"]) - 1,
-        amortization_months=p["ddtl2_amortization_months"],
-        fee_rate=p["ddtl2_undrawn_fee"],
+        first_repayment=int(inputs["ddtl2_first_repayment_quarter"]) - 1,
+        amortization_months=inputs["ddtl2_amortization_months"],
+        fee_rate=inputs["ddtl2_undrawn_fee"],
         maturity=ddtl2_maturity,
         filed_profile=terms.ddtl2_filed_profile,
     )
     return ddtl1, ddtl2
 
 
-def service_grid(p: Mapping[str, float], terms: Terms, sofr_levels, drawn_amounts) -> np.ndarray:
+def service_grid(inputs: Mapping[str, float], terms: Terms, sofr_levels, drawn_amounts) -> np.ndarray:
     """Annual debt service of both loans over a grid of SOFR levels x DDTL 2.0 drawn amounts.
 
     The grid is flattened onto the scenario axis and computed in one call. Returns USD shaped
@@ -390,11 +390,11 @@ def service_grid(p: Mapping[str, float], terms: Terms, sofr_levels, drawn_amount
     sofr_levels = np.asarray(sofr_levels, dtype=float)
     drawn_amounts = np.asarray(drawn_amounts, dtype=float)
     sofr, drawn = (a.reshape(-1) for a in np.meshgrid(sofr_levels, drawn_amounts, indexing="ij"))
-    service = annual_debt_service(*two_loans(p, terms, sofr=sofr, ddtl2_drawn=drawn))
+    service = annual_debt_service(*two_loans(inputs, terms, sofr=sofr, ddtl2_drawn=drawn))
     return service.reshape(len(sofr_levels), len(drawn_amounts), len(FORECAST_YEARS))
 
 
-def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, high: float) -> np.ndarray:
+def rate_band(inputs: Mapping[str, float], terms: Terms, drawn_amounts, low: float, high: float) -> np.ndarray:
     """Annual debt service of both loans with DDTL 2.0 at an all-in rate of ``low`` and of ``high``.
 
     DDTL 1.0 stays at SOFR plus its margin. Returns USD shaped (2, len(drawn_amounts), 6): the band's
@@ -403,7 +403,7 @@ def rate_band(p: Mapping[str, float], terms: Terms, drawn_amounts, low: float, h
     drawn_amounts = np.asarray(drawn_amounts, dtype=float)
     rates = np.repeat([low, high], len(drawn_amounts))
     drawn = np.tile(drawn_amounts, 2)
-    service = annual_debt_service(*two_loans(p, terms, ddtl2_drawn=drawn, ddtl2_rate=rates))
+    service = annual_debt_service(*two_loans(inputs, terms, ddtl2_drawn=drawn, ddtl2_rate=rates))
     return service.reshape(2, len(drawn_amounts), len(FORECAST_YEARS))
 
 

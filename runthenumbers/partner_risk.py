@@ -370,13 +370,13 @@ def stress(contracted_mw, contract_value, scheduled_delivery, share_late, share_
     )
 
 
-def stress_grid(p: dict, ledger: Ledger, shares_late, max_delay_quarters: int) -> pd.DataFrame:
+def stress_grid(inputs: dict, ledger: Ledger, shares_late, max_delay_quarters: int) -> pd.DataFrame:
     """At-risk amounts for every delay from 0 to ``max_delay_quarters`` and every share in
     ``shares_late`` (this run's other inputs held), one stress call over all the scenarios at once."""
     delays, shares = np.meshgrid(np.arange(max_delay_quarters + 1), np.asarray(shares_late, dtype=float))
     result = stress(
-        p["csci_contracted_mw"], p["csci_contract_value"], p["csci_scheduled_delivery"], shares.ravel(),
-        p["csci_share_never"], delays.ravel(), p["cw_revenue_per_mw_year"],
+        inputs["csci_contracted_mw"], inputs["csci_contract_value"], inputs["csci_scheduled_delivery"], shares.ravel(),
+        inputs["csci_share_never"], delays.ravel(), inputs["cw_revenue_per_mw_year"],
         term_years=ledger.value("csci_cw_contract_term"), contract_date=int(ledger.value("csci_cw_initial_contract_date")),
     )
     return pd.DataFrame(
@@ -390,9 +390,9 @@ def stress_grid(p: dict, ledger: Ledger, shares_late, max_delay_quarters: int) -
     )
 
 
-def run_stress(p: dict, ledger: Ledger, **override) -> Stress:
-    """:func:`stress` with this run's inputs ``p`` (a resolved parameter dict), any of them overridden."""
-    values = {**p, **override}
+def run_stress(inputs: dict, ledger: Ledger, **override) -> Stress:
+    """:func:`stress` with this run's inputs ``inputs`` (a resolved parameter dict), any of them overridden."""
+    values = {**inputs, **override}
     return stress(
         values["csci_contracted_mw"], values["csci_contract_value"], values["csci_scheduled_delivery"],
         values["csci_share_late"], values["csci_share_never"], values["csci_delay_quarters"], values["cw_revenue_per_mw_year"],

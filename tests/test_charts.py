@@ -62,3 +62,25 @@ def test_compact_svg_rounds_coordinates_but_not_text():
 
     svg = '<svg width="86.123456"><path d="M0.5,12.3456L40.04999,300"/><text x="1.25">14.11%</text></svg>'
     assert compact_svg(svg) == '<svg width="86.1"><path d="M0.5,12.3L40,300"/><text x="1.2">14.11%</text></svg>'
+
+
+def test_stacked_order_draws_stacks_in_the_given_order_not_by_name():
+    import altair as alt
+    import pandas as pd
+
+    from runthenumbers.charts import stacked_order
+
+    frame = pd.DataFrame({"x": ["a", "a"], "part": ["zeta", "alpha"], "y": [1, 2]})
+    spec = stacked_order(alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q", color="part:N"), "part", ["zeta", "alpha"]).to_dict()
+    assert spec["encoding"]["order"] == {"field": "stack_order", "type": "quantitative"}
+    assert spec["transform"] == [{"calculate": "indexof(['zeta', 'alpha'], datum['part'])", "as": "stack_order"}]
+
+
+def test_reference_rule_is_a_dashed_level_with_its_label_at_the_chosen_edge():
+    from runthenumbers.charts import WIDTH, reference_rule
+
+    right, left = (reference_rule(2.5, "FY2024 revenue", at=at).to_dict() for at in ("right", "left"))
+    rule, text = right["layer"]
+    assert rule["mark"]["strokeDash"] == [6, 4] and right["data"]["values"] == [{"level": 2.5, "label": "FY2024 revenue"}]
+    assert text["mark"]["align"] == "right" and text["encoding"]["x"] == {"value": WIDTH}
+    assert left["layer"][1]["mark"]["align"] == "left" and left["layer"][1]["encoding"]["x"] == {"value": 0}

@@ -198,6 +198,25 @@ def table_columns(spec: dict) -> list[list[str]]:
     return list(found.values())
 
 
+def reference_rule(level: float, label: str, *, color: str = "#333333", at: str = "right") -> alt.LayerChart:
+    """A dashed horizontal rule at ``level`` with its ``label`` written just above it, at the plot's
+    right edge (``at="right"``) or left edge (``at="left"``)."""
+    data = alt.Chart(alt.Data(values=[{"level": level, "label": label}])).encode(y="level:Q")
+    rule = data.mark_rule(strokeDash=[6, 4], color=color)
+    if at == "right":
+        text = data.mark_text(align="right", dx=-4, dy=-7, color=color).encode(x=alt.value(WIDTH), text="label:N")
+    else:
+        text = data.mark_text(align="left", dx=4, dy=-7, color=color).encode(x=alt.value(0), text="label:N")
+    return rule + text
+
+
+def stacked_order(chart: alt.Chart, field: str, order: list[str]) -> alt.Chart:
+    """``chart``'s stacks drawn from the bottom in ``order`` of ``field``'s values (Vega would sort them by name)."""
+    return chart.encode(order=alt.Order("stack_order:Q")).transform_calculate(
+        stack_order=f"indexof({order!r}, datum['{field}'])"
+    )
+
+
 def figure(chart: alt.TopLevelMixin, *, alt_text: str, sources: list[Source] | tuple[Source, ...]) -> Figure:
     """Wrap an Altair chart for publication; ``sources`` come from the ledger."""
     return Figure(chart=chart, alt_text=alt_text, sources=tuple(dict.fromkeys(sources)))
@@ -217,19 +236,17 @@ def stacked_bars(frame, *, x: str, y: str, color: str, title: str, subtitle: str
     """
     order = order or list(dict.fromkeys(frame[color]))
     scale = alt.Scale(domain=order, range=[colors[v] for v in order]) if colors else alt.Undefined
-    return (
+    chart = (
         alt.Chart(frame, title=_title(title, subtitle))
         .mark_bar()
         .encode(
             x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
             color=alt.Color(f"{color}:N", title=None, sort=order, scale=scale),
-            order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
         )
-        .transform_calculate(stack_order=f"indexof({order!r}, datum['{color}'])")
-        .properties(width=WIDTH, height=HEIGHT)
     )
+    return stacked_order(chart, color, order).properties(width=WIDTH, height=HEIGHT)
 
 
 def share_lines(frame, *, x: str, y: str, series: str, shape: str, title: str, subtitle: str, x_title: str,
@@ -255,13 +272,11 @@ def curve_against_level(frame, *, x: str, y: str, level: float, level_label: str
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{y}:Q", format=y_format)],
     )
-    reference = alt.Chart(alt.Data(values=[{"level": level, "label": level_label}])).encode(y="level:Q")
-    rule = reference.mark_rule(strokeDash=[6, 4], color=PALETTE[1])
-    rule_text = reference.mark_text(align="left", dx=4, dy=-7, color=PALETTE[1]).encode(x=alt.value(0), text="label:N")
+    reference = reference_rule(level, level_label, color=PALETTE[1], at="left")
     marker = pd.DataFrame([{x: marker_x, y: marker_y, "label": marker_label}])
     point = alt.Chart(marker).mark_point(size=120, filled=True, color=PALETTE[0]).encode(x=f"{x}:Q", y=f"{y}:Q")
     point_text = alt.Chart(marker).mark_text(align="left", dx=8, dy=12).encode(x=f"{x}:Q", y=f"{y}:Q", text="label:N")
-    return (curve + rule + rule_text + point + point_text).properties(width=WIDTH, height=HEIGHT)
+    return (curve + reference + point + point_text).properties(width=WIDTH, height=HEIGHT)
 
 
 def bars_with_reference(frame, *, x: str, y: str, title: str, subtitle: str, x_title: str, y_title: str,
@@ -274,7 +289,5 @@ def bars_with_reference(frame, *, x: str, y: str, title: str, subtitle: str, x_t
     )
     layers = base.mark_bar(color=PALETTE[0]) + base.mark_text(dy=-8).encode(text=alt.Text(f"{y}:Q", format=y_format))
     if reference is not None:
-        level = alt.Chart(alt.Data(values=[{"level": reference, "label": reference_label}])).encode(y="level:Q")
-        layers += level.mark_rule(strokeDash=[6, 4], color=PALETTE[1])
-        layers += level.mark_text(align="right", dx=-4, dy=-7, color=PALETTE[1]).encode(x=alt.value(WIDTH), text="label:N")
+        layers += reference_rule(reference, reference_label, color=PALETTE[1])
     return layers.properties(width=WIDTH, height=HEIGHT)

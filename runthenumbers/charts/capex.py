@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import HEIGHT, PALETTE, WIDTH, _title
+from . import HEIGHT, PALETTE, WIDTH, _title, stacked_order
 
 
 def range_ladder(frame: pd.DataFrame, *, x: str, low: str, high: str, point: str, marks: pd.DataFrame, title: str,
@@ -58,11 +58,10 @@ def funding_against_need(funding: pd.DataFrame, need: pd.DataFrame, *, title: st
             y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=y_format), stack="zero"),
             color=alt.Color("source:N", title=None, sort=sources,
                             scale=alt.Scale(domain=sources, range=list(PALETTE[: len(sources)]))),
-            order=alt.Order("stack_order:Q"),
             tooltip=["source:N", alt.Tooltip("amount:Q", format=y_format)],
         )
-        .transform_calculate(stack_order=f"indexof({sources!r}, datum['source'])")
     )
+    stacked = stacked_order(stacked, "source", sources)
     need_bar = alt.Chart(need).mark_bar(size=90, color=PALETTE[6], opacity=0.6).encode(
         x=encode_x, y="this_run:Q", tooltip=["bar:N", alt.Tooltip("this_run:Q", format=y_format)]
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import HEIGHT, PALETTE, WIDTH, _title
+from . import HEIGHT, PALETTE, WIDTH, _title, reference_rule, stacked_order
 
 
 def maturity_wall(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[str], cover: float, cover_label: str,
@@ -21,15 +21,10 @@ def maturity_wall(frame: pd.DataFrame, *, x: str, y: str, color: str, order: lis
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.1f"), stack="zero"),
             color=alt.Color(f"{color}:N", title=None, sort=order,
                             scale=alt.Scale(domain=order, range=list(PALETTE[: len(order)]) + ["#333333"] * max(0, len(order) - len(PALETTE)))),
-            order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
         )
-        .transform_calculate(stack_order=f"indexof({order!r}, datum['{color}'])")
     )
-    level = alt.Chart(alt.Data(values=[{"level": cover, "label": cover_label}])).encode(y="level:Q")
-    rule = level.mark_rule(strokeDash=[6, 4], color="#333333")
-    text = level.mark_text(align="right", dx=-4, dy=-7, color="#333333").encode(x=alt.value(WIDTH), text="label:N")
-    return (bars + rule + text).properties(width=WIDTH, height=HEIGHT)
+    return (stacked_order(bars, color, order) + reference_rule(cover, cover_label)).properties(width=WIDTH, height=HEIGHT)
 
 
 def ratio_lines(frame: pd.DataFrame, *, x: str, y: str, series: str, order: list[str], title: str, subtitle: str,
@@ -43,7 +38,4 @@ def ratio_lines(frame: pd.DataFrame, *, x: str, y: str, series: str, order: list
     lines = base.mark_line(point=True).encode(
         tooltip=[x, series, alt.Tooltip(f"{y}:Q", format=",.2f")],
     )
-    reference = alt.Chart(alt.Data(values=[{"level": level, "label": level_label}])).encode(y="level:Q")
-    rule = reference.mark_rule(strokeDash=[6, 4], color="#333333")
-    text = reference.mark_text(align="left", dx=4, dy=-7, color="#333333").encode(x=alt.value(0), text="label:N")
-    return (lines + rule + text).properties(width=WIDTH, height=HEIGHT)
+    return (lines + reference_rule(level, level_label, at="left")).properties(width=WIDTH, height=HEIGHT)

@@ -5,9 +5,10 @@ band as a shaded range."""
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from . import HEIGHT, PALETTE, WIDTH, _title
+from . import HEIGHT, PALETTE, WIDTH, _title, reference_rule, stacked_order
 
 # Each facility keeps one hue family: DDTL 1.0 blues, DDTL 2.0 reds and orange, the fee grey.
 COMPONENT_COLORS = {
@@ -24,11 +25,7 @@ LINE_COLORS = (PALETTE[0], PALETTE[5], PALETTE[2], PALETTE[3], PALETTE[1], PALET
 
 def _levels_layer(levels: list[tuple[float, str]]) -> alt.LayerChart:
     """Dashed horizontal rules, each labelled at the right edge, where the bars of later years are lower."""
-    data = alt.Data(values=[{"level": value, "label": label} for value, label in levels])
-    base = alt.Chart(data).encode(y="level:Q")
-    rule = base.mark_rule(strokeDash=[6, 4], color="#333333")
-    text = base.mark_text(align="right", dx=-4, dy=-7, color="#333333").encode(x=alt.value(WIDTH), text="label:N")
-    return rule + text
+    return alt.layer(*(reference_rule(value, label) for value, label in levels))
 
 
 def stacked_service(frame: pd.DataFrame, *, x: str, y: str, color: str, title: str, subtitle: str, x_title: str,
@@ -44,12 +41,10 @@ def stacked_service(frame: pd.DataFrame, *, x: str, y: str, color: str, title: s
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), stack="zero"),
             color=alt.Color(f"{color}:N", title=None, sort=order,
                             scale=alt.Scale(domain=order, range=[COMPONENT_COLORS[c] for c in order])),
-            order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
         )
-        .transform_calculate(stack_order=f"indexof({order!r}, datum['{color}'])")
     )
-    return (bars + _levels_layer(levels)).properties(width=WIDTH, height=HEIGHT)
+    return (stacked_order(bars, color, order) + _levels_layer(levels)).properties(width=WIDTH, height=HEIGHT)
 
 
 def sensitivity(lines: pd.DataFrame, band: pd.DataFrame, *, x: str, y: str, series: str, low: str, high: str,
@@ -101,6 +96,15 @@ def what_if_service(surface: pd.DataFrame, *, sofr: float, drawn_m: float, ddtl2
         name="ddtl2_rate", value=ddtl2_rate,
         bind=alt.binding_range(min=rate_range[0], max=rate_range[1], step=0.0001, name="DDTL 2.0 all-in rate "),
     )
+    # A fixed axis, so the bars move rather than the scale: up to the highest any slider setting reaches
+    # (the closed form is monotone in each slider, so the corners of the slider box bound it).
+    corners = [(sv, d / 1e3, r) for sv in (0.0, 0.08) for d in drawn_range_m for r in rate_range]
+    top = max(
+        float((surface["constant"] + surface["sofr"] * sv + surface["drawn_bn"] * d + surface["ddtl2_rate"] * r
+               + surface["ddtl2_rate_x_drawn_bn"] * r * d).max()) / 1e9
+        for sv, d, r in corners
+    )
+    top = float(np.ceil(top * 2) / 2)
     service = (
         "(datum.constant + datum.sofr * sofr + datum.drawn_bn * drawn_m / 1e3 + datum.ddtl2_rate * ddtl2_rate"
         " + datum.ddtl2_rate_x_drawn_bn * ddtl2_rate * drawn_m / 1e3) / 1e9"
@@ -111,17 +115,15 @@ def what_if_service(surface: pd.DataFrame, *, sofr: float, drawn_m: float, ddtl2
         .encode(x=alt.X("year:O", title="Calendar year", axis=alt.Axis(labelAngle=0)))
     )
     bars = base.mark_bar(color=PALETTE[1]).encode(
-        y=alt.Y("service_bn:Q", title="Debt service of both loans (USD billions)", scale=alt.Scale(domain=[0, 4.5])),
+        y=alt.Y("service_bn:Q", title="Debt service of both loans (USD billions)", scale=alt.Scale(domain=[0, top])),
         tooltip=["year:O", alt.Tooltip("service_bn:Q", format=",.2f", title="USD billions")],
     ).add_params(sofr_param, drawn_param, rate_param)
     labels = base.mark_text(dy=-8, fontSize=12).encode(y="service_bn:Q", text=alt.Text("service_bn:Q", format="$,.2f"))
-    revenue = alt.Chart(alt.Data(values=[{"level": revenue_m / 1e3, "label": "FY2024 revenue"}])).encode(y="level:Q")
-    rule = revenue.mark_rule(strokeDash=[6, 4], color="#333333")
-    rule_text = revenue.mark_text(align="right", dx=-4, dy=-7, color="#333333").encode(x=alt.value(WIDTH), text="label:N")
+    revenue = reference_rule(revenue_m / 1e3, "FY2024 revenue")
     # What the page's script shows: each slider's value as a reader reads it, and, as the chart's
     # table, the debt service drawn (recomputed as the sliders move), not the coefficients behind it.
     usermeta = {
         "rtnSliders": {"sofr": "percent", "drawn_m": "millions", "ddtl2_rate": "percent"},
         "rtnTable": {"calculate": "service_bn", "columns": [["year", "Year", ""], ["service_bn", "Debt service (USD billions)", ",.2f"]]},
     }
-    return (bars + labels + rule + rule_text).properties(width=WIDTH, height=HEIGHT, usermeta=usermeta)
+    return (bars + labels + revenue).properties(width=WIDTH, height=HEIGHT, usermeta=usermeta)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import HEIGHT, PALETTE, WIDTH, _title
+from . import HEIGHT, PALETTE, WIDTH, _title, stacked_order
 
 
 def signed_parts_with_net(parts: pd.DataFrame, net: pd.DataFrame, *, x: str, y: str, part: str, net_y: str,
@@ -23,11 +23,10 @@ def signed_parts_with_net(parts: pd.DataFrame, net: pd.DataFrame, *, x: str, y: 
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), stack="zero"),
             color=alt.Color(f"{part}:N", title=None, sort=order,
                             scale=alt.Scale(domain=order, range=list(PALETTE[: len(order)]))),
-            order=alt.Order("stack_order:Q"),
             tooltip=[x, part, alt.Tooltip(f"{y}:Q", format=y_format)],
         )
-        .transform_calculate(stack_order=f"indexof({order!r}, datum['{part}'])")
     )
+    bars = stacked_order(bars, part, order)
     zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#333333").encode(y="zero:Q")
     tick = alt.Chart(net).mark_tick(color="black", thickness=3, size=74).encode(
         x=encode_x, y=f"{net_y}:Q", tooltip=[x, alt.Tooltip(f"{net_y}:Q", title="net result", format=y_format)]
