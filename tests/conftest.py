@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -12,10 +13,17 @@ from runthenumbers.data import REPO_ROOT, Ledger, load_ledger
 DATA = REPO_ROOT / "data"
 
 
+@functools.cache
+def shared_ledger() -> Ledger:
+    """The validated ledger, read on first use and then kept: for helpers and hypothesis strategies that
+    cannot take a fixture. The ``ledger`` fixture is the same object."""
+    return load_ledger()
+
+
 @pytest.fixture(scope="session")
 def ledger() -> Ledger:
     """The validated ledger, read once for the whole session (it is frozen: no test can change it)."""
-    return load_ledger()
+    return shared_ledger()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@ and every bad input refused with a message naming the input, its value and what 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,7 +12,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from runthenumbers import debt
-from runthenumbers.data import load_ledger
 from runthenumbers.debt import (
     N_QUARTERS,
     QUARTERS,
@@ -32,9 +33,23 @@ from runthenumbers.debt import (
 from runthenumbers.parameters import ParameterError, resolve
 from runthenumbers.verdicts import floor_verdict
 
-LEDGER = load_ledger()
-TERMS = Terms.from_ledger(LEDGER)
-P = resolve("debt", {}, LEDGER)
+from conftest import shared_ledger
+
+
+@functools.cache
+def _ledger():
+    return shared_ledger()
+
+
+@functools.cache
+def _terms():
+    return Terms.from_ledger(_ledger())
+
+
+@functools.cache
+def _inputs():
+    return resolve("debt", {}, _ledger())
+
 
 
 def _fields(schedule):
@@ -60,10 +75,10 @@ def test_quarter_index_by_hand():
 
 def test_terms_come_from_the_ledger():
     # June 2025 is 2025-Q2 (index 1); the three-month extension adds one quarter: 2025-Q3 (index 2).
-    assert TERMS.ddtl2_draw_deadline == 2
-    assert TERMS.ddtl1_maturity == 12
-    assert TERMS.ddtl1_balance == LEDGER.value("debt_ddtl1_balance_2024q4")
-    assert TERMS.ddtl2_facility_size == LEDGER.value("article_debt_ddtl2_facility_size")
+    assert _terms().ddtl2_draw_deadline == 2
+    assert _terms().ddtl1_maturity == 12
+    assert _terms().ddtl1_balance == _ledger().value("debt_ddtl1_balance_2024q4")
+    assert _terms().ddtl2_facility_size == _ledger().value("article_debt_ddtl2_facility_size")
 
 
 def test_annual_sums_four_quarters():
@@ -173,28 +188,28 @@ def test_floor_verdicts():
 
 
 def test_base_case_matches_the_filed_balances():
-    ddtl1, ddtl2 = two_loans(P, TERMS)
+    ddtl1, ddtl2 = two_loans(_inputs(), _terms())
     # 115 a quarter for two quarters takes 2,012.5 to 1,782.5, the filing's balance at 2025-06-30.
-    assert ddtl1.closing[0, 1] == pytest.approx(LEDGER.value("debt_ddtl1_balance_2025q2"))
+    assert ddtl1.closing[0, 1] == pytest.approx(_ledger().value("debt_ddtl1_balance_2025q2"))
     # The default draws reach the filing's 2025-06-30 DDTL 2.0 balance by 2025-Q2.
-    assert ddtl2.closing[0, 1] == pytest.approx(LEDGER.value("debt_ddtl2_balance_2025q2"))
-    assert ddtl1.closing[0, TERMS.ddtl1_maturity] == 0.0
+    assert ddtl2.closing[0, 1] == pytest.approx(_ledger().value("debt_ddtl2_balance_2025q2"))
+    assert ddtl1.closing[0, _terms().ddtl1_maturity] == 0.0
 
 
 def test_grid_is_flattened_onto_scenarios_and_matches_single_runs():
     sofr = np.array([0.0, 0.04, 0.08])
-    drawn = np.array([TERMS.ddtl2_balance, 6e9])
-    grid = service_grid(P, TERMS, sofr, drawn)
+    drawn = np.array([_terms().ddtl2_balance, 6e9])
+    grid = service_grid(_inputs(), _terms(), sofr, drawn)
     assert grid.shape == (3, 2, 6)
-    single = annual_debt_service(*two_loans(P, TERMS, sofr=0.04, ddtl2_drawn=6e9))
+    single = annual_debt_service(*two_loans(_inputs(), _terms(), sofr=0.04, ddtl2_drawn=6e9))
     assert grid[1, 1] == pytest.approx(single[0])
     # More SOFR, more debt service; more drawn, more debt service.
     assert np.all(np.diff(grid[:, :, 1], axis=0) > 0) and np.all(np.diff(grid[:, :, 1], axis=1) > 0)
 
 
 def test_rate_band_brackets_the_base_case():
-    band = rate_band(P, TERMS, [P["ddtl2_drawn"]], 0.05, 0.12)
-    base = annual_debt_service(*two_loans(P, TERMS))[0]
+    band = rate_band(_inputs(), _terms(), [_inputs()["ddtl2_drawn"]], 0.05, 0.12)
+    base = annual_debt_service(*two_loans(_inputs(), _terms()))[0]
     # The base case's DDTL 2.0 rate, SOFR 4.37% + 6.25% = 10.62%, lies inside 5-12%.
     assert np.all(band[0, 0] <= base) and np.all(base <= band[1, 0])
 
@@ -202,9 +217,9 @@ def test_rate_band_brackets_the_base_case():
 def test_many_scenarios_in_one_call_agree_with_single_runs():
     # A hundred thousand scenarios in one call (a million works too, with about 5 GB of memory).
     sofr = np.random.default_rng(1).uniform(0.0, 0.08, 100_000)
-    ddtl1, ddtl2 = two_loans(P, TERMS, sofr=sofr)
+    ddtl1, ddtl2 = two_loans(_inputs(), _terms(), sofr=sofr)
     assert ddtl2.interest.shape == (100_000, 24)
-    single = two_loans(P, TERMS, sofr=float(sofr[123]))[1]
+    single = two_loans(_inputs(), _terms(), sofr=float(sofr[123]))[1]
     assert ddtl2.interest[123] == pytest.approx(single.interest[0])
 
 
@@ -265,7 +280,7 @@ def test_a_higher_rate_never_costs_less(low, high):
 
 def _refused(values):
     with pytest.raises(ParameterError) as caught:
-        resolve("debt", values, LEDGER)
+        resolve("debt", values, _ledger())
     return str(caught.value)
 
 

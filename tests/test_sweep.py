@@ -3,6 +3,8 @@ all-debt schedule as debt service, Sobol indices against SALib, determinism by s
 
 from __future__ import annotations
 
+import functools
+
 import json
 
 import numpy as np
@@ -13,17 +15,34 @@ from hypothesis import strategies as st
 
 from runthenumbers import credit, liquidity, sweep
 from runthenumbers.cli import main
-from runthenumbers.data import load_ledger
 from runthenumbers.liquidity import N, Starting, funding_paths
 
-LEDGER = load_ledger()
-START = Starting.from_ledger(LEDGER)
-INPUTS = sweep.registry(LEDGER)
-CENTRE = sweep.middle(INPUTS)
+from conftest import shared_ledger
+
+
+@functools.cache
+def _ledger():
+    return shared_ledger()
+
+
+@functools.cache
+def _start():
+    return Starting.from_ledger(_ledger())
+
+
+@functools.cache
+def _uncertain():
+    return sweep.registry(_ledger())
+
+
+@functools.cache
+def _centre():
+    return sweep.middle(_uncertain())
+
 
 
 def _paths(**changes):
-    return funding_paths(START, **{k: np.array([v]) for k, v in {**CENTRE, **changes}.items()})
+    return funding_paths(_start(), **{k: np.array([v]) for k, v in {**_centre(), **changes}.items()})
 
 
 def test_revenue_rises_with_the_power_in_service():
@@ -31,10 +50,10 @@ def test_revenue_rises_with_the_power_in_service():
     assert np.all(fast.online >= slow.online) and fast.online[0, 4] > slow.online[0, 4]
     assert np.all(fast.revenue >= slow.revenue - 1e-6) and fast.revenue[0, 4] > slow.revenue[0, 4]
     none, all_of_it = _paths(backlog_conversion=0.0), _paths(backlog_conversion=1.0)
-    assert np.allclose(none.online, START.active_mw) and all_of_it.online[0, -1] == pytest.approx(START.contracted_mw)
+    assert np.allclose(none.online, _start().active_mw) and all_of_it.online[0, -1] == pytest.approx(_start().contracted_mw)
     # With nothing built, revenue is the starting power at the starting price, and nothing is spent on capex.
     flat = _paths(backlog_conversion=0.0, price_decline=0.0)
-    assert np.allclose(flat.revenue, START.active_mw * CENTRE["revenue_per_mw_year"] / 4)
+    assert np.allclose(flat.revenue, _start().active_mw * _centre()["revenue_per_mw_year"] / 4)
     assert np.all(flat.capex == 0)
 
 
@@ -58,42 +77,42 @@ def test_a_partner_delay_defers_revenue_and_capex():
 
 def test_capacity_and_money_by_hand():
     paths = _paths(backlog_conversion=1.0, partner_slip=0.0, build_pace_mw=100.0, capex_per_mw=30e6, price_decline=0.0)
-    remaining = START.contracted_mw - START.active_mw
-    partner_per_quarter = START.partner_mw / START.partner_quarters
-    assert paths.online[0, 0] == pytest.approx(START.active_mw + 100 + partner_per_quarter)
+    remaining = _start().contracted_mw - _start().active_mw
+    partner_per_quarter = _start().partner_mw / _start().partner_quarters
+    assert paths.online[0, 0] == pytest.approx(_start().active_mw + 100 + partner_per_quarter)
     # Capex pays one quarter ahead for what comes into service in the next quarter.
     assert paths.capex[0, 0] == pytest.approx((100 + partner_per_quarter) * 30e6)
-    assert paths.online[0, -1] == pytest.approx(START.contracted_mw)
+    assert paths.online[0, -1] == pytest.approx(_start().contracted_mw)
     assert paths.capex.sum() == pytest.approx((remaining - 100 - partner_per_quarter) * 30e6)
-    average = (START.active_mw + paths.online[0, 0]) / 2
-    assert paths.revenue[0, 0] == pytest.approx(average * CENTRE["revenue_per_mw_year"] / 4)
-    margin = CENTRE["ebitda_margin"] + START.hosting_fee_per_mw_year / CENTRE["revenue_per_mw_year"]
-    assert paths.operating_cash[0, 0] == pytest.approx(paths.revenue[0, 0] * margin - average * START.hosting_fee_per_mw_year / 4)
+    average = (_start().active_mw + paths.online[0, 0]) / 2
+    assert paths.revenue[0, 0] == pytest.approx(average * _centre()["revenue_per_mw_year"] / 4)
+    margin = _centre()["ebitda_margin"] + _start().hosting_fee_per_mw_year / _centre()["revenue_per_mw_year"]
+    assert paths.operating_cash[0, 0] == pytest.approx(paths.revenue[0, 0] * margin - average * _start().hosting_fee_per_mw_year / 4)
 
 
 def test_debt_service_is_the_all_debt_schedule_and_moves_with_sofr():
-    schedules = credit.facility_schedules(credit.FILING_2025_06_30, LEDGER, [0.0, 0.013])
+    schedules = credit.facility_schedules(credit.FILING_2025_06_30, _ledger(), [0.0, 0.013])
     service = sum(s.debt_service for s in schedules)
-    assert np.allclose(START.service_base, service[0])
-    assert np.allclose(START.service_base + START.service_per_sofr * 0.013, service[1], atol=1.0)
-    flat = _paths(sofr=START.sofr_reference + 0.013, sofr_drift=0.0)
+    assert np.allclose(_start().service_base, service[0])
+    assert np.allclose(_start().service_base + _start().service_per_sofr * 0.013, service[1], atol=1.0)
+    flat = _paths(sofr=_start().sofr_reference + 0.013, sofr_drift=0.0)
     assert np.allclose(flat.scheduled_service[0], service[1], atol=1.0)
 
 
 def test_financing_keeps_cash_at_its_floor_and_draws_committed_facilities_first():
     paths = _paths()
-    assert np.all(paths.cash >= START.minimum_cash - 1e-3)
+    assert np.all(paths.cash >= _start().minimum_cash - 1e-3)
     borrowed = paths.borrowed[0]
-    assert borrowed.max() > START.committed_amount  # the build-out needs more than what is committed
-    assert np.all(paths.committed_drawn[0] == np.minimum(borrowed, START.committed_amount))
+    assert borrowed.max() > _start().committed_amount  # the build-out needs more than what is committed
+    assert np.all(paths.committed_drawn[0] == np.minimum(borrowed, _start().committed_amount))
     # Net cash identity: cash - borrowing follows the flows less the interest on borrowing.
-    net = START.cash + np.cumsum(paths.before_financing[0] - paths.interest_on_borrowing[0])
+    net = _start().cash + np.cumsum(paths.before_financing[0] - paths.interest_on_borrowing[0])
     assert np.allclose(paths.cash[0] - borrowed, net, atol=1e-3)
     # Interest by hand on the quarter after the first borrowing.
     t = int(np.argmax(borrowed > 0)) + 1
-    rate = (CENTRE["sofr"] + CENTRE["sofr_drift"] * (t - 0.5) / 4 + START.committed_margin) / 4
+    rate = (_centre()["sofr"] + _centre()["sofr_drift"] * (t - 0.5) / 4 + _start().committed_margin) / 4
     owed = borrowed[t - 1]
-    expected = min(owed, START.committed_amount) * rate + max(owed - START.committed_amount, 0) * CENTRE["new_debt_rate"] / 4
+    expected = min(owed, _start().committed_amount) * rate + max(owed - _start().committed_amount, 0) * _centre()["new_debt_rate"] / 4
     assert paths.interest_on_borrowing[0, t] == pytest.approx(expected)
 
 
@@ -111,9 +130,9 @@ def test_a_faster_price_fall_never_lowers_the_need(low, high):
 
 
 def test_every_range_has_its_reason_and_its_facts_are_in_the_ledger():
-    for u in INPUTS.values():
+    for u in _uncertain().values():
         assert u.rationale and u.low <= u.high
-        assert all(f in LEDGER.facts for f in u.facts)
+        assert all(f in _ledger().facts for f in u.facts)
         assert u.name in sweep.REGISTERED
 
 
@@ -121,8 +140,8 @@ def test_central_case_defaults_sit_inside_the_sweep_ranges():
     from runthenumbers.parameters import for_notebook
 
     for name, parameter in for_notebook("uncertainty").items():
-        if name in INPUTS:
-            assert INPUTS[name].low <= parameter.default <= INPUTS[name].high, name
+        if name in _uncertain():
+            assert _uncertain()[name].low <= parameter.default <= _uncertain()[name].high, name
 
 
 @pytest.mark.parametrize(
@@ -138,9 +157,9 @@ def test_central_case_defaults_sit_inside_the_sweep_ranges():
 def test_ranges_are_checked_before_sampling(change, message):
     from dataclasses import replace
 
-    bad = {**INPUTS, "revenue_per_mw_year": replace(INPUTS["revenue_per_mw_year"], **change)}
+    bad = {**_uncertain(), "revenue_per_mw_year": replace(_uncertain()["revenue_per_mw_year"], **change)}
     with pytest.raises(sweep.SweepError, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
-        sweep.run(START, bad, 10, seed=1)
+        sweep.run(_start(), bad, 10, seed=1)
 
 
 @pytest.mark.parametrize(
@@ -154,13 +173,13 @@ def test_ranges_are_checked_before_sampling(change, message):
 )
 def test_shares_prices_and_capacities_outside_their_range_are_refused(name, value, message):
     with pytest.raises(sweep.SweepError, match=message):
-        sweep.override(INPUTS, [f"{name}=fixed:{value}"])
+        sweep.override(_uncertain(), [f"{name}=fixed:{value}"])
 
 
 def test_the_same_seed_gives_the_same_results_and_another_seed_does_not():
-    first = sweep.summarise(sweep.run(START, INPUTS, 20_000, seed=11))
-    again = sweep.summarise(sweep.run(START, INPUTS, 20_000, seed=11))
-    other = sweep.summarise(sweep.run(START, INPUTS, 20_000, seed=12))
+    first = sweep.summarise(sweep.run(_start(), _uncertain(), 20_000, seed=11))
+    again = sweep.summarise(sweep.run(_start(), _uncertain(), 20_000, seed=11))
+    other = sweep.summarise(sweep.run(_start(), _uncertain(), 20_000, seed=12))
     assert json.dumps(first) == json.dumps(again)
     assert first != other
 
@@ -169,17 +188,17 @@ def test_scenarios_are_drawn_in_bounded_chunks_that_do_not_depend_on_the_total(m
     sizes = []
     original = sweep.evaluate
     monkeypatch.setattr(sweep, "evaluate", lambda start, draws: sizes.append(len(draws["sofr"])) or original(start, draws))
-    big = sweep.run(START, INPUTS, 2 * sweep.CHUNK + 5, seed=3)
+    big = sweep.run(_start(), _uncertain(), 2 * sweep.CHUNK + 5, seed=3)
     assert max(sizes) == sweep.CHUNK and sum(sizes) == 2 * sweep.CHUNK + 5
-    small = sweep.run(START, INPUTS, sweep.CHUNK, seed=3)
+    small = sweep.run(_start(), _uncertain(), sweep.CHUNK, seed=3)
     assert np.array_equal(big["peak_need"][: sweep.CHUNK], small["peak_need"])
 
 
 def test_ratios_use_the_same_years_revenue_and_operating_cash():
-    results = sweep.run(START, INPUTS, 2_000, seed=2)
+    results = sweep.run(_start(), _uncertain(), 2_000, seed=2)
     generator = np.random.Generator(np.random.PCG64(np.random.SeedSequence(2).spawn(1)[0]))
-    draws = {n: u.draw(generator, 2_000) for n, u in INPUTS.items()}
-    paths = funding_paths(START, **draws)
+    draws = {n: u.draw(generator, 2_000) for n, u in _uncertain().items()}
+    paths = funding_paths(_start(), **draws)
     in_2026 = liquidity.YEARS == 2026
     service = paths.debt_service[:, in_2026].sum(axis=1)
     assert np.allclose(results["service_to_revenue"], service / paths.revenue[:, in_2026].sum(axis=1))
@@ -216,9 +235,9 @@ def test_the_sobol_estimator_matches_salib_on_the_ishigami_function():
 
 
 def test_one_varying_input_explains_all_the_variance():
-    fixed = [f"{name}=fixed:{u.low}" for name, u in INPUTS.items() if name != "capex_per_mw"]
-    inputs = sweep.override(INPUTS, fixed)
-    indices = sweep.sobol_indices(START, inputs, base_samples=2000, seed=5)
+    fixed = [f"{name}=fixed:{u.low}" for name, u in _uncertain().items() if name != "capex_per_mw"]
+    inputs = sweep.override(_uncertain(), fixed)
+    indices = sweep.sobol_indices(_start(), inputs, base_samples=2000, seed=5)
     assert list(indices) == ["capex_per_mw"]
     assert indices["capex_per_mw"]["first_order"] == pytest.approx(1.0, abs=0.05)
     assert indices["capex_per_mw"]["total"] == pytest.approx(1.0, abs=0.05)
