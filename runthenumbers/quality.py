@@ -121,21 +121,28 @@ def rows(report: list[PageQuality]) -> list[dict]:
     return out
 
 
+def _as_code(fact: str) -> str:
+    """'cw_revenue_fy2024 (aggregator)' with the fact id set as code, the kind as words."""
+    name, _, kind = fact.partition(" ")
+    return f"<code>{html.escape(name)}</code>" + (f" {html.escape(kind)}" if kind else "")
+
+
 def to_html(report: list[PageQuality]) -> str:
     """The method page's panel: a table by page, then each page's numbers that rest on secondary sources."""
     from .publish import html_table
 
+    titles = {p.page: p.title for p in report} | {"all": "All pages"}
     body = [
-        f"<tr><td>{html.escape(r['page'])}</td><td>{r['numbers']}</td><td>{r['primary']}</td><td>{r['secondary']}</td>"
-        f"<td>{r['share']}</td></tr>"
+        f"<tr><td>{html.escape(titles.get(r['page'], r['page']))}</td><td class=\"num\">{r['numbers']}</td>"
+        f"<td class=\"num\">{r['primary']}</td><td class=\"num\">{r['secondary']}</td><td class=\"num\">{r['share']}</td></tr>"
         for r in rows(report)
     ]
-    table = html_table("rtn-source-quality", ["Page", "Numbers with facts", "Primary", "Secondary", "Primary share"], body)
+    table = html_table("rtn-table rtn-source-quality", ["Page", "Numbers", "Primary", "Secondary", "Primary share"], body)
     lists = []
     for page in report:
         if page.secondary:
             items = "".join(
-                f"<li><code>{html.escape(name)}</code>: {html.escape(', '.join(facts))}</li>" for name, facts in page.secondary.items()
+                f"<li><code>{html.escape(name)}</code>: {', '.join(_as_code(f) for f in facts)}</li>" for name, facts in page.secondary.items()
             )
             lists.append(f"<details><summary>{html.escape(page.title)}: {len(page.secondary)} number(s) from secondary sources</summary><ul>{items}</ul></details>")
     return table + "".join(lists)

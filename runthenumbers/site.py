@@ -255,11 +255,11 @@ class ClaimsDirective(SphinxDirective):
                 verdict_cell = f'<span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span>'
                 verdict_attr = claim.verdict
                 row_class = "rtn-main rtn-claim-part" if claim.row.parent_id else "rtn-main"
-            why = html.escape(claim.row.explanation)
+            why = _link_fact_ids(claim.row.explanation, ledger)
             if claim.row.tolerance is not None:
-                why += f" <em>Tolerance {claim.row.tolerance:.0%}: {html.escape(claim.row.tolerance_reason)}.</em>"
+                why += f" <em>Tolerance {claim.row.tolerance:.0%}: {_link_fact_ids(claim.row.tolerance_reason, ledger)}.</em>"
             if claim.row.searched:
-                why += f" <em>Searched: {html.escape(claim.row.searched)}</em>"
+                why += f" <em>Searched: {_link_fact_ids(claim.row.searched, ledger)}</em>"
             sources = ", ".join(
                 f'<a href="{source_href(source)}">{html.escape(ledger.sources[source].publisher)}</a>'
                 for source in claim.row.sources.split()
