@@ -345,8 +345,20 @@ MEASURE_PAGE = """snake => {
       chartText.push([t.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(t).fontSize) * scale]);
     });
   });
+  // Pairs of chart labels drawn over each other (hidden labels, which Vega thins out, do not count).
+  const overlaps = [];
+  document.querySelectorAll('figure.rtn-chart .rtn-chart-view svg').forEach(svg => {
+    const boxes = [...svg.querySelectorAll('text')]
+      .filter(t => t.textContent.trim() && !t.closest('[opacity="0"]') && getComputedStyle(t).opacity !== '0')
+      .map(t => [t.textContent.trim().slice(0, 40), t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i][1], b = boxes[j][1];
+      if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2)
+        overlaps.push([boxes[i][0], boxes[j][0]]);
+    }
+  });
   return {width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight,
-          column, tables, cut, named, chartText};
+          column, tables, cut, named, chartText, overlaps};
 }"""
 
 
@@ -360,7 +372,7 @@ def reader_view(site, server, browser) -> dict:
         for page_path in _pages(site):
             page = context.new_page()
             page.goto(f"{server}/{page_path}", wait_until="load")
-            page.wait_for_function("() => [...document.querySelectorAll('figure.rtn-chart')].every(f => f.dataset.rendered)", timeout=15_000)
+            page.wait_for_function("() => [...document.querySelectorAll('figure.rtn-chart')].every(f => f.dataset.rendered === 'vega')", timeout=15_000)
             measured[(page_path, width)] = page.evaluate(MEASURE_PAGE, SNAKE_CASE)
             page.close()
         context.close()
@@ -407,6 +419,13 @@ def test_chart_text_is_legible_on_a_phone(reader_view):
     }
     assert {page: texts for page, texts in small.items() if texts} == {}
     assert sum(len(view["chartText"]) for view in reader_view.values()) > 100  # the charts were measured
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_chart_label_is_drawn_over_another(reader_view):
+    collided = {f"{key[0]} at {key[1]} px": view["overlaps"] for key, view in reader_view.items() if view["overlaps"]}
+    assert collided == {}
 
 
 @pytest.mark.slow

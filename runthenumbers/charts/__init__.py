@@ -48,7 +48,8 @@ THEME = {
     "background": "white",
     "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
     "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#444"},
-    "axis": {"aria": False, "labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6"},
+    # Labels that would overlap on a narrow screen are thinned out rather than drawn over each other.
+    "axis": {"aria": False, "labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6", "labelOverlap": "greedy", "labelSeparation": 4},
     "legend": {"aria": False, "labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
     "range": {"category": list(PALETTE)},
 }
@@ -198,6 +199,14 @@ def table_columns(spec: dict) -> list[list[str]]:
     return list(found.values())
 
 
+def _category_axis(labels) -> alt.Axis:
+    """A horizontal axis of categories; long names break into lines, word by word, so that on a phone
+    two neighbours never run into each other."""
+    if max((len(str(v)) for v in labels), default=0) > 12:
+        return alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')")
+    return alt.Axis(labelAngle=0)
+
+
 def reference_rule(level: float, label: str, *, color: str = "#333333", at: str = "right") -> alt.LayerChart:
     """A dashed horizontal rule at ``level`` with its ``label`` written just above it, at the plot's
     right edge (``at="right"``) or left edge (``at="left"``)."""
@@ -240,7 +249,7 @@ def stacked_bars(frame, *, x: str, y: str, color: str, title: str, subtitle: str
         alt.Chart(frame, title=_title(title, subtitle))
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+            x=alt.X(f"{x}:O", title=x_title, axis=_category_axis(frame[x])),
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
             color=alt.Color(f"{color}:N", title=None, sort=order, scale=scale),
             tooltip=tooltip,
