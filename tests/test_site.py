@@ -277,13 +277,19 @@ def test_each_glued_number_shows_its_derivation_on_hover_and_focus(server, brows
     page.close()
 
 
-@pytest.mark.slow
-@pytest.mark.browser
-def test_the_debt_sliders_change_the_numbers_shown(server, browser):
+def _what_if_chart(server, browser):
+    """The debt chapter's what-if chart, drawn by Vega in a fresh page: (page, figure)."""
     page = browser.new_page()
     page.goto(f"{server}/notebooks/debt.html", wait_until="networkidle")
     figure = page.locator("figure.rtn-chart", has_text="What if").first
     page.wait_for_function("f => f.dataset.rendered === 'vega'", arg=figure.element_handle())
+    return page, figure
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_debt_sliders_change_the_numbers_shown(server, browser):
+    page, figure = _what_if_chart(server, browser)
     labels = lambda: figure.locator(".rtn-chart-view svg text").all_text_contents()  # noqa: E731
     changed = "([f, before]) => JSON.stringify([...f.querySelectorAll('.rtn-chart-view svg text')].map(t => t.textContent)) !== before"
     before = labels()
@@ -456,10 +462,7 @@ def test_the_footer_renders(site):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_what_if_chart_reads_out_its_inputs_and_tabulates_what_it_draws(server, browser):
-    page = browser.new_page()
-    page.goto(f"{server}/notebooks/debt.html", wait_until="networkidle")
-    figure = page.locator("figure.rtn-chart", has_text="What if").first
-    page.wait_for_function("f => f.dataset.rendered === 'vega'", arg=figure.element_handle())
+    page, figure = _what_if_chart(server, browser)
     assert figure.locator(".vega-bind").first.text_content().strip().endswith("4.37%")
     figure.get_by_role("button", name="Table").click()
     table = figure.locator("details.rtn-chart-table table")
