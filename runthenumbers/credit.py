@@ -29,6 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .calendar import quarter, quarter_label
 from .data import Ledger
 
 Repayment = Literal["bullet", "pace", "level", "residual"]
@@ -157,33 +158,16 @@ RECONCILE_TOLERANCE = 0.01
 # Quarters
 
 
-def _year_quarter(date: str | int) -> tuple[int, int]:
-    """(year, quarter) of a balance-sheet date '2025-06-30' or a ledger date 20250630."""
-    digits = str(date).replace("-", "")
-    year, month = int(digits[:4]), int(digits[4:6])
-    if not 1 <= month <= 12:
-        raise CreditError(f"date {date} has no month 01-12")
-    return year, (month - 1) // 3 + 1
-
-
 def horizon(as_of: str) -> tuple[str, ...]:
-    """The quarters modelled: from the one after ``as_of`` to the end of :data:`LAST_YEAR`."""
-    year, quarter = _year_quarter(as_of)
-    labels = []
-    while year <= LAST_YEAR:
-        quarter += 1
-        if quarter == 5:
-            year, quarter = year + 1, 1
-        if year <= LAST_YEAR:
-            labels.append(f"{year}-Q{quarter}")
-    return tuple(labels)
+    """The quarters modelled: from the one after ``as_of`` ('2025-06-30') to the end of :data:`LAST_YEAR`."""
+    first = quarter(int(as_of.replace("-", ""))) + 1
+    last = pd.Period(year=LAST_YEAR, quarter=4, freq="Q")
+    return tuple(quarter_label(q) for q in pd.period_range(first, last, freq="Q"))
 
 
-def _index(quarters: tuple[str, ...], date) -> int:
-    """Position in ``quarters`` of the quarter holding ``date``; past the end gives len(quarters)."""
-    year, quarter = _year_quarter(date)
-    first_year, first_quarter = int(quarters[0][:4]), int(quarters[0][-1])
-    return (year - first_year) * 4 + quarter - first_quarter
+def quarter_position(quarters: tuple[str, ...], date) -> int:
+    """Position in ``quarters`` of the quarter holding ``date`` (yyyymmdd); past the end gives len(quarters) or more."""
+    return (quarter(date) - quarter(quarters[0])).n
 
 
 def years_of(quarters: tuple[str, ...]) -> np.ndarray:
@@ -225,7 +209,7 @@ def _check_terms(facility_key: str, balance: float, rate: float, maturity_index:
 def _principal(facility: Facility, ledger: Ledger, quarters: tuple[str, ...]) -> np.ndarray:
     """Principal due each quarter for every rule except ``residual``."""
     balance = ledger.value(facility.balance)
-    maturity = _index(quarters, ledger.value(facility.maturity))
+    maturity = quarter_position(quarters, ledger.value(facility.maturity))
     due = np.zeros(len(quarters))
     last = min(maturity, len(quarters) - 1)
     if facility.repayment == "bullet":
@@ -259,8 +243,8 @@ def _residual_principal(facility: Facility, known: np.ndarray, filing: Filing, l
                         quarters: tuple[str, ...]) -> np.ndarray:
     """What the filed table leaves each year for the residual facility, spread over its quarters to maturity."""
     balance = ledger.value(facility.balance)
-    maturity = _index(quarters, ledger.value(facility.maturity))
-    first = _index(quarters, ledger.value(facility.repays_from)) if facility.repays_from else 0
+    maturity = quarter_position(quarters, ledger.value(facility.maturity))
+    first = quarter_position(quarters, ledger.value(facility.repays_from)) if facility.repays_from else 0
     years = years_of(quarters)
     due = np.zeros(len(quarters))
     for year, fact in filing.maturities.items():
@@ -308,7 +292,7 @@ def principal_by_facility(filing: Filing, ledger: Ledger) -> dict[str, np.ndarra
     principal: dict[str, np.ndarray] = {}
     for facility in filing.facilities:
         rate = 0.0 if facility.rate is None else ledger.value(facility.rate)
-        _check_terms(facility.key, ledger.value(facility.balance), rate, _index(quarters, ledger.value(facility.maturity)))
+        _check_terms(facility.key, ledger.value(facility.balance), rate, quarter_position(quarters, ledger.value(facility.maturity)))
         if facility.repayment != "residual":
             principal[facility.key] = _principal(facility, ledger, quarters)
     residuals = [f for f in filing.facilities if f.repayment == "residual"]
@@ -333,7 +317,7 @@ def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[
         schedules.append(_flows(facility.key, facility.label, ledger.value(facility.balance), np.zeros(len(quarters)),
                                 principal[facility.key], ledger.value(facility.rate), sofr_change, facility.floating, True))
     for issue in filing.later_issues:
-        issued, maturity = _index(quarters, ledger.value(issue.issued)), _index(quarters, ledger.value(issue.maturity))
+        issued, maturity = quarter_position(quarters, ledger.value(issue.issued)), quarter_position(quarters, ledger.value(issue.maturity))
         amount, rate = ledger.value(issue.principal), ledger.value(issue.rate)
         _check_terms(issue.key, amount, rate, maturity, issued)
         draws, repaid = np.zeros(len(quarters)), np.zeros(len(quarters))
@@ -348,9 +332,9 @@ def schedule_frame(schedules: list[FacilitySchedule], quarters: tuple[str, ...],
     """One row per facility and quarter: opening, draws, interest, fees, principal, closing (USD)."""
     rows = []
     for s in schedules:
-        for t, quarter in enumerate(quarters):
+        for t, label in enumerate(quarters):
             rows.append({
-                "facility": s.label, "quarter": quarter, "opening": float(s.opening[t]), "draws": float(s.draws[t]),
+                "facility": s.label, "quarter": label, "opening": float(s.opening[t]), "draws": float(s.draws[t]),
                 "interest": float(s.interest[scenario, t]), "fees": float(s.fees[scenario, t]),
                 "principal": float(s.principal[t]), "closing": float(s.closing[t]),
             })

@@ -92,7 +92,7 @@ class Starting:
         sofr = v("debt_sofr_180d_avg_20250807")
         schedules = credit.facility_schedules(credit.FILING_2025_06_30, ledger, [0.0, 0.01])
         service = sum(s.debt_service for s in schedules)
-        partner_end = credit._index(QUARTERS, v("csci_cw_final_option_operational"))
+        partner_end = credit.quarter_position(QUARTERS, v("csci_cw_final_option_operational"))
         committed = (
             Facility("DDTL 2.0, $3.0B tranche (Fifth Amendment)", v("debt_ddtl21_commitment"), v("debt_ddtl21_margin"),
                      ("debt_ddtl21_commitment", "debt_ddtl21_margin")),

@@ -35,7 +35,7 @@ def test_every_filed_facility_is_repaid_in_full_and_never_after_its_legal_maturi
     for facility in FILING.facilities:
         schedule = _by_key(schedules)[facility.key]
         assert schedule.principal.sum() == pytest.approx(ledger.value(facility.balance), rel=1e-9)
-        maturity = credit._index(quarters, ledger.value(facility.maturity))
+        maturity = credit.quarter_position(quarters, ledger.value(facility.maturity))
         assert not schedule.principal[maturity + 1:].any(), facility.key
         assert schedule.closing[maturity] == pytest.approx(0.0, abs=1.0), facility.key
 
