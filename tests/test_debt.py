@@ -37,18 +37,13 @@ from conftest import shared_ledger
 
 
 @functools.cache
-def _ledger():
-    return shared_ledger()
-
-
-@functools.cache
 def _terms():
-    return Terms.from_ledger(_ledger())
+    return Terms.from_ledger(shared_ledger())
 
 
 @functools.cache
 def _inputs():
-    return resolve("debt", {}, _ledger())
+    return resolve("debt", {}, shared_ledger())
 
 
 
@@ -77,8 +72,8 @@ def test_terms_come_from_the_ledger():
     # June 2025 is 2025-Q2 (index 1); the three-month extension adds one quarter: 2025-Q3 (index 2).
     assert _terms().ddtl2_draw_deadline == 2
     assert _terms().ddtl1_maturity == 12
-    assert _terms().ddtl1_balance == _ledger().value("debt_ddtl1_balance_2024q4")
-    assert _terms().ddtl2_facility_size == _ledger().value("article_debt_ddtl2_facility_size")
+    assert _terms().ddtl1_balance == shared_ledger().value("debt_ddtl1_balance_2024q4")
+    assert _terms().ddtl2_facility_size == shared_ledger().value("article_debt_ddtl2_facility_size")
 
 
 def test_annual_sums_four_quarters():
@@ -190,9 +185,9 @@ def test_floor_verdicts():
 def test_base_case_matches_the_filed_balances():
     ddtl1, ddtl2 = two_loans(_inputs(), _terms())
     # 115 a quarter for two quarters takes 2,012.5 to 1,782.5, the filing's balance at 2025-06-30.
-    assert ddtl1.closing[0, 1] == pytest.approx(_ledger().value("debt_ddtl1_balance_2025q2"))
+    assert ddtl1.closing[0, 1] == pytest.approx(shared_ledger().value("debt_ddtl1_balance_2025q2"))
     # The default draws reach the filing's 2025-06-30 DDTL 2.0 balance by 2025-Q2.
-    assert ddtl2.closing[0, 1] == pytest.approx(_ledger().value("debt_ddtl2_balance_2025q2"))
+    assert ddtl2.closing[0, 1] == pytest.approx(shared_ledger().value("debt_ddtl2_balance_2025q2"))
     assert ddtl1.closing[0, _terms().ddtl1_maturity] == 0.0
 
 
@@ -280,7 +275,7 @@ def test_a_higher_rate_never_costs_less(low, high):
 
 def _refused(values):
     with pytest.raises(ParameterError) as caught:
-        resolve("debt", values, _ledger())
+        resolve("debt", values, shared_ledger())
     return str(caught.value)
 
 

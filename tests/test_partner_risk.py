@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 
 import re
 
@@ -39,11 +38,6 @@ from runthenumbers.partner_risk import (
 from conftest import shared_ledger
 
 
-@functools.cache
-def _ledger():
-    return shared_ledger()
-
-
 
 # An oracle for the stress model: the fees lost, in closed form (moved here from the package, its only user).
 def fees_at_risk_closed_form(contract_value, share_late, share_never, delay_quarters, term_years) -> np.ndarray:
@@ -69,7 +63,7 @@ def _stress(**overrides):
 
 
 def _resolve(**overrides):
-    return resolve("partner_risk", overrides, _ledger())
+    return resolve("partner_risk", overrides, shared_ledger())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,7 +93,7 @@ def test_non_cash_share_by_hand():
 
 
 def test_results_2024_from_the_ledger():
-    results = results_2024(_ledger())
+    results = results_2024(shared_ledger())
     # +210.7 - 804.9 - 455.3 - 265.5 = -1,315.0; operating +55.2 + 6.6 - 41.2 - 39.8 = -19.2.
     assert results["net"].sum() == pytest.approx(-1_315.0e6)
     assert results["operating"].sum() == pytest.approx(-19.2e6)
@@ -111,15 +105,15 @@ def test_results_2024_from_the_ledger():
 
 
 def test_quarterly_revenue_adds_up_to_the_10k_within_rounding():
-    quarterly = quarterly_revenue(_ledger()).groupby("segment")["revenue_usd"].sum()
+    quarterly = quarterly_revenue(shared_ledger()).groupby("segment")["revenue_usd"].sum()
     # Quarterly figures are rounded to $0.1M; three quarters of rounding is at most $0.15M per segment.
-    assert quarterly["Self-mining"] == pytest.approx(_ledger().value("csci_revenue_selfmining_fy2024"), abs=0.15e6)
-    assert quarterly["Hosted mining"] == pytest.approx(_ledger().value("csci_revenue_hostedmining_fy2024"), abs=0.15e6)
-    assert quarterly["HPC hosting"] == pytest.approx(_ledger().value("csci_revenue_hpc_fy2024"), abs=0.15e6)
+    assert quarterly["Self-mining"] == pytest.approx(shared_ledger().value("csci_revenue_selfmining_fy2024"), abs=0.15e6)
+    assert quarterly["Hosted mining"] == pytest.approx(shared_ledger().value("csci_revenue_hostedmining_fy2024"), abs=0.15e6)
+    assert quarterly["HPC hosting"] == pytest.approx(shared_ledger().value("csci_revenue_hpc_fy2024"), abs=0.15e6)
 
 
 def test_contract_tranches_by_hand():
-    tranches = contract_tranches(_ledger()).set_index("contract")
+    tranches = contract_tranches(shared_ledger()).set_index("contract")
     # August option: 6.7 - 3.5 - 1.225 = 1.975 ($B); the four contracts: 200 + 70 + 112 + 120 = 502 MW, $8.7B.
     assert tranches.loc["Second option (August 2024)", "value_usd"] == pytest.approx(1.975e9)
     assert tranches["mw"].iloc[:4].sum() == 502
@@ -147,7 +141,7 @@ def test_the_three_days_fit_the_rejection():
 
 
 def test_power_comparison_by_hand():
-    power = power_comparison(_ledger())
+    power = power_comparison(shared_ledger())
     # 500 / 1,300 = 0.3846 of CoreWeave's total; 500 / 1,317 = 0.3797 of Core Scientific's; (1,317 - 1,300) / 1,300 = 0.0131.
     assert power.cw_share_at_csci == pytest.approx(0.384615, rel=1e-5)
     assert power.csci_share_to_cw == pytest.approx(0.379651, rel=1e-5)
@@ -195,30 +189,30 @@ def test_stress_runs_many_scenarios_at_once():
 
 
 def test_stress_grid_covers_every_delay_and_share():
-    grid = stress_grid(_resolve(), _ledger(), [0.25, 1.0], 12)
+    grid = stress_grid(_resolve(), shared_ledger(), [0.25, 1.0], 12)
     assert len(grid) == 2 * 13
     assert grid["fees_at_risk_usd"].max() == pytest.approx(8.7e9 * 12 / 48)
 
 
 def test_observed_slip_by_hand():
-    observed = observed_slip(_ledger())
+    observed = observed_slip(shared_ledger())
     # 590 MW contracted, 350 energized: 240 / 590 late by one quarter (second half of 2026 to early 2027).
     assert observed["csci_share_late"] == pytest.approx(240 / 590)
     assert observed["csci_delay_quarters"] == 1
     # 10.2e9 x 240/590 x 1/48 = 86.44e6.
-    assert run_stress(_resolve(), _ledger(), **observed).fees_at_risk[0] == pytest.approx(86.4407e6, rel=1e-5)
+    assert run_stress(_resolve(), shared_ledger(), **observed).fees_at_risk[0] == pytest.approx(86.4407e6, rel=1e-5)
 
 
 def test_default_cw_revenue_per_mw_year_matches_its_derivation():
     # Q4 2024 revenue x 4 / 360 MW = 747 x 4 / 360 = 8.30 USD millions, the literal default rounded.
-    derived = _ledger().value("cw_revenue_2024q4") * 4 / _ledger().value("article_capex_active_mw")
+    derived = shared_ledger().value("cw_revenue_2024q4") * 4 / shared_ledger().value("article_capex_active_mw")
     assert _resolve()["cw_revenue_per_mw_year"] == pytest.approx(derived, rel=0.005)
 
 
 def test_defaults_come_from_the_ledger():
     values = _resolve()
-    assert values["csci_contracted_mw"] == _ledger().value("csci_cw_contracted_mw_total_2024")
-    assert values["csci_contract_value"] == _ledger().value("csci_cw_contract_value_total_2024")
+    assert values["csci_contracted_mw"] == shared_ledger().value("csci_cw_contracted_mw_total_2024")
+    assert values["csci_contract_value"] == shared_ledger().value("csci_cw_contract_value_total_2024")
     assert values["csci_scheduled_delivery"] == 20261231
 
 

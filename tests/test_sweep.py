@@ -21,18 +21,13 @@ from conftest import shared_ledger
 
 
 @functools.cache
-def _ledger():
-    return shared_ledger()
-
-
-@functools.cache
 def _start():
-    return Starting.from_ledger(_ledger())
+    return Starting.from_ledger(shared_ledger())
 
 
 @functools.cache
 def _uncertain():
-    return sweep.registry(_ledger())
+    return sweep.registry(shared_ledger())
 
 
 @functools.cache
@@ -91,7 +86,7 @@ def test_capacity_and_money_by_hand():
 
 
 def test_debt_service_is_the_all_debt_schedule_and_moves_with_sofr():
-    schedules = credit.facility_schedules(credit.FILING_2025_06_30, _ledger(), [0.0, 0.013])
+    schedules = credit.facility_schedules(credit.FILING_2025_06_30, shared_ledger(), [0.0, 0.013])
     service = sum(s.debt_service for s in schedules)
     assert np.allclose(_start().service_base, service[0])
     assert np.allclose(_start().service_base + _start().service_per_sofr * 0.013, service[1], atol=1.0)
@@ -132,7 +127,7 @@ def test_a_faster_price_fall_never_lowers_the_need(low, high):
 def test_every_range_has_its_reason_and_its_facts_are_in_the_ledger():
     for u in _uncertain().values():
         assert u.rationale and u.low <= u.high
-        assert all(f in _ledger().facts for f in u.facts)
+        assert all(f in shared_ledger().facts for f in u.facts)
         assert u.name in sweep.REGISTERED
 
 
