@@ -53,9 +53,10 @@ $(CHROMIUM):
 check: lint lint-workflow
 	$(BIN)/python -m pytest -p no:nbval -o addopts="--strict-markers -p no:cacheprovider" -m "not slow and not browser" -q
 
-## lint: ruff over the package, the tests and the benchmarks
+## lint: ruff (errors, import order) and ruff format --check over the package, the tests and the benchmarks
 lint: $(READY)
 	$(BIN)/ruff check runthenumbers tests benchmarks
+	$(BIN)/ruff format --check runthenumbers tests benchmarks
 
 ## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py
 pages: $(READY)

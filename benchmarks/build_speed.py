@@ -53,7 +53,8 @@ def timed_build(book: Path, output: Path) -> float:
     start = time.perf_counter()
     result = subprocess.run(
         [str(JUPYTER_BOOK), "build", str(book), "--path-output", str(output), *FLAGS],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
@@ -70,9 +71,7 @@ def clean_then_rebuild(book: Path, output: Path) -> tuple[float, float]:
 
 def measure(book: Path, repeat: int) -> dict[str, dict[str, float]]:
     """Median seconds of each kind of build for the reference and for ``book``, measured alternately."""
-    times: dict[str, dict[str, list[float]]] = {
-        who: {kind: [] for kind in GOALS} for who in ("reference", "book")
-    }
+    times: dict[str, dict[str, list[float]]] = {who: {kind: [] for kind in GOALS} for who in ("reference", "book")}
     with tempfile.TemporaryDirectory(prefix="rtn-bench-") as scratch:
         scratch = Path(scratch)
         reference = reference_book(scratch / "reference")
@@ -94,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     for kind, goal in GOALS.items():
         reference, book = medians["reference"][kind], medians["book"][kind]
         ratio = book / reference
-        print(f"| {kind} | {reference:.2f} | {book:.2f} | {ratio:.2f} | <= {goal:g} | {'met' if ratio <= goal else 'MISSED'} |")
+        print(
+            f"| {kind} | {reference:.2f} | {book:.2f} | {ratio:.2f} | <= {goal:g} | {'met' if ratio <= goal else 'MISSED'} |"
+        )
     return 0
 
 

@@ -19,8 +19,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAGE_BUDGET = 300_000
 DRAW_BUDGET_MS = 1_000
 
@@ -66,7 +72,9 @@ def main(argv: list[str]) -> int:
                 page.close()
             draw = sorted(times)[len(times) // 2] if times else None
             ok = weight < PAGE_BUDGET and (draw is None or draw < DRAW_BUDGET_MS)
-            print(f"{page_path:40} {weight:>10,} {charts:>6} {'' if draw is None else f'{draw:.0f}':>8}  {'ok' if ok else 'OVER'}")
+            print(
+                f"{page_path:40} {weight:>10,} {charts:>6} {'' if draw is None else f'{draw:.0f}':>8}  {'ok' if ok else 'OVER'}"
+            )
         browser.close()
     server.shutdown()
     return 0

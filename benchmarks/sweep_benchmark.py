@@ -57,16 +57,26 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6, 10**7])
     args = parser.parse_args(argv)
-    print(f"{'N':>10} {'compute s':>10} {'CPU s':>7} {'scenarios/s':>14} {'s per 10^6':>11} {'peak MB':>8} {'model MB':>9}")
+    print(
+        f"{'N':>10} {'compute s':>10} {'CPU s':>7} {'scenarios/s':>14} {'s per 10^6':>11} {'peak MB':>8} {'model MB':>9}"
+    )
     for n in args.sizes:
         row = measure(n)
-        print(f"{n:>10,} {row['seconds']:>10.3f} {row['cpu_seconds']:>7.3f} {n / row['seconds']:>14,.0f} {row['seconds'] / n * 1e6:>11.3f} "
-              f"{row['peak_mb']:>8.0f} {row['model_mb']:>9.0f}")
+        print(
+            f"{n:>10,} {row['seconds']:>10.3f} {row['cpu_seconds']:>7.3f} {n / row['seconds']:>14,.0f} {row['seconds'] / n * 1e6:>11.3f} "
+            f"{row['peak_mb']:>8.0f} {row['model_mb']:>9.0f}"
+        )
     whole = 10**6
     sweep_wall = wall([str(BIN / "runthenumbers"), "sweep", "--samples", str(whole), "--seed", "1", "--format", "json"])
     with tempfile.TemporaryDirectory() as folder:
-        papermill_wall = wall([str(BIN / "papermill"), "--no-progress-bar", str(REPO / "notebooks" / "debt.ipynb"),
-                               str(Path(folder) / "debt.ipynb")])
+        papermill_wall = wall(
+            [
+                str(BIN / "papermill"),
+                "--no-progress-bar",
+                str(REPO / "notebooks" / "debt.ipynb"),
+                str(Path(folder) / "debt.ipynb"),
+            ]
+        )
     print(f"\nwhole `runthenumbers sweep --samples {whole:,}` process: {sweep_wall:.2f} s")
     print(f"one papermill run of notebooks/debt.ipynb:            {papermill_wall:.2f} s")
     print(f"ratio (sweep / papermill): {sweep_wall / papermill_wall:.2f}")

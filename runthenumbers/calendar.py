@@ -21,8 +21,20 @@ import numpy as np
 import pandas as pd
 
 # Written out: the standard library's month names follow the machine's locale.
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MONTHS_PER_QUARTER = 3
 QUARTERS_PER_YEAR = 4
 MONTHS_PER_YEAR = 12

@@ -33,8 +33,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import Ledger
 from .checks import require_between
+from .data import Ledger
 from .parameters.capex import PARAMETERS
 
 HOURS_PER_YEAR = 24 * 365
@@ -97,24 +97,60 @@ def spending_bases(ledger: Ledger, active_mw: float, contracted_mw: float) -> pd
     cash = sum(ledger.value(f"capex_purchases_ppe_fy{year}_agg") for year in (2022, 2023, 2024))
     vendor_financed = ledger.value("debt_oem_balance_2024q4")
     rows = [
-        ("Cash capex 2022-2024", cash, active_mw, "data service built from the filings",
-         ["capex_purchases_ppe_fy2022_agg", "capex_purchases_ppe_fy2023_agg", "capex_purchases_ppe_fy2024_agg", "article_capex_active_mw"]),
-        ("Cash capex plus vendor-financed equipment", cash + vendor_financed, active_mw,
-         "data service plus filing (S-4 debt note)",
-         ["capex_purchases_ppe_fy2022_agg", "capex_purchases_ppe_fy2023_agg", "capex_purchases_ppe_fy2024_agg",
-          "debt_oem_balance_2024q4", "article_capex_active_mw"]),
-        ("NextPlatform: spent so far", ledger.value("article_capex_spent_to_date"), active_mw,
-         "estimate (NextPlatform, via the article)", ["article_capex_spent_to_date", "article_capex_active_mw"]),
-        ("NextPlatform: contracted build-out", ledger.value("article_capex_contracted_build_cost"), contracted_mw,
-         "estimate (NextPlatform, via the article)", ["article_capex_contracted_build_cost", "article_capex_contracted_mw"]),
+        (
+            "Cash capex 2022-2024",
+            cash,
+            active_mw,
+            "data service built from the filings",
+            [
+                "capex_purchases_ppe_fy2022_agg",
+                "capex_purchases_ppe_fy2023_agg",
+                "capex_purchases_ppe_fy2024_agg",
+                "article_capex_active_mw",
+            ],
+        ),
+        (
+            "Cash capex plus vendor-financed equipment",
+            cash + vendor_financed,
+            active_mw,
+            "data service plus filing (S-4 debt note)",
+            [
+                "capex_purchases_ppe_fy2022_agg",
+                "capex_purchases_ppe_fy2023_agg",
+                "capex_purchases_ppe_fy2024_agg",
+                "debt_oem_balance_2024q4",
+                "article_capex_active_mw",
+            ],
+        ),
+        (
+            "NextPlatform: spent so far",
+            ledger.value("article_capex_spent_to_date"),
+            active_mw,
+            "estimate (NextPlatform, via the article)",
+            ["article_capex_spent_to_date", "article_capex_active_mw"],
+        ),
+        (
+            "NextPlatform: contracted build-out",
+            ledger.value("article_capex_contracted_build_cost"),
+            contracted_mw,
+            "estimate (NextPlatform, via the article)",
+            ["article_capex_contracted_build_cost", "article_capex_contracted_mw"],
+        ),
     ]
     frame = pd.DataFrame(rows, columns=["basis", "spent", "megawatts", "kind", "facts"])
     frame["cost_per_mw"] = cost_per_mw(frame["spent"].to_numpy(), frame["megawatts"].to_numpy())
     return frame[["basis", "spent", "megawatts", "cost_per_mw", "kind", "facts"]]
 
 
-def build_out_ladder(spent_low: float, spent_high: float, active_mw, contracted_mw, cost_per_mw_low: float,
-                     cost_per_mw_high: float, capex_per_mw) -> pd.DataFrame:
+def build_out_ladder(
+    spent_low: float,
+    spent_high: float,
+    active_mw,
+    contracted_mw,
+    cost_per_mw_low: float,
+    cost_per_mw_high: float,
+    capex_per_mw,
+) -> pd.DataFrame:
     """The ladder from what was spent to what the contracted capacity costs, each step as a range (USD).
 
     Rows: spent so far (on the active MW), still to build (contracted less active MW) and the whole
@@ -125,13 +161,15 @@ def build_out_ladder(spent_low: float, spent_high: float, active_mw, contracted_
     lows = np.array([spent_low, remaining_mw * cost_per_mw_low, spent_low + remaining_mw * cost_per_mw_low])
     highs = np.array([spent_high, remaining_mw * cost_per_mw_high, spent_high + remaining_mw * cost_per_mw_high])
     run = build_cost(remaining_mw, capex_per_mw)
-    return pd.DataFrame({
-        "step": ["Spent so far", "Still to build", "All contracted capacity"],
-        "megawatts": [float(active_mw), float(remaining_mw), float(contracted_mw)],
-        "low": lows,
-        "high": highs,
-        "this_run": [np.nan, float(run), float(spent_low + run)],
-    })
+    return pd.DataFrame(
+        {
+            "step": ["Spent so far", "Still to build", "All contracted capacity"],
+            "megawatts": [float(active_mw), float(remaining_mw), float(contracted_mw)],
+            "low": lows,
+            "high": highs,
+            "this_run": [np.nan, float(run), float(spent_low + run)],
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,14 +211,18 @@ def financing_per_hour(capex_per_gpu, useful_life, financing_rate) -> np.ndarray
 
 def operating_cash_per_year(rental_price, utilization, power_cost) -> np.ndarray:
     """USD a GPU earns in a year before paying for itself: (price x utilization - power per hour) x 8,760."""
-    return (_checked("rental_price", rental_price) * _checked("utilization", utilization)
-            - _checked("power_cost", power_cost)) * HOURS_PER_YEAR
+    return (
+        _checked("rental_price", rental_price) * _checked("utilization", utilization)
+        - _checked("power_cost", power_cost)
+    ) * HOURS_PER_YEAR
 
 
 def margin_per_hour(rental_price, utilization, capex_per_gpu, useful_life, financing_rate, power_cost) -> np.ndarray:
     """USD per installed GPU-hour left after power, depreciation and financing (the capital charge)."""
-    return (operating_cash_per_year(rental_price, utilization, power_cost)
-            - capital_charge(capex_per_gpu, useful_life, financing_rate)) / HOURS_PER_YEAR
+    return (
+        operating_cash_per_year(rental_price, utilization, power_cost)
+        - capital_charge(capex_per_gpu, useful_life, financing_rate)
+    ) / HOURS_PER_YEAR
 
 
 def payback_years(rental_price, utilization, capex_per_gpu, financing_rate, power_cost) -> np.ndarray:
@@ -237,7 +279,9 @@ def payback_curve(prices, utilization, capex_per_gpu, financing_rate, power_cost
     return pd.DataFrame({"rental_price": prices[keep], "payback_years": years[keep]})
 
 
-def gpu_cost_stack(capex_per_gpu, useful_life, financing_rate, power_cost, utilization, colocation_cost=0.0) -> pd.DataFrame:
+def gpu_cost_stack(
+    capex_per_gpu, useful_life, financing_rate, power_cost, utilization, colocation_cost=0.0
+) -> pd.DataFrame:
     """What one rented GPU-hour has to cover, by component (USD per rented GPU-hour), for the scalar inputs.
 
     Rows: depreciation, financing, power and the data hall (colocation); they add up to the break-even
@@ -251,7 +295,10 @@ def gpu_cost_stack(capex_per_gpu, useful_life, financing_rate, power_cost, utili
     }
     utilization = _checked("utilization", utilization)
     return pd.DataFrame(
-        {"component": list(per_installed), "usd_per_rented_hour": [float(v / utilization) for v in per_installed.values()]}
+        {
+            "component": list(per_installed),
+            "usd_per_rented_hour": [float(v / utilization) for v in per_installed.values()],
+        }
     )
 
 
@@ -263,8 +310,18 @@ def gpu_cost_stack(capex_per_gpu, useful_life, financing_rate, power_cost, utili
 # the year are placed by what the source says of their order.
 PRICE_POINTS = (
     # label, fact, reported by, what the figure is
-    ("2023-03 (launch)", "capex_h100_price_2023_initial_latentspace", "Sources", "initial rental price at the H100's launch"),
-    ("2023 (peak, month not given)", "capex_h100_price_2023_peak_latentspace", "Sources", "'over $8': a lower bound of the peak"),
+    (
+        "2023-03 (launch)",
+        "capex_h100_price_2023_initial_latentspace",
+        "Sources",
+        "initial rental price at the H100's launch",
+    ),
+    (
+        "2023 (peak, month not given)",
+        "capex_h100_price_2023_peak_latentspace",
+        "Sources",
+        "'over $8': a lower bound of the peak",
+    ),
     ("2023-12", "article_capex_h100_price_late_2023", "The article", "dated 'end of 2023' by the article"),
     ("2024-10", "capex_h100_price_2024_latentspace", "Sources", "'below $2': an upper bound, resale market"),
     ("2025-03", "article_capex_h100_price_now", "The article", "'at the time of writing'"),
@@ -282,15 +339,17 @@ def price_history(ledger: Ledger) -> pd.DataFrame:
     rows = []
     for label, fact_id, reported_by, what in points:
         source = ledger.source_of(fact_id)
-        rows.append({
-            "when": label,
-            "order": order.index(label),
-            "price": ledger.value(fact_id),
-            "reported_by": reported_by,
-            "source": source.publisher,
-            "what": what,
-            "fact": fact_id,
-        })
+        rows.append(
+            {
+                "when": label,
+                "order": order.index(label),
+                "price": ledger.value(fact_id),
+                "reported_by": reported_by,
+                "source": source.publisher,
+                "what": what,
+                "fact": fact_id,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -320,7 +379,13 @@ def payback_grid(capex_values, lives, prices, utilization, financing_rate, runni
     c, life, price = np.meshgrid(capex_values, lives, prices, indexing="ij")
     years = payback_years(price, utilization, c, financing_rate, running_cost)
     break_even = break_even_price(utilization, c, life, financing_rate, running_cost)
-    return pd.DataFrame({
-        "capex_per_gpu": c.ravel(), "useful_life": life.ravel(), "rental_price": price.ravel(),
-        "payback_years": years.ravel(), "pays_back": (years <= life).ravel(), "break_even": break_even.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "capex_per_gpu": c.ravel(),
+            "useful_life": life.ravel(),
+            "rental_price": price.ravel(),
+            "payback_years": years.ravel(),
+            "pays_back": (years <= life).ravel(),
+            "break_even": break_even.ravel(),
+        }
+    )

@@ -73,33 +73,70 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("article", "The article", fact_prefix=("article",), order=0, fact_title="what the article claims"),
     Chapter(
-        "context", "Context and company", claim_prefix="G", fact_prefix=("cw", "msft", "meta"), order=10,
-        fact_page="coreweave", fact_title="CoreWeave's revenue, customers and IPO",
+        "context",
+        "Context and company",
+        claim_prefix="G",
+        fact_prefix=("cw", "msft", "meta"),
+        order=10,
+        fact_page="coreweave",
+        fact_title="CoreWeave's revenue, customers and IPO",
     ),
     Chapter(
-        "concentration", "Customer concentration", claim_prefix="C", notebook="notebooks/concentration", order=20,
-        argument=True, question="how much of the revenue rests on one or two customers.",
+        "concentration",
+        "Customer concentration",
+        claim_prefix="C",
+        notebook="notebooks/concentration",
+        order=20,
+        argument=True,
+        question="how much of the revenue rests on one or two customers.",
     ),
     Chapter(
-        "debt", "Debt", claim_prefix="D", fact_prefix=("debt",), notebook="notebooks/debt", order=30, argument=True,
-        fact_title="CoreWeave's debt", question="the two delayed-draw term loans and what servicing them costs.",
+        "debt",
+        "Debt",
+        claim_prefix="D",
+        fact_prefix=("debt",),
+        notebook="notebooks/debt",
+        order=30,
+        argument=True,
+        fact_title="CoreWeave's debt",
+        question="the two delayed-draw term loans and what servicing them costs.",
     ),
     Chapter(
-        "credit", "Credit: all of the debt", fact_prefix=("rating",), notebook="notebooks/credit", order=35,
+        "credit",
+        "Credit: all of the debt",
+        fact_prefix=("rating",),
+        notebook="notebooks/credit",
+        order=35,
         fact_title="credit ratings and what the agencies measured",
     ),
     Chapter(
-        "capex", "Capex and funding", claim_prefix="K", fact_prefix=("capex",), notebook="notebooks/capex", order=40,
-        argument=True, fact_title="capex, sites and GPU prices", question="what the build-out costs and how it is funded.",
+        "capex",
+        "Capex and funding",
+        claim_prefix="K",
+        fact_prefix=("capex",),
+        notebook="notebooks/capex",
+        order=40,
+        argument=True,
+        fact_title="capex, sites and GPU prices",
+        question="what the build-out costs and how it is funded.",
     ),
     Chapter(
-        "partner_risk", "Partner risk: Core Scientific", claim_prefix="P", fact_prefix=("csci",),
-        notebook="notebooks/partner_risk", order=50, argument=True, fact_page="partner", fact_title="Core Scientific",
+        "partner_risk",
+        "Partner risk: Core Scientific",
+        claim_prefix="P",
+        fact_prefix=("csci",),
+        notebook="notebooks/partner_risk",
+        order=50,
+        argument=True,
+        fact_page="partner",
+        fact_title="Core Scientific",
         question="the bitcoin miner building much of the capacity, and what a late delivery would cost.",
     ),
     Chapter("uncertainty", "Uncertainty", notebook="notebooks/uncertainty", order=60),
     Chapter("conclusion", "The conclusion", claim_prefix="S", order=70),
-    Chapter("after", "After the article", fact_prefix=("after",), order=80, fact_title="what happened after the article"),
+    Chapter(
+        "after", "After the article", fact_prefix=("after",), order=80, fact_title="what happened after the article"
+    ),
 )
 
 
@@ -256,9 +293,7 @@ def render_facts_index(chapters: tuple[Chapter, ...] | None = None) -> str:
 def render_intro_block(chapters: tuple[Chapter, ...] | None = None) -> str:
     """The introduction's list of the essay's arguments, between its two marker comments."""
     listed = arguments(chapters)
-    items = "".join(
-        f"{i}. {{doc}}`{c.title} <../{c.notebook}>`: {c.question}\n" for i, c in enumerate(listed, start=1)
-    )
+    items = "".join(f"{i}. {{doc}}`{c.title} <../{c.notebook}>`: {c.question}\n" for i, c in enumerate(listed, start=1))
     return f"{INTRO_BEGIN}\n## The {number_word(len(listed))} arguments\n\n{items}{INTRO_END}"
 
 
@@ -283,7 +318,8 @@ def generated_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None
 def stale_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None = None) -> list[Path]:
     """The derived files whose committed text differs from what the chapters give."""
     return [
-        path for path, text in generated_files(root, chapters).items()
+        path
+        for path, text in generated_files(root, chapters).items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
 

@@ -30,8 +30,9 @@ def range_text(low: float, high: float, unit: str) -> str:
     return f"{low:g} to {high:g} ({unit})"
 
 
-def require_between(name: str, values, low: float, high: float, unit: str, *,
-                    where: Callable[[np.ndarray], str] | None = None) -> np.ndarray:
+def require_between(
+    name: str, values, low: float, high: float, unit: str, *, where: Callable[[np.ndarray], str] | None = None
+) -> np.ndarray:
     """``values`` as a float array, or a :class:`ParameterError` for its first value outside [low, high]
     (NaN included). ``where(bad)`` may describe the first bad place, such as its scenario and quarter."""
     array = np.asarray(values, dtype=float)

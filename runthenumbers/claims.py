@@ -35,8 +35,20 @@ JUDGED = ("supported", "roughly", "contradicted")
 # The chapters with a claims section, in order (runthenumbers/chapters.py); the "argument" column names one.
 ARGUMENTS = tuple(c.name for c in chapters.claim_sections())
 CLAIM_COLUMNS = (
-    "id", "argument", "claim", "article_fact", "checked", "scale", "tolerance", "tolerance_reason", "bound",
-    "verdict", "explanation", "searched", "sources", "section",
+    "id",
+    "argument",
+    "claim",
+    "article_fact",
+    "checked",
+    "scale",
+    "tolerance",
+    "tolerance_reason",
+    "bound",
+    "verdict",
+    "explanation",
+    "searched",
+    "sources",
+    "section",
 )
 
 
@@ -144,8 +156,12 @@ def tally(claims: list[Claim]) -> dict[str, int]:
     """Counts of the graded claims by verdict, with 'total', 'hold', 'fail' and 'not_checked'."""
     counts = Counter(c.verdict for c in graded(claims))
     result = {v: counts[v] for v in VERDICTS}
-    result.update(total=sum(counts.values()), hold=sum(counts[v] for v in HOLDS), fail=sum(counts[v] for v in FAILS),
-                  not_checked=counts["unverifiable"])
+    result.update(
+        total=sum(counts.values()),
+        hold=sum(counts[v] for v in HOLDS),
+        fail=sum(counts[v] for v in FAILS),
+        not_checked=counts["unverifiable"],
+    )
     return result
 
 
@@ -171,17 +187,25 @@ def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: d
         if row.numeric and row.tolerance is None:
             problem("tolerance", "a claim with both figures needs a tolerance (a fraction) for its computed verdict")
         if row.numeric and row.verdict:
-            problem("verdict", f"'{row.verdict}' typed for a claim with both figures; its verdict is computed, leave it empty")
+            problem(
+                "verdict",
+                f"'{row.verdict}' typed for a claim with both figures; its verdict is computed, leave it empty",
+            )
         if not row.numeric and not row.verdict:
             problem("verdict", "empty; a claim without both figures needs a verdict and a written reason")
     if row.tolerance is not None and row.tolerance > TOLERANCE_NEEDS_REASON_ABOVE and not row.tolerance_reason:
-        problem("tolerance_reason", f"a tolerance of {row.tolerance:.0%} is wider than the ±25% 'roughly' band; say why")
+        problem(
+            "tolerance_reason", f"a tolerance of {row.tolerance:.0%} is wider than the ±25% 'roughly' band; say why"
+        )
     elif row.numeric and not row.tolerance_reason:
         problem("tolerance_reason", "empty; say what the claim's precision implies for its tolerance")
     if row.bound and not row.numeric:
         problem("bound", "a bound applies only to a claim with both figures")
     if row.verdict == "unverifiable" and not row.searched:
-        problem("searched", "an unverifiable verdict needs a note of what was searched (queries and where) and what was found")
+        problem(
+            "searched",
+            "an unverifiable verdict needs a note of what was searched (queries and where) and what was found",
+        )
     for source in row.sources.split():
         if source not in ledger.sources:
             problem("sources", f"unknown source '{source}' (not in sources.csv)")
@@ -193,10 +217,23 @@ def _structure_problems(rows: dict[str, ClaimRow], lines: dict[str, int], name: 
     for row in rows.values():
         parent = rows.get(row.parent_id) if row.parent_id else None
         if row.parent_id and parent is None:
-            problems.append(Problem(name, lines[row.id], "id", f"sub-claim '{row.id}' has no parent claim '{row.parent_id}' in claims.csv"))
+            problems.append(
+                Problem(
+                    name,
+                    lines[row.id],
+                    "id",
+                    f"sub-claim '{row.id}' has no parent claim '{row.parent_id}' in claims.csv",
+                )
+            )
         elif parent is not None and parent.argument != row.argument:
-            problems.append(Problem(name, lines[row.id], "argument",
-                                    f"sub-claim '{row.id}' is in '{row.argument}' but its parent '{parent.id}' is in '{parent.argument}'"))
+            problems.append(
+                Problem(
+                    name,
+                    lines[row.id],
+                    "argument",
+                    f"sub-claim '{row.id}' is in '{row.argument}' but its parent '{parent.id}' is in '{parent.argument}'",
+                )
+            )
     return problems
 
 
@@ -205,7 +242,11 @@ def evidence_kinds(row: ClaimRow, ledger: Ledger) -> list[str]:
     ids = row.sources.split()
     if row.checked.startswith("fact:") and row.checked[5:] in ledger.facts:
         ids.append(ledger.facts[row.checked[5:]].source)
-    return [ledger.sources[i].kind for i in dict.fromkeys(ids) if i in ledger.sources and ledger.sources[i].kind != "article"]
+    return [
+        ledger.sources[i].kind
+        for i in dict.fromkeys(ids)
+        if i in ledger.sources and ledger.sources[i].kind != "article"
+    ]
 
 
 def evidence_problem(row: ClaimRow, verdict: str, ledger: Ledger) -> str:
@@ -245,7 +286,9 @@ def load_claims(path: Path | None = None, ledger: Ledger | None = None) -> list[
     name = display_name(path)
     ledger = ledger or data.load_ledger()
     rows, problems, lines = read_rows(path)
-    notebooks = sorted({r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")})
+    notebooks = sorted(
+        {r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")}
+    )
     available = {p.stem for p in published_dir().glob("*.ipynb")}
     values = baseline_values([n for n in notebooks if n in available])
     parts: dict[str, list[str]] = {}

@@ -44,8 +44,13 @@ def _table(rows: list[dict], columns: tuple[str, ...]) -> str:
         numeric = bool(rows) and all(_looks_numeric(str(row[column])) for row in rows)
         # Rich narrows the widest columns first, folding their text onto more lines; the header stays whole.
         first = column == columns[0]  # names the row: kept on one line
-        table.add_column(column.replace("_", " "), justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=first, min_width=max(len(str(row[column])) for row in rows) if first and rows else None)
+        table.add_column(
+            column.replace("_", " "),
+            justify="right" if numeric else "left",
+            overflow="fold",
+            no_wrap=first,
+            min_width=max(len(str(row[column])) for row in rows) if first and rows else None,
+        )
     for row in rows:
         table.add_row(*(str(row[c]) for c in columns))
     console = Console(width=width, file=io.StringIO(), color_system=None, soft_wrap=False, emoji=False, highlight=False)
@@ -73,7 +78,11 @@ def format_option(*choices: str) -> Callable:
     """The ``--format`` option, the same in every command: ``choices`` (default: table, json, csv), table first."""
     choices = choices or FORMATS
     return click.option(
-        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
         help="Output format.",
     )
 
@@ -114,7 +123,11 @@ QUALITY_COLUMNS = ("page", "numbers", "primary", "secondary", "share", "article_
 
 @main.command()
 @format_option()
-@click.option("--quality", is_flag=True, help="Instead: the share of each page's published numbers whose facts come from primary sources.")
+@click.option(
+    "--quality",
+    is_flag=True,
+    help="Instead: the share of each page's published numbers whose facts come from primary sources.",
+)
 def facts(fmt: str, quality: bool) -> None:
     """Print the fact ledger (data/facts.csv), validated."""
     ledger = _ledger()
@@ -161,8 +174,12 @@ def params(fmt: str) -> None:
     ]
     if fmt == "table":
         rows = [
-            {"name": r["name"], "default": REGISTRY[r["name"]].format(r["default"]), "range": _range(REGISTRY[r["name"]]),
-             "description": f"{REGISTRY[r['name']].reader_label}: {r['description']} (used by {', '.join(r['notebooks'])})"}
+            {
+                "name": r["name"],
+                "default": REGISTRY[r["name"]].format(r["default"]),
+                "range": _range(REGISTRY[r["name"]]),
+                "description": f"{REGISTRY[r['name']].reader_label}: {r['description']} (used by {', '.join(r['notebooks'])})",
+            }
             for r in rows
         ]
         click.echo(render(rows, PARAMETER_TABLE_COLUMNS, fmt))
@@ -172,11 +189,28 @@ def params(fmt: str) -> None:
 
 @main.command("run")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a parameter; repeat for more.")
-@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE.")
-@click.option("--notebooks", "notebooks", multiple=True, metavar="NAME", help="Run only these notebooks (repeat or comma-separate).")
+@click.option(
+    "--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE."
+)
+@click.option(
+    "--notebooks",
+    "notebooks",
+    multiple=True,
+    metavar="NAME",
+    help="Run only these notebooks (repeat or comma-separate).",
+)
 @click.option("--no-site", is_flag=True, help="Skip building the scenario's site.")
-@click.option("--force", is_flag=True, help="Replace an earlier run in --out (a folder holding only what a run wrote); nothing else is ever replaced.")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the run's results (outside the repository, or under runs/).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an earlier run in --out (a folder holding only what a run wrote); nothing else is ever replaced.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the run's results (outside the repository, or under runs/).",
+)
 def run_command(assignments, params_file, notebooks, no_site, force, out) -> None:
     """Re-execute the notebooks with new inputs and compare every published value with the baseline."""
     from . import interrupts, outputs, scenarios
@@ -190,7 +224,9 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
     outputs.check(out, outputs.RUN, force)
     interactive = sys.stderr.isatty()
     started = time.perf_counter()
-    with tqdm(total=len(scenario.notebooks), desc="notebooks", unit="nb", disable=not interactive, file=sys.stderr) as bar:
+    with tqdm(
+        total=len(scenario.notebooks), desc="notebooks", unit="nb", disable=not interactive, file=sys.stderr
+    ) as bar:
 
         def progress(name: str, seconds: float) -> None:
             if interactive:
@@ -205,7 +241,9 @@ def run_command(assignments, params_file, notebooks, no_site, force, out) -> Non
         except interrupts.Interrupted as stop:
             _stopped(stop)
     baseline = scenarios.baseline_values(results["values"], scenarios.NOTEBOOK_DIR)
-    changed = sum(1 for name, values in results["values"].items() for key in values if values[key] != baseline[name].get(key))
+    changed = sum(
+        1 for name, values in results["values"].items() for key in values if values[key] != baseline[name].get(key)
+    )
     click.echo(
         f"Ran {len(scenario.notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s; "
         f"{changed} published value(s) differ from the baseline. Results in {out}/results.json"
@@ -220,10 +258,24 @@ SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees
 
 
 @main.command("schedule")
-@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Set an input of the credit chapter (sofr); repeat for more.")
-@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE.")
-@click.option("--by", "period", type=click.Choice(["quarter", "year"]), default="quarter", show_default=True,
-              help="One row per facility and quarter, or summed by calendar year.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set an input of the credit chapter (sofr); repeat for more.",
+)
+@click.option(
+    "--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of NAME: VALUE."
+)
+@click.option(
+    "--by",
+    "period",
+    type=click.Choice(["quarter", "year"]),
+    default="quarter",
+    show_default=True,
+    help="One row per facility and quarter, or summed by calendar year.",
+)
 @format_option()
 def schedule_command(assignments, params_file, period, fmt) -> None:
     """Print the all-debt schedule: every facility's opening balance, draws, interest, fees, principal and closing balance, USD."""
@@ -235,10 +287,14 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
         unused = sorted(set(given) - set(SCHEDULE_INPUTS))
         if unused:
             verb = "does" if len(unused) == 1 else "do"
-            raise ParameterError(f"{', '.join(unused)} {verb} not change the schedule; it takes {', '.join(SCHEDULE_INPUTS)}")
+            raise ParameterError(
+                f"{', '.join(unused)} {verb} not change the schedule; it takes {', '.join(SCHEDULE_INPUTS)}"
+            )
         ledger = _ledger()
         inputs = resolve("credit", given, ledger)
-        schedules = credit.facility_schedules(credit.FILING_2025_06_30, ledger, credit.sofr_change(inputs["sofr"], ledger))
+        schedules = credit.facility_schedules(
+            credit.FILING_2025_06_30, ledger, credit.sofr_change(inputs["sofr"], ledger)
+        )
     except (ParameterError, credit.CreditError) as error:
         _fail(str(error))
     frame = credit.schedule_frame(schedules, credit.horizon(credit.FILING_2025_06_30.as_of))
@@ -246,11 +302,23 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
     if period == "year":
         frame = credit.by_year(frame)
         columns = ("facility", "year", *SCHEDULE_COLUMNS[2:])
-    rows = [{c: (round(r[c], 2) if isinstance(r[c], float) else r[c]) for c in columns} for r in frame.to_dict("records")]
+    rows = [
+        {c: (round(r[c], 2) if isinstance(r[c], float) else r[c]) for c in columns} for r in frame.to_dict("records")
+    ]
     click.echo(render(rows, columns, fmt))
 
 
-CLAIM_OUTPUT_COLUMNS = ("id", "argument", "claim", "article_value", "checked_value", "difference", "verdict", "explanation", "sources")
+CLAIM_OUTPUT_COLUMNS = (
+    "id",
+    "argument",
+    "claim",
+    "article_value",
+    "checked_value",
+    "difference",
+    "verdict",
+    "explanation",
+    "sources",
+)
 
 
 @main.command()
@@ -280,15 +348,25 @@ def claims(fmt: str) -> None:
     ]
     if fmt == "csv":
         rows = [
-            {**r, "article_value": _number(r["article_value"]), "checked_value": _number(r["checked_value"]),
-             "difference": "" if r["difference"] is None else signed_percent(r["difference"]), "sources": " ".join(r["sources"])}
+            {
+                **r,
+                "article_value": _number(r["article_value"]),
+                "checked_value": _number(r["checked_value"]),
+                "difference": "" if r["difference"] is None else signed_percent(r["difference"]),
+                "sources": " ".join(r["sources"]),
+            }
             for r in rows
         ]
     if fmt == "table":
         ledger = _ledger()
         rows = [
-            {**r, "article_value": _claim_figure(ledger, c, c.article_value), "checked_value": _claim_figure(ledger, c, c.checked_value),
-             "difference": "" if r["difference"] is None else signed_percent(r["difference"]), "sources": " ".join(r["sources"])}
+            {
+                **r,
+                "article_value": _claim_figure(ledger, c, c.article_value),
+                "checked_value": _claim_figure(ledger, c, c.checked_value),
+                "difference": "" if r["difference"] is None else signed_percent(r["difference"]),
+                "sources": " ".join(r["sources"]),
+            }
             for r, c in zip(rows, resolved)
         ]
         click.echo(render(rows, CLAIM_TABLE_COLUMNS, fmt))
@@ -330,10 +408,26 @@ def _stopped(stop) -> None:
 
 @main.command("sweep")
 @click.option("--samples", type=int, required=True, help="Number of scenarios to draw (1 to 20,000,000).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed (0 or more): the same seed gives the same results.")
-@click.option("--vary", "overrides", multiple=True, metavar="NAME=KIND:LOW:HIGH",
-              help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.")
-@click.option("--deadline", default="2026-Q4", show_default=True, help="Quarter by which the no-borrowing case is reported (short by construction).")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed (0 or more): the same seed gives the same results.",
+)
+@click.option(
+    "--vary",
+    "overrides",
+    multiple=True,
+    metavar="NAME=KIND:LOW:HIGH",
+    help="Replace an input's distribution (kinds: uniform, triangular, fixed); repeat for more.",
+)
+@click.option(
+    "--deadline",
+    default="2026-Q4",
+    show_default=True,
+    help="Quarter by which the no-borrowing case is reported (short by construction).",
+)
 @format_option("table", "json")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the results (no timing) as JSON.")
 @click.option("--force", is_flag=True, help="Replace an earlier sweep's --out file; nothing else is ever replaced.")
@@ -345,7 +439,9 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     if samples <= 0:
         _fail(f"--samples = {samples} is not a positive whole number; allowed: 1 or more")
     if samples > sweep.MAX_SAMPLES:
-        _fail(f"--samples = {samples:,} is above the limit of {sweep.MAX_SAMPLES:,}; allowed: 1 to {sweep.MAX_SAMPLES:,}")
+        _fail(
+            f"--samples = {samples:,} is above the limit of {sweep.MAX_SAMPLES:,}; allowed: 1 to {sweep.MAX_SAMPLES:,}"
+        )
     if deadline not in QUARTERS:
         _fail(f"--deadline = {deadline!r} is not a quarter from {QUARTERS[0]} to {QUARTERS[-1]}")
     ledger = _ledger()
@@ -360,40 +456,62 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     try:
         with interrupts.signals_raise(), contextlib.ExitStack() as stack:
             temporary = stack.enter_context(outputs.writing(out, outputs.SWEEP, force)) if out else None
-            with tqdm(total=samples, unit="scenario", unit_scale=True, disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+            with tqdm(
+                total=samples, unit="scenario", unit_scale=True, disable=not sys.stderr.isatty(), file=sys.stderr
+            ) as bar:
                 results = sweep.stream_summary(start, inputs, samples, seed, deadline, progress=bar.update)
             seconds = time.perf_counter() - started
             record = {"samples": samples, "seed": seed, "results": results}
             if temporary:
-                temporary.write_text(json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
+                temporary.write_text(
+                    json.dumps(record, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8"
+                )
     except sweep.SweepError as error:
         _fail(str(error))
     except interrupts.Interrupted as stop:
         _stopped(stop)
     if fmt == "json":
-        click.echo(json.dumps({"samples": samples, "seed": seed, "seconds": round(seconds, 3), "results": results}, indent=2))
+        click.echo(
+            json.dumps({"samples": samples, "seed": seed, "seconds": round(seconds, 3), "results": results}, indent=2)
+        )
         return
     q = results["quantiles"]
     click.echo(f"{samples:,} scenarios, seed {seed}, {seconds:.2f} s; quantiles " + ", ".join(q))
-    click.echo("Peak external funding need, USD billions: " + "  ".join(f"{v / 1e9:.1f}" for v in results["peak_need_usd"]))
-    click.echo("  share of it the committed facilities cover: " + "  ".join(f"{v:.0%}" for v in results["committed_share_of_peak"]))
-    click.echo(f"  half of the scenarios peak by {results['peak_quarter_median']}; "
-               f"{results['peak_at_horizon_end_share']:.0%} are still at their peak in {QUARTERS[-1]}")
+    click.echo(
+        "Peak external funding need, USD billions: " + "  ".join(f"{v / 1e9:.1f}" for v in results["peak_need_usd"])
+    )
+    click.echo(
+        "  share of it the committed facilities cover: "
+        + "  ".join(f"{v:.0%}" for v in results["committed_share_of_peak"])
+    )
+    click.echo(
+        f"  half of the scenarios peak by {results['peak_quarter_median']}; "
+        f"{results['peak_at_horizon_end_share']:.0%} are still at their peak in {QUARTERS[-1]}"
+    )
     click.echo("Annual debt service of all debt, USD billions:")
     for year, values in results["annual_debt_service_usd"].items():
         click.echo(f"  {year}: " + "  ".join(f"{v / 1e9:6.2f}" for v in values))
     year = results["ratio_year"]
-    click.echo(f"{year} debt service / {year} operating cash: " + "  ".join(f"{v:.2f}" for v in results["service_to_operating_cash"]))
+    click.echo(
+        f"{year} debt service / {year} operating cash: "
+        + "  ".join(f"{v:.2f}" for v in results["service_to_operating_cash"])
+    )
     click.echo(f"{year} debt service / {year} revenue: " + "  ".join(f"{v:.2f}" for v in results["service_to_revenue"]))
-    click.echo(f"Short of cash by {deadline} with no borrowing at all (true by construction): "
-               f"{results['short_without_financing_by_deadline']:.1%}")
+    click.echo(
+        f"Short of cash by {deadline} with no borrowing at all (true by construction): "
+        f"{results['short_without_financing_by_deadline']:.1%}"
+    )
 
 
 @main.command("diff")
 @click.argument("base", required=False)
 @click.argument("head", required=False)
 @format_option("table", "json", "markdown")
-@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Repository to read (default: the current one).")
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Repository to read (default: the current one).",
+)
 def diff_command(base, head, fmt, repo) -> None:
     """What a change does to the book: published values, verdicts and ledger rows, BASE against HEAD.
 

@@ -50,9 +50,16 @@ def customer_groups(ledger: Ledger, microsoft_share_2024: float, top_two_share_2
     named = {
         2022: [("Microsoft", None), ("Other largest customers", top_three[2022])],
         2023: [("Microsoft", microsoft_2023), ("Other largest customers", top_three[2023] - microsoft_2023)],
-        2024: [("Microsoft", microsoft_share_2024), ("Other largest customers", top_two_share_2024 - microsoft_share_2024)],
+        2024: [
+            ("Microsoft", microsoft_share_2024),
+            ("Other largest customers", top_two_share_2024 - microsoft_share_2024),
+        ],
     }
-    disclosed = {2022: "three largest together", 2023: "three largest; Microsoft named", 2024: "two largest; Microsoft named"}
+    disclosed = {
+        2022: "three largest together",
+        2023: "three largest; Microsoft named",
+        2024: "two largest; Microsoft named",
+    }
     rows = []
     for year in FISCAL_YEARS:
         revenue = ledger.value(f"cw_revenue_fy{year}")
@@ -60,7 +67,13 @@ def customer_groups(ledger: Ledger, microsoft_share_2024: float, top_two_share_2
         groups.append(("All other customers", 1.0 - sum(s for _, s in groups)))
         for group, share in groups:
             rows.append(
-                {"year": str(year), "group": group, "share": share, "revenue_usd": revenue * share, "disclosed": disclosed[year]}
+                {
+                    "year": str(year),
+                    "group": group,
+                    "share": share,
+                    "revenue_usd": revenue * share,
+                    "disclosed": disclosed[year],
+                }
             )
     return pd.DataFrame(rows)
 

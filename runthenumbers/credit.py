@@ -87,19 +87,63 @@ class Filing:
 FILING_2025_06_30 = Filing(
     as_of="2025-06-30",
     facilities=(
-        Facility("ddtl1", "DDTL 1.0", "debt_ddtl1_balance_2025q2", "debt_ddtl1_effective_rate_table",
-                 "debt_ddtl1_maturity", "pace", floating=True,
-                 earlier_balance="debt_ddtl1_balance_2024q4", quarters_between=2),
-        Facility("ddtl2", "DDTL 2.0", "debt_ddtl2_balance_2025q2", "debt_ddtl2_effective_rate_table",
-                 "debt_ddtl2_maturity", "residual", floating=True, repays_from="debt_ddtl2_amortization_start"),
-        Facility("oem", "OEM financing", "debt_oem_balance_2025q2", "debt_oem_effective_rate",
-                 "debt_oem_maturity_last", "level", floating=False),
-        Facility("revolver", "Revolving credit facility", "debt_revolver_balance_2025q2", "debt_revolver_effective_rate",
-                 "debt_revolver_maturity", "bullet", floating=True),
-        Facility("magnetar", "Magnetar loan", "debt_magnetar_loan_2025q2", "debt_magnetar_effective_rate",
-                 "debt_magnetar_maturity", "level", floating=False),
-        Facility("notes_2030", "2030 senior notes", "debt_2030_notes_principal_2025q2", "debt_2030_notes_effective_rate",
-                 "debt_2030_notes_maturity", "bullet", floating=False),
+        Facility(
+            "ddtl1",
+            "DDTL 1.0",
+            "debt_ddtl1_balance_2025q2",
+            "debt_ddtl1_effective_rate_table",
+            "debt_ddtl1_maturity",
+            "pace",
+            floating=True,
+            earlier_balance="debt_ddtl1_balance_2024q4",
+            quarters_between=2,
+        ),
+        Facility(
+            "ddtl2",
+            "DDTL 2.0",
+            "debt_ddtl2_balance_2025q2",
+            "debt_ddtl2_effective_rate_table",
+            "debt_ddtl2_maturity",
+            "residual",
+            floating=True,
+            repays_from="debt_ddtl2_amortization_start",
+        ),
+        Facility(
+            "oem",
+            "OEM financing",
+            "debt_oem_balance_2025q2",
+            "debt_oem_effective_rate",
+            "debt_oem_maturity_last",
+            "level",
+            floating=False,
+        ),
+        Facility(
+            "revolver",
+            "Revolving credit facility",
+            "debt_revolver_balance_2025q2",
+            "debt_revolver_effective_rate",
+            "debt_revolver_maturity",
+            "bullet",
+            floating=True,
+        ),
+        Facility(
+            "magnetar",
+            "Magnetar loan",
+            "debt_magnetar_loan_2025q2",
+            "debt_magnetar_effective_rate",
+            "debt_magnetar_maturity",
+            "level",
+            floating=False,
+        ),
+        Facility(
+            "notes_2030",
+            "2030 senior notes",
+            "debt_2030_notes_principal_2025q2",
+            "debt_2030_notes_effective_rate",
+            "debt_2030_notes_maturity",
+            "bullet",
+            floating=False,
+        ),
     ),
     maturities={
         2025: "debt_maturity_2025_h2",
@@ -110,10 +154,22 @@ FILING_2025_06_30 = Filing(
         None: "debt_maturity_thereafter",
     },
     later_issues=(
-        Issue("notes_2031", "2031 senior notes", "debt_2031_notes_principal", "debt_2031_notes_coupon",
-              "after_notes_2031_issue_date", "debt_2031_notes_maturity"),
-        Issue("convertible_2031", "2031 convertible notes", "after_convert_2031_principal", "after_convert_2031_coupon",
-              "after_convert_2031_settlement", "after_convert_2031_maturity"),
+        Issue(
+            "notes_2031",
+            "2031 senior notes",
+            "debt_2031_notes_principal",
+            "debt_2031_notes_coupon",
+            "after_notes_2031_issue_date",
+            "debt_2031_notes_maturity",
+        ),
+        Issue(
+            "convertible_2031",
+            "2031 convertible notes",
+            "after_convert_2031_principal",
+            "after_convert_2031_coupon",
+            "after_convert_2031_settlement",
+            "after_convert_2031_maturity",
+        ),
     ),
     total_principal="debt_total_principal_2025q2",
 )
@@ -123,20 +179,60 @@ FILING_2025_06_30 = Filing(
 FILING_2025_03_31 = Filing(
     as_of="2025-03-31",
     facilities=(
-        Facility("ddtl1", "DDTL 1.0", "debt_ddtl1_balance_2025q1", None, "debt_ddtl1_maturity", "pace", floating=True,
-                 earlier_balance="debt_ddtl1_balance_2024q4", quarters_between=1),
-        Facility("ddtl2", "DDTL 2.0", "debt_ddtl2_balance_2025q1", None, "debt_ddtl2_maturity", "residual", floating=True,
-                 repays_from="debt_ddtl2_amortization_start"),
-        Facility("term_loan_2024", "2024 term loan", "debt_2024_term_loan_balance_2025q1", None,
-                 "debt_2024_term_loan_repaid", "bullet", floating=True),
+        Facility(
+            "ddtl1",
+            "DDTL 1.0",
+            "debt_ddtl1_balance_2025q1",
+            None,
+            "debt_ddtl1_maturity",
+            "pace",
+            floating=True,
+            earlier_balance="debt_ddtl1_balance_2024q4",
+            quarters_between=1,
+        ),
+        Facility(
+            "ddtl2",
+            "DDTL 2.0",
+            "debt_ddtl2_balance_2025q1",
+            None,
+            "debt_ddtl2_maturity",
+            "residual",
+            floating=True,
+            repays_from="debt_ddtl2_amortization_start",
+        ),
+        Facility(
+            "term_loan_2024",
+            "2024 term loan",
+            "debt_2024_term_loan_balance_2025q1",
+            None,
+            "debt_2024_term_loan_repaid",
+            "bullet",
+            floating=True,
+        ),
         # The arrangements outstanding at this date are taken to run to the first listed maturity: the
         # later ones came with the $0.5B added in the second quarter (to the last maturity would leave
         # more due in 2028 than the table shows).
-        Facility("oem", "OEM financing", "debt_oem_balance_2025q1", None, "debt_oem_maturity_first", "level", floating=False),
-        Facility("revolver", "Revolving credit facility", "debt_revolver_balance_2025q1", None, "debt_revolver_maturity",
-                 "bullet", floating=True),
-        Facility("magnetar", "Magnetar loan", "debt_magnetar_loan_2025q1", None, "debt_magnetar_maturity", "level",
-                 floating=False),
+        Facility(
+            "oem", "OEM financing", "debt_oem_balance_2025q1", None, "debt_oem_maturity_first", "level", floating=False
+        ),
+        Facility(
+            "revolver",
+            "Revolving credit facility",
+            "debt_revolver_balance_2025q1",
+            None,
+            "debt_revolver_maturity",
+            "bullet",
+            floating=True,
+        ),
+        Facility(
+            "magnetar",
+            "Magnetar loan",
+            "debt_magnetar_loan_2025q1",
+            None,
+            "debt_magnetar_maturity",
+            "level",
+            floating=False,
+        ),
     ),
     maturities={
         2025: "debt_maturity_2025_asof_2025q1",
@@ -236,11 +332,14 @@ def _principal(facility: Facility, ledger: Ledger, quarters: tuple[str, ...]) ->
 
 def filed_table(filing: Filing, ledger: Ledger) -> pd.Series:
     """The filed future principal payments by year ('2025' is the rest of that year), USD."""
-    return pd.Series({("later" if year is None else str(year)): ledger.value(fact) for year, fact in filing.maturities.items()})
+    return pd.Series(
+        {("later" if year is None else str(year)): ledger.value(fact) for year, fact in filing.maturities.items()}
+    )
 
 
-def _residual_principal(facility: Facility, known: np.ndarray, filing: Filing, ledger: Ledger,
-                        quarters: tuple[str, ...]) -> np.ndarray:
+def _residual_principal(
+    facility: Facility, known: np.ndarray, filing: Filing, ledger: Ledger, quarters: tuple[str, ...]
+) -> np.ndarray:
     """What the filed table leaves each year for the residual facility, spread over its quarters to maturity."""
     balance = ledger.value(facility.balance)
     maturity = quarter_position(quarters, ledger.value(facility.maturity))
@@ -292,7 +391,12 @@ def principal_by_facility(filing: Filing, ledger: Ledger) -> dict[str, np.ndarra
     principal: dict[str, np.ndarray] = {}
     for facility in filing.facilities:
         rate = 0.0 if facility.rate is None else ledger.value(facility.rate)
-        _check_terms(facility.key, ledger.value(facility.balance), rate, quarter_position(quarters, ledger.value(facility.maturity)))
+        _check_terms(
+            facility.key,
+            ledger.value(facility.balance),
+            rate,
+            quarter_position(quarters, ledger.value(facility.maturity)),
+        )
         if facility.repayment != "residual":
             principal[facility.key] = _principal(facility, ledger, quarters)
     residuals = [f for f in filing.facilities if f.repayment == "residual"]
@@ -309,15 +413,31 @@ def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[
     sofr_change = np.atleast_1d(np.asarray(sofr_change, dtype=float))
     unpriced = [f.key for f in filing.facilities if f.rate is None]
     if unpriced:
-        raise CreditError(f"the {filing.as_of} filing has no rate for {', '.join(unpriced)}; only its principal can be modelled")
+        raise CreditError(
+            f"the {filing.as_of} filing has no rate for {', '.join(unpriced)}; only its principal can be modelled"
+        )
     principal = principal_by_facility(filing, ledger)
 
     schedules = []
     for facility in filing.facilities:
-        schedules.append(_flows(facility.key, facility.label, ledger.value(facility.balance), np.zeros(len(quarters)),
-                                principal[facility.key], ledger.value(facility.rate), sofr_change, facility.floating, True))
+        schedules.append(
+            _flows(
+                facility.key,
+                facility.label,
+                ledger.value(facility.balance),
+                np.zeros(len(quarters)),
+                principal[facility.key],
+                ledger.value(facility.rate),
+                sofr_change,
+                facility.floating,
+                True,
+            )
+        )
     for issue in filing.later_issues:
-        issued, maturity = quarter_position(quarters, ledger.value(issue.issued)), quarter_position(quarters, ledger.value(issue.maturity))
+        issued, maturity = (
+            quarter_position(quarters, ledger.value(issue.issued)),
+            quarter_position(quarters, ledger.value(issue.maturity)),
+        )
         amount, rate = ledger.value(issue.principal), ledger.value(issue.rate)
         _check_terms(issue.key, amount, rate, maturity, issued)
         draws, repaid = np.zeros(len(quarters)), np.zeros(len(quarters))
@@ -333,11 +453,18 @@ def schedule_frame(schedules: list[FacilitySchedule], quarters: tuple[str, ...],
     rows = []
     for s in schedules:
         for t, label in enumerate(quarters):
-            rows.append({
-                "facility": s.label, "quarter": label, "opening": float(s.opening[t]), "draws": float(s.draws[t]),
-                "interest": float(s.interest[scenario, t]), "fees": float(s.fees[scenario, t]),
-                "principal": float(s.principal[t]), "closing": float(s.closing[t]),
-            })
+            rows.append(
+                {
+                    "facility": s.label,
+                    "quarter": label,
+                    "opening": float(s.opening[t]),
+                    "draws": float(s.draws[t]),
+                    "interest": float(s.interest[scenario, t]),
+                    "fees": float(s.fees[scenario, t]),
+                    "principal": float(s.principal[t]),
+                    "closing": float(s.closing[t]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -376,13 +503,27 @@ MEASURES: dict[str, tuple[str, ...]] = {
     "revenue": ("cw_revenue_{q}_primary", "cw_revenue_{q}", "after_revenue_{q}"),
     "adjusted_ebitda": ("cw_adj_ebitda_{q}", "after_adj_ebitda_{q}"),
     "operating_income": ("cw_operating_income_{q}", "after_operating_income_{q}"),
-    "interest_expense": ("cw_interest_expense_net_{q}", "after_interest_expense_net_{q}", "debt_interest_expense_net_{q}",
-                         "cw_interest_expense_{q}"),
+    "interest_expense": (
+        "cw_interest_expense_net_{q}",
+        "after_interest_expense_net_{q}",
+        "debt_interest_expense_net_{q}",
+        "cw_interest_expense_{q}",
+    ),
     "debt": ("debt_total_principal_{q}", "after_debt_principal_{q}", "after_debt_total_{q}"),
     "cash": ("cw_cash_{q}",),
 }
-PRIMACY = ("filing", "press-release", "transcript", "rating-action", "court-filing", "news", "analysis", "aggregator",
-           "ai-summary", "article")
+PRIMACY = (
+    "filing",
+    "press-release",
+    "transcript",
+    "rating-action",
+    "court-filing",
+    "news",
+    "analysis",
+    "aggregator",
+    "ai-summary",
+    "article",
+)
 
 
 def quarter_key(quarter: str) -> str:
@@ -533,12 +674,16 @@ class ServiceSurface:
         first = years.min()
         out = np.empty((change.size, years.max() - first + 1))
         for begin in range(0, change.size, chunk):
-            block = self.service(change[begin:begin + chunk])
-            out[begin:begin + chunk] = np.stack([block[:, years == y].sum(axis=1) for y in range(first, years.max() + 1)], axis=1)
+            block = self.service(change[begin : begin + chunk])
+            out[begin : begin + chunk] = np.stack(
+                [block[:, years == y].sum(axis=1) for y in range(first, years.max() + 1)], axis=1
+            )
         return out
 
 
 def service_surface(filing: Filing, ledger: Ledger) -> ServiceSurface:
     """The exact linear form of all-debt service in the SOFR change, from two runs of the full model."""
-    at_zero, at_one = (sum(s.debt_service[0] for s in facility_schedules(filing, ledger, change)) for change in (0.0, 1.0))
+    at_zero, at_one = (
+        sum(s.debt_service[0] for s in facility_schedules(filing, ledger, change)) for change in (0.0, 1.0)
+    )
     return ServiceSurface(quarters=horizon(filing.as_of), base=at_zero, per_point=at_one - at_zero)

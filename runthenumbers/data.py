@@ -25,8 +25,18 @@ DATA_DIR = Path(os.environ.get("RUNTHENUMBERS_DATA", REPO_ROOT / "data"))
 
 # Primary kinds first. A transcript is the company speaking on its own call, copied by a third party;
 # an ai-summary is text a machine wrote about a document, never evidence on its own.
-SOURCE_KINDS = ("filing", "press-release", "court-filing", "rating-action", "transcript", "news", "analysis",
-                "aggregator", "ai-summary", "article")
+SOURCE_KINDS = (
+    "filing",
+    "press-release",
+    "court-filing",
+    "rating-action",
+    "transcript",
+    "news",
+    "analysis",
+    "aggregator",
+    "ai-summary",
+    "article",
+)
 UNITS = (
     "USD",
     "GBP",
@@ -149,7 +159,8 @@ def load_ratings(ledger: Ledger, data_dir: Path | None = None) -> dict[str, Rati
     name = display_name(data_dir / "ratings.csv")
     problems += [
         Problem(name, lines[r.id], "source", f"unknown source '{r.source}' (not in sources.csv)")
-        for r in ratings.values() if r.source not in ledger.sources
+        for r in ratings.values()
+        if r.source not in ledger.sources
     ]
     if problems:
         raise LedgerError(problems)
@@ -185,7 +196,9 @@ class MissingFact(KeyError):
         self.file, self.fact_id, self.needed_by = file, fact_id, needed_by
 
     def __str__(self) -> str:
-        return f"{self.file} has no fact '{self.fact_id}'" + (f", which {self.needed_by} needs" if self.needed_by else "")
+        return f"{self.file} has no fact '{self.fact_id}'" + (
+            f", which {self.needed_by} needs" if self.needed_by else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -230,17 +243,32 @@ def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[in
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start : error.start + 1]
         raise LedgerError(
-            [Problem(name, line, "file", f"is not UTF-8 text (byte {byte!r} at offset {error.start}); save it as UTF-8")]
+            [
+                Problem(
+                    name, line, "file", f"is not UTF-8 text (byte {byte!r} at offset {error.start}); save it as UTF-8"
+                )
+            ]
         ) from None
     if text.startswith("\ufeff"):
         raise LedgerError(
-            [Problem(name, 1, "header", "the file starts with a byte-order mark (U+FEFF); save it as UTF-8 without a BOM")]
+            [
+                Problem(
+                    name, 1, "header", "the file starts with a byte-order mark (U+FEFF); save it as UTF-8 without a BOM"
+                )
+            ]
         )
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         if tuple(reader.fieldnames or ()) != columns:
             raise LedgerError(
-                [Problem(name, 1, "header", f"expected columns {', '.join(columns)}; found {', '.join(reader.fieldnames or ())}")]
+                [
+                    Problem(
+                        name,
+                        1,
+                        "header",
+                        f"expected columns {', '.join(columns)}; found {', '.join(reader.fieldnames or ())}",
+                    )
+                ]
             )
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as error:
@@ -260,7 +288,9 @@ def _pydantic_problems(name: str, line: int, row: dict[str, str], error: Validat
     return problems
 
 
-def read_table(path: Path, columns: tuple[str, ...], model: type[BaseModel]) -> tuple[dict, list[Problem], dict[str, int]]:
+def read_table(
+    path: Path, columns: tuple[str, ...], model: type[BaseModel]
+) -> tuple[dict, list[Problem], dict[str, int]]:
     """Rows of a CSV as validated records keyed by id, the problems found, and each id's line."""
     name, rows = _read_rows(path, columns)
     records: dict[str, BaseModel] = {}
@@ -268,7 +298,9 @@ def read_table(path: Path, columns: tuple[str, ...], model: type[BaseModel]) -> 
     problems: list[Problem] = []
     for line, row in rows:
         if None in row:
-            problems.append(Problem(name, line, "row", f"has {len(columns) + len(row[None])} cells; expected {len(columns)}"))
+            problems.append(
+                Problem(name, line, "row", f"has {len(columns) + len(row[None])} cells; expected {len(columns)}")
+            )
             continue
         try:
             record = model(**row)
@@ -292,15 +324,24 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
         notes, note_problems, note_lines = read_table(data_dir / "source_notes.csv", SOURCE_NOTE_COLUMNS, SourceNote)
         problems += note_problems
         notes_name = display_name(data_dir / "source_notes.csv")
-        problems += [Problem(notes_name, note_lines[i], "id", f"unknown source '{i}' (not in sources.csv)") for i in notes if i not in sources]
+        problems += [
+            Problem(notes_name, note_lines[i], "id", f"unknown source '{i}' (not in sources.csv)")
+            for i in notes
+            if i not in sources
+        ]
     problems += _undated_problems(display_name(data_dir / "sources.csv"), sources, source_lines, notes)
     facts, fact_problems, lines = read_table(data_dir / "facts.csv", FACT_COLUMNS, Fact)
     problems += fact_problems
     facts_name = display_name(data_dir / "facts.csv")
     for fact in facts.values():
         if fact.source not in sources:
-            problems.append(Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)"))
-        for column, message in (("id", group_problem(fact.id, fact_prefixes())), ("value", value_problem(fact.id, fact.unit, fact.value))):
+            problems.append(
+                Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)")
+            )
+        for column, message in (
+            ("id", group_problem(fact.id, fact_prefixes())),
+            ("value", value_problem(fact.id, fact.unit, fact.value)),
+        ):
             if message:
                 problems.append(Problem(facts_name, lines[fact.id], column, message))
     if problems:
@@ -315,9 +356,21 @@ def _undated_problems(name: str, sources: dict, lines: dict, notes: dict) -> lis
         note = notes.get(source.id)
         if not source.date and not (note and note.date_note):
             kind = f"a source of kind '{source.kind}'" if source.kind in DATED_KINDS else f"'{source.id}'"
-            problems.append(Problem(name, lines[source.id], "date",
-                                    f"{kind} needs its date (yyyy, yyyy-mm or yyyy-mm-dd), or a date_note in source_notes.csv saying why it has none"))
+            problems.append(
+                Problem(
+                    name,
+                    lines[source.id],
+                    "date",
+                    f"{kind} needs its date (yyyy, yyyy-mm or yyyy-mm-dd), or a date_note in source_notes.csv saying why it has none",
+                )
+            )
         if not source.accessed and not (note and note.accessed_note):
-            problems.append(Problem(name, lines[source.id], "accessed",
-                                    f"'{source.id}' has no reading date and no accessed_note in source_notes.csv saying why"))
+            problems.append(
+                Problem(
+                    name,
+                    lines[source.id],
+                    "accessed",
+                    f"'{source.id}' has no reading date and no accessed_note in source_notes.csv saying why",
+                )
+            )
     return problems

@@ -26,8 +26,16 @@ import numpy as np
 import pandas as pd
 
 from . import credit
+from .calendar import (
+    FORECAST_YEARS,
+    MONTHS_PER_QUARTER,
+    N_QUARTERS,
+    QUARTERS,
+    QUARTERS_PER_YEAR,
+    index_label,
+    quarter_index,
+)
 from .checks import require_between
-from .calendar import FORECAST_YEARS, MONTHS_PER_QUARTER, N_QUARTERS, QUARTERS, QUARTERS_PER_YEAR, index_label, quarter_index
 from .data import Ledger
 from .parameters.debt import draw_deadline_index
 
@@ -77,7 +85,9 @@ def _index_column(value, name: str, scenarios: int, low: int, high: int) -> np.n
         raise ValueError(f"{name} = {_first_bad(column, fractional)} is not a whole number of quarters")
     bad = (column < low) | (column > high)
     if np.any(bad):
-        raise ValueError(f"{name} = {_first_bad(column, bad)} is outside the allowed range {low} to {high} (quarter index, 0 = 2025-Q1)")
+        raise ValueError(
+            f"{name} = {_first_bad(column, bad)} is outside the allowed range {low} to {high} (quarter index, 0 = 2025-Q1)"
+        )
     return column.astype(int)
 
 
@@ -146,8 +156,17 @@ def annual_debt_service(*schedules: Schedule) -> np.ndarray:
     return annual(debt_service(*schedules))
 
 
-def facility_schedule(opening_balance, rate, *, draws=0.0, scheduled_principal=0.0, fee_rate=0.0, commitment=0.0,
-                      fee_until=-1, maturity=None) -> Schedule:
+def facility_schedule(
+    opening_balance,
+    rate,
+    *,
+    draws=0.0,
+    scheduled_principal=0.0,
+    fee_rate=0.0,
+    commitment=0.0,
+    fee_until=-1,
+    maturity=None,
+) -> Schedule:
     """The quarterly schedule of one term loan.
 
     - ``opening_balance``: USD owed at 2024-12-31, per scenario.
@@ -159,8 +178,14 @@ def facility_schedule(opening_balance, rate, *, draws=0.0, scheduled_principal=0
     - ``maturity``: quarter index in which everything left is repaid as a balloon; None, or an index
       beyond 2030-Q4, for no balloon within the horizon. No draws are allowed after it.
     """
-    flows = _paths(opening_balance=opening_balance, rate=rate, draws=draws, scheduled_principal=scheduled_principal,
-                   fee_rate=fee_rate, commitment=commitment)
+    flows = _paths(
+        opening_balance=opening_balance,
+        rate=rate,
+        draws=draws,
+        scheduled_principal=scheduled_principal,
+        fee_rate=fee_rate,
+        commitment=commitment,
+    )
     scenarios = flows["rate"].shape[0]
     require_between("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
     require_between("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
@@ -189,8 +214,15 @@ def facility_schedule(opening_balance, rate, *, draws=0.0, scheduled_principal=0
     average = (opening + closing) / 2.0
     interest = flows["rate"] / 4.0 * average
     fees = np.where(_T <= fee_until, flows["fee_rate"] / 4.0 * np.maximum(flows["commitment"] - average, 0.0), 0.0)
-    return Schedule(opening=opening, draws=flows["draws"], interest=interest, fees=fees, principal=principal,
-                    balloon=balloon, closing=closing)
+    return Schedule(
+        opening=opening,
+        draws=flows["draws"],
+        interest=interest,
+        fees=fees,
+        principal=principal,
+        balloon=balloon,
+        closing=closing,
+    )
 
 
 def ddtl1_schedule(opening_balance, rate, *, principal_per_quarter, extra_principal=0.0, maturity) -> Schedule:
@@ -202,7 +234,9 @@ def ddtl1_schedule(opening_balance, rate, *, principal_per_quarter, extra_princi
     """
     require_between("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD", where=_where)
     scheduled = _paths(a=principal_per_quarter, b=extra_principal)
-    return facility_schedule(opening_balance, rate, scheduled_principal=scheduled["a"] + scheduled["b"], maturity=maturity)
+    return facility_schedule(
+        opening_balance, rate, scheduled_principal=scheduled["a"] + scheduled["b"], maturity=maturity
+    )
 
 
 def even_draws(amount, last_draw_quarter) -> np.ndarray:
@@ -247,8 +281,19 @@ def straight_line_principal(opening_balance, draws, *, first_repayment, quarters
     return (started - finished) / quarters
 
 
-def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline, first_repayment, amortization_months,
-                   fee_rate=0.0, maturity=None, filed_profile=None) -> Schedule:
+def ddtl2_schedule(
+    opening_balance,
+    draws,
+    rate,
+    *,
+    facility_size,
+    draw_deadline,
+    first_repayment,
+    amortization_months,
+    fee_rate=0.0,
+    maturity=None,
+    filed_profile=None,
+) -> Schedule:
     """DDTL 2.0: drawn by quarter until ``draw_deadline``, then repaid as filed or straight-line.
 
     - ``amortization_months``: 0 repays the total drawn along ``filed_profile`` (the share of it due
@@ -283,15 +328,27 @@ def ddtl2_schedule(opening_balance, draws, rate, *, facility_size, draw_deadline
         )
     months = np.asarray(amortization_months, dtype=float)
     as_filed = months == 0
-    scheduled = straight_line_principal(flows["opening_balance"], flows["draws"], first_repayment=first_repayment,
-                                        quarters=amortization_quarters(np.where(as_filed, MONTHS_PER_QUARTER, months)))
+    scheduled = straight_line_principal(
+        flows["opening_balance"],
+        flows["draws"],
+        first_repayment=first_repayment,
+        quarters=amortization_quarters(np.where(as_filed, MONTHS_PER_QUARTER, months)),
+    )
     if np.any(as_filed):
         if filed_profile is None:
             raise ValueError("amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile")
         filed = drawn[:, None] * np.asarray(filed_profile, dtype=float)[None, :]
         scheduled = np.where(as_filed.reshape(-1, 1) if as_filed.ndim else as_filed, filed, scheduled)
-    return facility_schedule(flows["opening_balance"], rate, draws=flows["draws"], scheduled_principal=scheduled,
-                             fee_rate=fee_rate, commitment=flows["facility_size"], fee_until=deadline, maturity=maturity)
+    return facility_schedule(
+        flows["opening_balance"],
+        rate,
+        draws=flows["draws"],
+        scheduled_principal=scheduled,
+        fee_rate=fee_rate,
+        commitment=flows["facility_size"],
+        fee_until=deadline,
+        maturity=maturity,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,12 +391,21 @@ def filed_ddtl2_profile(ledger: Ledger) -> np.ndarray:
     profile = np.zeros(N_QUARTERS)
     first = quarter_index(credit.horizon(filing.as_of)[0])
     span = min(len(principal), N_QUARTERS - first)
-    profile[first:first + span] = principal[:span]
+    profile[first : first + span] = principal[:span]
     return profile / principal.sum()
 
 
-def two_loans(inputs: Mapping[str, float], terms: Terms, *, sofr=None, ddtl2_drawn=None, ddtl1_rate=None, ddtl2_rate=None,
-              ddtl2_maturity=None, ddtl1_principal=None) -> tuple[Schedule, Schedule]:
+def two_loans(
+    inputs: Mapping[str, float],
+    terms: Terms,
+    *,
+    sofr=None,
+    ddtl2_drawn=None,
+    ddtl1_rate=None,
+    ddtl2_rate=None,
+    ddtl2_maturity=None,
+    ddtl1_principal=None,
+) -> tuple[Schedule, Schedule]:
     """DDTL 1.0 and DDTL 2.0 schedules from the notebook's resolved ``inputs``; keywords override them.
 
     ``sofr`` (annual fraction, scalar, per scenario or a path) sets both loans' base rate;
@@ -437,8 +503,14 @@ def service_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> p
     """Long frame of one scenario's quarterly debt service by facility and kind (USD), for a stacked chart."""
     loans = {"DDTL 1.0": ddtl1, "DDTL 2.0": ddtl2}
     rows = [
-        {"quarter": quarter, "year": str(FORECAST_YEARS[i // QUARTERS_PER_YEAR]), "facility": facility, "kind": kind, "component": label,
-         "usd": float(getattr(loans[facility], kind)[scenario, i])}
+        {
+            "quarter": quarter,
+            "year": str(FORECAST_YEARS[i // QUARTERS_PER_YEAR]),
+            "facility": facility,
+            "kind": kind,
+            "component": label,
+            "usd": float(getattr(loans[facility], kind)[scenario, i]),
+        }
         for facility, kind, label in COMPONENTS
         for i, quarter in enumerate(QUARTERS)
     ]

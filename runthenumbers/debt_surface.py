@@ -42,7 +42,9 @@ def service_coefficients(inputs: Mapping[str, float], terms: Terms) -> np.ndarra
     corners = np.array([(s, d, r) for s in (0.0, 0.08) for d in (low, high) for r in (0.05, 0.12)])
 
     def evaluate(points: np.ndarray) -> np.ndarray:
-        return debt_service(*two_loans(inputs, terms, sofr=points[:, 0], ddtl2_drawn=points[:, 1], ddtl2_rate=points[:, 2]))
+        return debt_service(
+            *two_loans(inputs, terms, sofr=points[:, 0], ddtl2_drawn=points[:, 1], ddtl2_rate=points[:, 2])
+        )
 
     coefficients, *_ = np.linalg.lstsq(_surface_design(*corners.T), evaluate(corners), rcond=None)
     probe = np.array([[0.031, low + 0.37 * (high - low), 0.083]])

@@ -43,8 +43,19 @@ LEDGER_FILES = {
 REQUIRED_COLUMNS = {
     "facts": ("id", "value", "unit", "period", "source", "locator", "quote", "note"),
     "sources": ("id", "title", "publisher", "date", "url", "kind"),
-    "claims": ("id", "argument", "claim", "article_fact", "checked", "scale", "tolerance", "verdict", "explanation", "sources",
-               "section"),
+    "claims": (
+        "id",
+        "argument",
+        "claim",
+        "article_fact",
+        "checked",
+        "scale",
+        "tolerance",
+        "verdict",
+        "explanation",
+        "sources",
+        "section",
+    ),
 }
 NOTEBOOK_DIR = "notebooks"
 MAIN_BRANCH = "main"
@@ -108,9 +119,7 @@ class _Revision:
         self.repo, self.commit = repo, commit
 
     def read(self, path: str) -> str | None:
-        result = subprocess.run(
-            ["git", "-C", str(self.repo), "show", f"{self.commit}:{path}"], capture_output=True
-        )
+        result = subprocess.run(["git", "-C", str(self.repo), "show", f"{self.commit}:{path}"], capture_output=True)
         return result.stdout.decode("utf-8", errors="replace") if result.returncode == 0 else None
 
     def notebooks(self) -> list[str]:
@@ -132,7 +141,9 @@ class _WorkingTree:
         return sorted(p.stem for p in (self.repo / NOTEBOOK_DIR).glob("*.ipynb"))
 
 
-def _ledger_rows(text: str, path: str, columns: tuple[str, ...], required: tuple[str, ...], revision: str) -> dict[str, dict[str, str]]:
+def _ledger_rows(
+    text: str, path: str, columns: tuple[str, ...], required: tuple[str, ...], revision: str
+) -> dict[str, dict[str, str]]:
     """Rows by id, each with ``columns`` (empty where the revision lacks one) and any other column it has."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -224,8 +235,14 @@ def claim_figures(taken: Snapshot) -> dict[str, dict[str, object]]:
     facts = taken.ledgers["facts"]
     figures = {}
     for claim_id, raw in taken.ledgers["claims"].items():
-        entry: dict[str, object] = {"claim": raw["claim"], "checked_ref": raw["checked"], "unit": "",
-                                    "article": None, "checked": None, "verdict": UNRESOLVED}
+        entry: dict[str, object] = {
+            "claim": raw["claim"],
+            "checked_ref": raw["checked"],
+            "unit": "",
+            "article": None,
+            "checked": None,
+            "verdict": UNRESOLVED,
+        }
         try:
             row = ClaimRow(**{c: raw.get(c, "") for c in CLAIM_COLUMNS})
         except ValidationError:
@@ -240,7 +257,9 @@ def claim_figures(taken: Snapshot) -> dict[str, dict[str, object]]:
         elif row.checked:
             notebook, name = row.checked.split(":")
             published = taken.values.get(notebook, {}).get(name)
-            value = float(published) if isinstance(published, (int, float)) and not isinstance(published, bool) else None
+            value = (
+                float(published) if isinstance(published, (int, float)) and not isinstance(published, bool) else None
+            )
         else:
             value = None
         entry["checked"] = None if value is None else value * row.scale
@@ -266,7 +285,11 @@ def _ledger_changes(before: dict[str, dict[str, str]], after: dict[str, dict[str
     for row_id in after:
         if row_id not in before:
             continue
-        columns = {c: {"before": before[row_id].get(c, ""), "after": v} for c, v in after[row_id].items() if before[row_id].get(c, "") != v}
+        columns = {
+            c: {"before": before[row_id].get(c, ""), "after": v}
+            for c, v in after[row_id].items()
+            if before[row_id].get(c, "") != v
+        }
         if columns:
             changed.append({"id": row_id, "changes": columns})
     return {
@@ -289,8 +312,16 @@ def compare(base: Snapshot, head: Snapshot) -> dict:
             if name in old and name in new and before == after:
                 continue
             label = head.labels.get(page, {}).get(name) or base.labels.get(page, {}).get(name, "")
-            values.append({"page": page, "name": name, "label": label, "before": before, "after": after,
-                           "change": _change(before, after)})
+            values.append(
+                {
+                    "page": page,
+                    "name": name,
+                    "label": label,
+                    "before": before,
+                    "after": after,
+                    "change": _change(before, after),
+                }
+            )
     old_claims, new_claims = claim_figures(base), claim_figures(head)
     claims = []
     for claim_id in [*new_claims, *(c for c in old_claims if c not in new_claims)]:
@@ -299,14 +330,22 @@ def compare(base: Snapshot, head: Snapshot) -> dict:
         if old and new and all(old[k] == new[k] for k in keys):
             continue
         shown = new or old
-        claims.append({
-            "id": claim_id, "claim": shown["claim"], "checked_ref": shown["checked_ref"], "unit": shown["unit"],
-            **{f"{k}_{when}": side.get(k) for k in keys for when, side in (("before", old), ("after", new))},
-            "verdict_changed": old.get("verdict") != new.get("verdict"),
-        })
+        claims.append(
+            {
+                "id": claim_id,
+                "claim": shown["claim"],
+                "checked_ref": shown["checked_ref"],
+                "unit": shown["unit"],
+                **{f"{k}_{when}": side.get(k) for k in keys for when, side in (("before", old), ("after", new))},
+                "verdict_changed": old.get("verdict") != new.get("verdict"),
+            }
+        )
     ledgers = {kind: _ledger_changes(base.ledgers[kind], head.ledgers[kind]) for kind in LEDGER_FILES}
-    unreadable = [{"file": path, "revision": taken.name, "reason": reason}
-                  for taken in (base, head) for path, reason in taken.unreadable.items()]
+    unreadable = [
+        {"file": path, "revision": taken.name, "reason": reason}
+        for taken in (base, head)
+        for path, reason in taken.unreadable.items()
+    ]
     return {
         "base": {"revision": base.name, "commit": base.commit},
         "head": {"revision": head.name, "commit": head.commit},
@@ -391,8 +430,10 @@ def claim_line(claim: dict) -> str:
 
 
 def _counts(result: dict) -> str:
-    parts = [f"{len(result['values'])} published value(s) changed",
-             f"{sum(c['verdict_changed'] for c in result['claims'])} verdict(s) changed"]
+    parts = [
+        f"{len(result['values'])} published value(s) changed",
+        f"{sum(c['verdict_changed'] for c in result['claims'])} verdict(s) changed",
+    ]
     for kind, changes in result["ledgers"].items():
         counted = [f"{len(changes[k])} {k}" for k in ("added", "removed", "changed") if changes[k]]
         if counted:
@@ -409,7 +450,9 @@ def no_change_line(result: dict) -> str:
 def _ledger_lines(kind: str, changes: dict, bullet: str, code) -> list[str]:
     lines = []
     for row in changes["added"]:
-        lines.append(f"{bullet}{kind} added: {code(row['id'])}" + (f" = {row['value']} {row['unit']}" if "value" in row else ""))
+        lines.append(
+            f"{bullet}{kind} added: {code(row['id'])}" + (f" = {row['value']} {row['unit']}" if "value" in row else "")
+        )
     for row in changes["removed"]:
         lines.append(f"{bullet}{kind} removed: {code(row['id'])}")
     for row in changes["changed"]:
@@ -426,21 +469,35 @@ def to_markdown(result: dict) -> str:
     """The job-summary form: a headline, the claims that moved, then tables of values and ledger rows."""
     if not result["changed"]:
         return no_change_line(result)
-    lines = ["## What this change does to the numbers", "",
-             f"{_side(result, 'base')} → {_side(result, 'head')}: {_counts(result)}.", ""]
+    lines = [
+        "## What this change does to the numbers",
+        "",
+        f"{_side(result, 'base')} → {_side(result, 'head')}: {_counts(result)}.",
+        "",
+    ]
     if result["unreadable"]:
         lines += ["**Notebooks whose outputs could not be read** (their values are not compared):", ""]
         lines += [f"- `{u['file']}` at {u['revision']}: {_cell(u['reason'])}" for u in result["unreadable"]] + [""]
     if result["claims"]:
         lines += ["**Claims**", ""] + [f"- {claim_line(c)}" for c in result["claims"]] + [""]
     if result["values"]:
-        lines += ["**Published values**", "", "| page | name | label | before | after | change |",
-                  "| --- | --- | --- | ---: | ---: | ---: |"]
-        lines += [f"| {v['page']} | `{v['name']}` | {_cell(v['label'])} | {_cell(_shown(v['before']))} | "
-                  f"{_cell(_shown(v['after']))} | {_shown_change(v['change'])} |" for v in result["values"]]
+        lines += [
+            "**Published values**",
+            "",
+            "| page | name | label | before | after | change |",
+            "| --- | --- | --- | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {v['page']} | `{v['name']}` | {_cell(v['label'])} | {_cell(_shown(v['before']))} | "
+            f"{_cell(_shown(v['after']))} | {_shown_change(v['change'])} |"
+            for v in result["values"]
+        ]
         lines.append("")
-    ledger_lines = [line for kind, changes in result["ledgers"].items()
-                    for line in _ledger_lines(kind.rstrip("s").capitalize(), changes, "- ", lambda x: f"`{x}`")]
+    ledger_lines = [
+        line
+        for kind, changes in result["ledgers"].items()
+        for line in _ledger_lines(kind.rstrip("s").capitalize(), changes, "- ", lambda x: f"`{x}`")
+    ]
     if ledger_lines:
         lines += ["**Ledger rows**", "", *ledger_lines, ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -463,11 +520,16 @@ def to_table(result: dict) -> str:
         lines += ["Claims:"] + [f"  {claim_line(c)}" for c in result["claims"]]
     if result["values"]:
         rows = [["page", "name", "before", "after", "change", "label"]]
-        rows += [[v["page"], v["name"], _shown(v["before"]), _shown(v["after"]), _shown_change(v["change"]), v["label"][:60]]
-                 for v in result["values"]]
+        rows += [
+            [v["page"], v["name"], _shown(v["before"]), _shown(v["after"]), _shown_change(v["change"]), v["label"][:60]]
+            for v in result["values"]
+        ]
         lines += ["Published values:", *_aligned(rows)]
-    ledger_lines = [line for kind, changes in result["ledgers"].items()
-                    for line in _ledger_lines(kind.rstrip("s").capitalize(), changes, "  ", str)]
+    ledger_lines = [
+        line
+        for kind, changes in result["ledgers"].items()
+        for line in _ledger_lines(kind.rstrip("s").capitalize(), changes, "  ", str)
+    ]
     if ledger_lines:
         lines += ["Ledger rows:", *ledger_lines]
     return "\n".join(lines)
@@ -478,7 +540,9 @@ def render(result: dict, fmt: str) -> str:
         try:
             return json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False)
         except ValueError:
-            raise DiffError("a change between the revisions is not a finite number (it overflows); no JSON is written") from None
+            raise DiffError(
+                "a change between the revisions is not a finite number (it overflows); no JSON is written"
+            ) from None
     if fmt == "markdown":
         return to_markdown(result).rstrip("\n")
     return to_table(result)

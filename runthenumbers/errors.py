@@ -46,7 +46,9 @@ def clipped(text: str, limit: int = ECHO_LIMIT) -> str:
 def describe(error: BaseException) -> str:
     """One line for an error from the outside world."""
     if isinstance(error, UnicodeDecodeError):
-        return f"a file is not UTF-8 text (byte {error.object[error.start:error.start + 1]!r} at offset {error.start})"
+        return (
+            f"a file is not UTF-8 text (byte {error.object[error.start : error.start + 1]!r} at offset {error.start})"
+        )
     if isinstance(error, yaml.YAMLError):
         return "not valid YAML: " + " ".join(str(error).split())[:300]
     if isinstance(error, OSError):

@@ -87,7 +87,10 @@ def stale(notebook_dir: Path | None = None, data_dir: Path | None = None) -> lis
 def main() -> int:
     stale_names, unreadable = check()
     for name, reason in unreadable.items():
-        print(f"error: notebooks/{name}.ipynb cannot be read: {reason}; run `make execute`, then build again", file=sys.stderr)
+        print(
+            f"error: notebooks/{name}.ipynb cannot be read: {reason}; run `make execute`, then build again",
+            file=sys.stderr,
+        )
     if stale_names:
         print(
             f"error: {len(stale_names)} notebook(s) were executed with other data than {data.DATA_DIR.name}/ "

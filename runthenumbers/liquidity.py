@@ -94,12 +94,24 @@ class Starting:
         service = sum(s.debt_service for s in schedules)
         partner_end = credit.quarter_position(QUARTERS, v("csci_cw_final_option_operational"))
         committed = (
-            Facility("DDTL 2.0, $3.0B tranche (Fifth Amendment)", v("debt_ddtl21_commitment"), v("debt_ddtl21_margin"),
-                     ("debt_ddtl21_commitment", "debt_ddtl21_margin")),
-            Facility("DDTL 3.0", v("debt_ddtl3_commitment"), v("debt_ddtl3_margin"), ("debt_ddtl3_commitment", "debt_ddtl3_margin")),
-            Facility("Revolving credit facility, undrawn", v("cw_revolver_commitment_2025q2") - v("debt_revolver_balance_2025q2"),
-                     v("debt_revolver_effective_rate") - sofr,
-                     ("cw_revolver_commitment_2025q2", "debt_revolver_balance_2025q2", "debt_revolver_effective_rate")),
+            Facility(
+                "DDTL 2.0, $3.0B tranche (Fifth Amendment)",
+                v("debt_ddtl21_commitment"),
+                v("debt_ddtl21_margin"),
+                ("debt_ddtl21_commitment", "debt_ddtl21_margin"),
+            ),
+            Facility(
+                "DDTL 3.0",
+                v("debt_ddtl3_commitment"),
+                v("debt_ddtl3_margin"),
+                ("debt_ddtl3_commitment", "debt_ddtl3_margin"),
+            ),
+            Facility(
+                "Revolving credit facility, undrawn",
+                v("cw_revolver_commitment_2025q2") - v("debt_revolver_balance_2025q2"),
+                v("debt_revolver_effective_rate") - sofr,
+                ("cw_revolver_commitment_2025q2", "debt_revolver_balance_2025q2", "debt_revolver_effective_rate"),
+            ),
         )
         return cls(
             cash=v("cw_cash_and_restricted_total_2025q2"),
@@ -108,7 +120,9 @@ class Starting:
             contracted_mw=v("cw_contracted_power_2025q2"),
             partner_mw=v("csci_cw_contracted_mw_total_2024"),
             partner_quarters=partner_end + 1,
-            hosting_fee_per_mw_year=v("csci_cw_contract_value_total_2024") / v("csci_cw_contract_term") / v("csci_cw_contracted_mw_total_2024"),
+            hosting_fee_per_mw_year=v("csci_cw_contract_value_total_2024")
+            / v("csci_cw_contract_term")
+            / v("csci_cw_contracted_mw_total_2024"),
             sofr_reference=sofr,
             committed=committed,
             service_base=service[0],
@@ -119,10 +133,21 @@ class Starting:
 
 # Facts the model reads, for provenance.
 FACTS = (
-    "cw_cash_and_restricted_total_2025q2", "cw_restricted_cash_current_2025q3", "cw_restricted_cash_noncurrent_2025q3",
-    "cw_active_power_2025q2", "cw_contracted_power_2025q2", "csci_cw_contracted_mw_total_2024", "csci_cw_final_option_operational",
-    "csci_cw_contract_value_total_2024", "csci_cw_contract_term", "debt_sofr_180d_avg_20250807", "debt_ddtl21_commitment",
-    "debt_ddtl3_commitment", "cw_revolver_commitment_2025q2", "debt_revolver_balance_2025q2", "debt_total_principal_2025q2",
+    "cw_cash_and_restricted_total_2025q2",
+    "cw_restricted_cash_current_2025q3",
+    "cw_restricted_cash_noncurrent_2025q3",
+    "cw_active_power_2025q2",
+    "cw_contracted_power_2025q2",
+    "csci_cw_contracted_mw_total_2024",
+    "csci_cw_final_option_operational",
+    "csci_cw_contract_value_total_2024",
+    "csci_cw_contract_term",
+    "debt_sofr_180d_avg_20250807",
+    "debt_ddtl21_commitment",
+    "debt_ddtl3_commitment",
+    "cw_revolver_commitment_2025q2",
+    "debt_revolver_balance_2025q2",
+    "debt_total_principal_2025q2",
 )
 
 
@@ -194,10 +219,16 @@ def _operating(revenue, online_average, margin_before_hosting, hosting_fee_per_m
     return revenue * _row(margin_before_hosting) - online_average * (_row(hosting_fee_per_mw_year) / 4)
 
 
-def operating_cash_paths(revenue: np.ndarray, online_average: np.ndarray, margin_before_hosting, hosting_fee_per_mw_year) -> np.ndarray:
+def operating_cash_paths(
+    revenue: np.ndarray, online_average: np.ndarray, margin_before_hosting, hosting_fee_per_mw_year
+) -> np.ndarray:
     """Operating cash a quarter (USD, (S, N)): revenue times the margin before hosting, less the hosting fee on every MW."""
-    return _operating(np.asarray(revenue, dtype=float).T, np.asarray(online_average, dtype=float).T,
-                      margin_before_hosting, hosting_fee_per_mw_year).T
+    return _operating(
+        np.asarray(revenue, dtype=float).T,
+        np.asarray(online_average, dtype=float).T,
+        margin_before_hosting,
+        hosting_fee_per_mw_year,
+    ).T
 
 
 def _capex(online: np.ndarray, start_mw: float, capex_per_mw) -> np.ndarray:
@@ -255,7 +286,9 @@ class Paths:
     @property
     def cash(self) -> np.ndarray:
         """Cash at the end of each quarter, with the borrowing: never below the floor."""
-        return np.maximum(self.start_cash + np.cumsum(self.before_financing - self.interest_on_borrowing, axis=1), self.floor)
+        return np.maximum(
+            self.start_cash + np.cumsum(self.before_financing - self.interest_on_borrowing, axis=1), self.floor
+        )
 
     @property
     def cash_without_financing(self) -> np.ndarray:
@@ -263,8 +296,21 @@ class Paths:
         return self.start_cash + np.cumsum(self.before_financing, axis=1)
 
 
-def funding_paths(start: Starting, *, sofr, sofr_drift, revenue_per_mw_year, ebitda_margin, price_decline, capex_per_mw,
-                  build_pace_mw, backlog_conversion, partner_slip, new_debt_rate, hosting_fee_per_mw_year=None) -> Paths:
+def funding_paths(
+    start: Starting,
+    *,
+    sofr,
+    sofr_drift,
+    revenue_per_mw_year,
+    ebitda_margin,
+    price_decline,
+    capex_per_mw,
+    build_pace_mw,
+    backlog_conversion,
+    partner_slip,
+    new_debt_rate,
+    hosting_fee_per_mw_year=None,
+) -> Paths:
     """Every quarter's flows and the borrowing that keeps cash at its floor (see the module's docstring)."""
     fee = start.hosting_fee_per_mw_year if hosting_fee_per_mw_year is None else hosting_fee_per_mw_year
     online, _ = _capacity(start, build_pace_mw, backlog_conversion, partner_slip)
@@ -302,9 +348,17 @@ def funding_paths(start: Starting, *, sofr, sofr_drift, revenue_per_mw_year, ebi
         np.maximum(floor - net, 0.0, out=owed)
         borrowed[t] = owed
     return Paths(
-        online=online.T, revenue=revenue.T, operating_cash=operating.T, capex=capex.T, scheduled_service=scheduled.T,
-        interest_on_borrowing=interest.T, before_financing=flows.T, borrowed=borrowed.T,
-        committed_amount=capacity, start_cash=start.cash, floor=floor,
+        online=online.T,
+        revenue=revenue.T,
+        operating_cash=operating.T,
+        capex=capex.T,
+        scheduled_service=scheduled.T,
+        interest_on_borrowing=interest.T,
+        before_financing=flows.T,
+        borrowed=borrowed.T,
+        committed_amount=capacity,
+        start_cash=start.cash,
+        floor=floor,
     )
 
 
@@ -343,15 +397,23 @@ def reported_unit_economics(ledger: Ledger):
     measures, ids = credit.reported_measures(ledger, REPORTED_QUARTERS)
     closing = [ledger.value(f"cw_active_power_{credit.quarter_key(q)}") for q in REPORTED_QUARTERS]
     opening = [ledger.value("article_capex_active_mw"), *closing[:-1]]
-    frame = pd.DataFrame({
-        "revenue": measures["revenue"], "adjusted_ebitda": measures["adjusted_ebitda"],
-        "mw_opening": opening, "mw_closing": closing,
-    }, index=list(REPORTED_QUARTERS))
+    frame = pd.DataFrame(
+        {
+            "revenue": measures["revenue"],
+            "adjusted_ebitda": measures["adjusted_ebitda"],
+            "mw_opening": opening,
+            "mw_closing": closing,
+        },
+        index=list(REPORTED_QUARTERS),
+    )
     frame["mw_added"] = frame["mw_closing"] - frame["mw_opening"]
     frame["revenue_per_mw_year"] = frame["revenue"] * 4 / ((frame["mw_opening"] + frame["mw_closing"]) / 2)
     frame["ebitda_margin"] = frame["adjusted_ebitda"] / frame["revenue"]
-    frame.attrs["facts"] = sorted({i for column in ("revenue", "adjusted_ebitda") for i in ids[column] if i}
-                                  | {f"cw_active_power_{credit.quarter_key(q)}" for q in REPORTED_QUARTERS} | {"article_capex_active_mw"})
+    frame.attrs["facts"] = sorted(
+        {i for column in ("revenue", "adjusted_ebitda") for i in ids[column] if i}
+        | {f"cw_active_power_{credit.quarter_key(q)}" for q in REPORTED_QUARTERS}
+        | {"article_capex_active_mw"}
+    )
     return frame
 
 
@@ -364,5 +426,10 @@ def capex_per_mw_bounds(ledger: Ledger) -> tuple[float, float]:
     return v("cw_capex_company_fy2025") / added_2025, v("cw_capex_guide_fy2026_high") / added_2026
 
 
-CAPEX_FACTS = ("cw_capex_company_fy2025", "cw_active_power_2025q4", "article_capex_active_mw", "cw_active_power_target_ye2026",
-               "cw_capex_guide_fy2026_high")
+CAPEX_FACTS = (
+    "cw_capex_company_fy2025",
+    "cw_active_power_2025q4",
+    "article_capex_active_mw",
+    "cw_active_power_target_ye2026",
+    "cw_capex_guide_fy2026_high",
+)

@@ -154,12 +154,16 @@ def check(path: Path | str, kind: Kind, force: bool) -> Path:
             raise OutputError(f"{label}: the folder {clipped(str(parent))} does not exist; create it first")
     if target.exists():
         if kind.folder != target.is_dir():
-            raise OutputError(f"{label} is a {'file' if kind.folder else 'folder'}; give a {'folder' if kind.folder else 'file'} path")
+            raise OutputError(
+                f"{label} is a {'file' if kind.folder else 'folder'}; give a {'folder' if kind.folder else 'file'} path"
+            )
         empty = kind.folder and not any(target.iterdir())
         if not empty:
             reason = kind.why_not(target)
             if reason is not None:
-                raise OutputError(f"{label} exists and is not {kind.what} ({reason}); refusing to replace it, even with --force")
+                raise OutputError(
+                    f"{label} exists and is not {kind.what} ({reason}); refusing to replace it, even with --force"
+                )
             if not force:
                 raise OutputError(f"{label} holds earlier output; pass --force to replace it")
     return target

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import Ledger
 from .calendar import (
     MONTHS_PER_QUARTER,
     QUARTERS_PER_YEAR,
@@ -40,6 +39,7 @@ from .calendar import (
     same_year,
 )
 from .checks import ParameterError
+from .data import Ledger
 from .parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
 from .verdicts import relative_difference
 
@@ -121,17 +121,30 @@ def results_2024(ledger: Ledger) -> pd.DataFrame:
     extinguishment of prior obligations), ``non_operating`` and ``other`` (interest, taxes and
     everything else below the operating line). Q4 is as first reported.
     """
-    net = np.array([ledger.value("csci_net_income_2024q1")] + [-ledger.value(f"csci_net_loss_2024q{q}") for q in (2, 3, 4)])
+    net = np.array(
+        [ledger.value("csci_net_income_2024q1")] + [-ledger.value(f"csci_net_loss_2024q{q}") for q in (2, 3, 4)]
+    )
     operating = np.array(
-        [ledger.value("csci_operating_income_2024q1"), ledger.value("csci_operating_income_2024q2"),
-         -ledger.value("csci_operating_loss_2024q3"), -ledger.value("csci_operating_loss_2024q4")]
+        [
+            ledger.value("csci_operating_income_2024q1"),
+            ledger.value("csci_operating_income_2024q2"),
+            -ledger.value("csci_operating_loss_2024q3"),
+            -ledger.value("csci_operating_loss_2024q4"),
+        ]
     )
     fair_value = np.array([0.0] + [-ledger.value(f"csci_fv_warrants_cvr_2024q{q}") for q in (2, 3, 4)])
     extinguishment = np.array([ledger.value("csci_gain_extinguishment_2024q1"), 0.0, 0.0, 0.0])
     non_operating, other = split_net_result(net, operating, fair_value, extinguishment)
     return pd.DataFrame(
-        {"quarter": QUARTERS_2024, "net": net, "operating": operating, "fair_value": fair_value,
-         "extinguishment": extinguishment, "non_operating": non_operating, "other": other}
+        {
+            "quarter": QUARTERS_2024,
+            "net": net,
+            "operating": operating,
+            "fair_value": fair_value,
+            "extinguishment": extinguishment,
+            "non_operating": non_operating,
+            "other": other,
+        }
     )
 
 
@@ -154,7 +167,9 @@ def non_cash_share(fair_value_loss, net_loss) -> np.ndarray:
 
 def fee_per_mw_year(contract_value, contracted_mw, term_years) -> np.ndarray:
     """USD a year per MW of critical IT load: the contract value spread evenly over megawatts and years."""
-    return np.asarray(contract_value, dtype=float) / (np.asarray(contracted_mw, dtype=float) * np.asarray(term_years, dtype=float))
+    return np.asarray(contract_value, dtype=float) / (
+        np.asarray(contracted_mw, dtype=float) * np.asarray(term_years, dtype=float)
+    )
 
 
 def contract_tranches(ledger: Ledger) -> pd.DataFrame:
@@ -165,14 +180,48 @@ def contract_tranches(ledger: Ledger) -> pd.DataFrame:
     """
     term = ledger.value("csci_cw_contract_term")
     value = ledger.value
-    august = value("csci_cw_contract_value_2024_08_07") - value("csci_cw_initial_contract_value") - value("csci_cw_option_june2024_value")
+    august = (
+        value("csci_cw_contract_value_2024_08_07")
+        - value("csci_cw_initial_contract_value")
+        - value("csci_cw_option_june2024_value")
+    )
     rows = [
-        ("First contract (2024-06-03)", value("csci_cw_initial_contract_mw"), value("csci_cw_initial_contract_value"), "stated"),
-        ("First option (June 2024)", value("csci_cw_option_june2024_mw"), value("csci_cw_option_june2024_value"), "stated (news report)"),
-        ("Second option (August 2024)", value("csci_cw_option_aug2024_mw"), august, "derived: the 6.7B total less the two above"),
-        ("Final option (October 2024)", value("csci_cw_option_oct2024_mw"), value("csci_cw_option_oct2024_value"), "stated"),
-        ("All contracts, October 2024", value("csci_cw_contracted_mw_total_2024"), value("csci_cw_contract_value_total_2024"), "stated (headline)"),
-        ("All contracts, 2025", value("csci_cw_contracted_mw_2025_02"), value("csci_cw_contract_value_2025"), "stated (secondary sources)"),
+        (
+            "First contract (2024-06-03)",
+            value("csci_cw_initial_contract_mw"),
+            value("csci_cw_initial_contract_value"),
+            "stated",
+        ),
+        (
+            "First option (June 2024)",
+            value("csci_cw_option_june2024_mw"),
+            value("csci_cw_option_june2024_value"),
+            "stated (news report)",
+        ),
+        (
+            "Second option (August 2024)",
+            value("csci_cw_option_aug2024_mw"),
+            august,
+            "derived: the 6.7B total less the two above",
+        ),
+        (
+            "Final option (October 2024)",
+            value("csci_cw_option_oct2024_mw"),
+            value("csci_cw_option_oct2024_value"),
+            "stated",
+        ),
+        (
+            "All contracts, October 2024",
+            value("csci_cw_contracted_mw_total_2024"),
+            value("csci_cw_contract_value_total_2024"),
+            "stated (headline)",
+        ),
+        (
+            "All contracts, 2025",
+            value("csci_cw_contracted_mw_2025_02"),
+            value("csci_cw_contract_value_2025"),
+            "stated (secondary sources)",
+        ),
     ]
     frame = pd.DataFrame(rows, columns=["contract", "mw", "value_usd", "value_basis"])
     frame["usd_per_mw_year"] = fee_per_mw_year(frame["value_usd"], frame["mw"], term)
@@ -341,20 +390,41 @@ class Stress:
         return self.mw_years_lost * self.cw_revenue_per_mw_year
 
 
-def stress(contracted_mw, contract_value, scheduled_delivery, share_late, share_never, delay_quarters,
-           cw_revenue_per_mw_year, *, term_years: float, contract_date: int) -> Stress:
+def stress(
+    contracted_mw,
+    contract_value,
+    scheduled_delivery,
+    share_late,
+    share_never,
+    delay_quarters,
+    cw_revenue_per_mw_year,
+    *,
+    term_years: float,
+    contract_date: int,
+) -> Stress:
     """The stress case for any number of scenarios (each input a scalar or one value per scenario).
 
     ``contract_date`` (yyyymmdd) is when the first contract was signed and ``term_years`` the term;
     a share outside 0 to 1, shares adding to more than one, or a delivery date outside the contract
     term raise :class:`ParameterError` with the notebook's messages.
     """
-    m = _per_scenario(mw=contracted_mw, value=contract_value, scheduled=scheduled_delivery, late=share_late,
-                      never=share_never, delay=delay_quarters, cw=cw_revenue_per_mw_year)
+    m = _per_scenario(
+        mw=contracted_mw,
+        value=contract_value,
+        scheduled=scheduled_delivery,
+        late=share_late,
+        never=share_never,
+        delay=delay_quarters,
+        cw=cw_revenue_per_mw_year,
+    )
     if np.any(~(m["mw"] > 0)):
-        raise ParameterError(f"csci_contracted_mw = {m['mw'][~(m['mw'] > 0)][0].item()!r} is not above 0; allowed: above 0 (MW)")
+        raise ParameterError(
+            f"csci_contracted_mw = {m['mw'][~(m['mw'] > 0)][0].item()!r} is not above 0; allowed: above 0 (MW)"
+        )
     if np.any(~(m["value"] >= 0)):
-        raise ParameterError(f"csci_contract_value = {m['value'][~(m['value'] >= 0)][0].item()!r} is below 0; allowed: from 0 (USD)")
+        raise ParameterError(
+            f"csci_contract_value = {m['value'][~(m['value'] >= 0)][0].item()!r} is below 0; allowed: from 0 (USD)"
+        )
     scheduled = check_scheduled_delivery(m["scheduled"], contract_date, term_years)
     delay = check_delay(m["delay"], scheduled, term_years)
     term_quarters = round(term_years * QUARTERS_PER_YEAR)
@@ -375,9 +445,15 @@ def stress_grid(inputs: dict, ledger: Ledger, shares_late, max_delay_quarters: i
     ``shares_late`` (this run's other inputs held), one stress call over all the scenarios at once."""
     delays, shares = np.meshgrid(np.arange(max_delay_quarters + 1), np.asarray(shares_late, dtype=float))
     result = stress(
-        inputs["csci_contracted_mw"], inputs["csci_contract_value"], inputs["csci_scheduled_delivery"], shares.ravel(),
-        inputs["csci_share_never"], delays.ravel(), inputs["cw_revenue_per_mw_year"],
-        term_years=ledger.value("csci_cw_contract_term"), contract_date=int(ledger.value("csci_cw_initial_contract_date")),
+        inputs["csci_contracted_mw"],
+        inputs["csci_contract_value"],
+        inputs["csci_scheduled_delivery"],
+        shares.ravel(),
+        inputs["csci_share_never"],
+        delays.ravel(),
+        inputs["cw_revenue_per_mw_year"],
+        term_years=ledger.value("csci_cw_contract_term"),
+        contract_date=int(ledger.value("csci_cw_initial_contract_date")),
     )
     return pd.DataFrame(
         {
@@ -394,9 +470,15 @@ def run_stress(inputs: dict, ledger: Ledger, **override) -> Stress:
     """:func:`stress` with this run's inputs ``inputs`` (a resolved parameter dict), any of them overridden."""
     values = {**inputs, **override}
     return stress(
-        values["csci_contracted_mw"], values["csci_contract_value"], values["csci_scheduled_delivery"],
-        values["csci_share_late"], values["csci_share_never"], values["csci_delay_quarters"], values["cw_revenue_per_mw_year"],
-        term_years=ledger.value("csci_cw_contract_term"), contract_date=int(ledger.value("csci_cw_initial_contract_date")),
+        values["csci_contracted_mw"],
+        values["csci_contract_value"],
+        values["csci_scheduled_delivery"],
+        values["csci_share_late"],
+        values["csci_share_never"],
+        values["csci_delay_quarters"],
+        values["cw_revenue_per_mw_year"],
+        term_years=ledger.value("csci_cw_contract_term"),
+        contract_date=int(ledger.value("csci_cw_initial_contract_date")),
     )
 
 

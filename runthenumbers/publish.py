@@ -124,7 +124,9 @@ def check(claim_id: str, *, checked: float | None = None, ledger: Ledger | None 
     elif row.checked:
         name = row.checked.split(":")[1]
         if name not in _DERIVATIONS:
-            raise KeyError(f"claim {claim_id} is checked against '{row.checked}', which this page has not published yet")
+            raise KeyError(
+                f"claim {claim_id} is checked against '{row.checked}', which this page has not published yet"
+            )
         checked = float(_DERIVATIONS[name]["value"]) * row.scale
     verdict = verdict_of(row, article, checked)
     if row.numeric:
@@ -133,7 +135,10 @@ def check(claim_id: str, *, checked: float | None = None, ledger: Ledger | None 
         formula = f"{claim_id}: {band + '; ' if band else ''}supported within {row.tolerance:.0%}, roughly within ±25%"
         facts = [row.article_fact] + ([row.checked[5:]] if row.checked.startswith("fact:") else [])
     else:
-        formula, facts = f"{claim_id}: typed in data/claims.csv with its reason", [row.article_fact] if row.article_fact else []
+        formula, facts = (
+            f"{claim_id}: typed in data/claims.csv with its reason",
+            [row.article_fact] if row.article_fact else [],
+        )
     text(verdict_name(claim_id), verdict, formula=formula, facts=facts)
     return verdict
 
@@ -183,8 +188,11 @@ class Provenance:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         # The JSON copy lets runthenumbers.quality read which facts each number rests on.
         facts = {name: {"value": how["value"], "facts": how["facts"]} for name, how in self.derivations.items()}
-        return {"text/html": self.to_html(), "text/plain": f"Provenance of {len(self.derivations)} published values",
-                "application/vnd.runthenumbers.provenance+json": facts}
+        return {
+            "text/html": self.to_html(),
+            "text/plain": f"Provenance of {len(self.derivations)} published values",
+            "application/vnd.runthenumbers.provenance+json": facts,
+        }
 
 
 def provenance() -> Provenance:
@@ -247,8 +255,13 @@ class EvidenceTable:
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             [
-                {"fact": f.id, "value": format_fact(f), "period": f.period,
-                 "source": f"{s.publisher} ({s.kind})", "where": f.locator}
+                {
+                    "fact": f.id,
+                    "value": format_fact(f),
+                    "period": f.period,
+                    "source": f"{s.publisher} ({s.kind})",
+                    "where": f.locator,
+                }
                 for f, s in self.rows
             ]
         ).set_index("fact")
@@ -289,8 +302,13 @@ class Table:
     index is a first column headed ``index_label`` when given, else left out.
     """
 
-    def __init__(self, frame: pd.DataFrame, formats: dict[str, str] | None = None, index_label: str | None = None,
-                 missing: str = "–"):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        formats: dict[str, str] | None = None,
+        index_label: str | None = None,
+        missing: str = "–",
+    ):
         self.frame = frame
         self.formats = formats or {}
         self.index_label = index_label
@@ -319,8 +337,9 @@ class Table:
         return {"text/html": self.to_html(), "text/plain": plain}
 
 
-def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, index_label: str | None = None,
-          missing: str = "–") -> Table:
+def table(
+    frame: pd.DataFrame, formats: dict[str, str] | None = None, index_label: str | None = None, missing: str = "–"
+) -> Table:
     """``frame`` as a formatted reader's table (see :class:`Table`)."""
     return Table(frame, formats, index_label, missing)
 
@@ -346,25 +365,40 @@ class InputsTable:
                 continue
             default = parameter.default_value(self.ledger)
             value = self.values[name]
-            rows.append({
-                "name": name, "label": parameter.reader_label, "value": parameter.format(value),
-                "default": parameter.format(default), "changed": value != default, "fact": parameter.fact or "",
-            })
+            rows.append(
+                {
+                    "name": name,
+                    "label": parameter.reader_label,
+                    "value": parameter.format(value),
+                    "default": parameter.format(default),
+                    "changed": value != default,
+                    "fact": parameter.fact or "",
+                }
+            )
         return rows
 
     def to_html(self) -> str:
         rows = []
         for row in self.rows():
-            origin = (f'ledger: <a href="{fact_href(row["fact"])}">{html.escape(row["default"])}</a>' if row["fact"]
-                      else f"the book's assumption, {html.escape(row['default'])}")
-            value = f"<strong>{html.escape(row['value'])}</strong> (changed)" if row["changed"] else html.escape(row["value"])
+            origin = (
+                f'ledger: <a href="{fact_href(row["fact"])}">{html.escape(row["default"])}</a>'
+                if row["fact"]
+                else f"the book's assumption, {html.escape(row['default'])}"
+            )
+            value = (
+                f"<strong>{html.escape(row['value'])}</strong> (changed)"
+                if row["changed"]
+                else html.escape(row["value"])
+            )
             rows.append(f'<tr><th scope="row">{html.escape(row["label"])}</th><td>{value}</td><td>{origin}</td></tr>')
         table = html_table("rtn-inputs", ["Input", "Value used", "Default"], rows)
         changed = sum(1 for row in self.rows() if row["changed"])
         note = f", {changed} changed from the default" if changed else ""
-        return (f'<details class="rtn-inputs"><summary>The {units.plural(len(rows), "input")} of this page{note}</summary>'
-                f"{table}<p>Re-run the page with other values: <code>runthenumbers run --set NAME=VALUE</code> "
-                "(<code>runthenumbers params</code> lists the names).</p></details>")
+        return (
+            f'<details class="rtn-inputs"><summary>The {units.plural(len(rows), "input")} of this page{note}</summary>'
+            f"{table}<p>Re-run the page with other values: <code>runthenumbers run --set NAME=VALUE</code> "
+            "(<code>runthenumbers params</code> lists the names).</p></details>"
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         plain = "\n".join(f"{r['label']}: {r['value']}" for r in self.rows())

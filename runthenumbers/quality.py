@@ -88,8 +88,11 @@ def classify(page: str, title: str, numbers: dict[str, dict], ledger: Ledger) ->
 def pages() -> list[tuple[str, str]]:
     """(notebook stem, title) for every page that publishes numbers, in reading order."""
     named = [(c.name, c.title) for c in chapters.with_notebook()]
-    return named + [(stem, title) for stem, title in (("summary", "The answer in numbers"), ("after", "What happened next"))
-                    if (NOTEBOOK_DIR / f"{stem}.ipynb").exists()]
+    return named + [
+        (stem, title)
+        for stem, title in (("summary", "The answer in numbers"), ("after", "What happened next"))
+        if (NOTEBOOK_DIR / f"{stem}.ipynb").exists()
+    ]
 
 
 def source_quality(ledger: Ledger | None = None, directory: Path = NOTEBOOK_DIR) -> list[PageQuality]:
@@ -111,13 +114,28 @@ def overall_share(report: list[PageQuality]) -> float:
 def rows(report: list[PageQuality]) -> list[dict]:
     """One row per page and a total: counts and the primary share."""
     out = [
-        {"page": p.page, "numbers": p.graded, "primary": len(p.primary), "secondary": len(p.secondary),
-         "share": "" if p.share is None else f"{p.share:.0%}", "article_only": len(p.article_only), "no_facts": len(p.no_facts)}
+        {
+            "page": p.page,
+            "numbers": p.graded,
+            "primary": len(p.primary),
+            "secondary": len(p.secondary),
+            "share": "" if p.share is None else f"{p.share:.0%}",
+            "article_only": len(p.article_only),
+            "no_facts": len(p.no_facts),
+        }
         for p in report
     ]
-    out.append({"page": "all", "numbers": sum(p.graded for p in report), "primary": sum(len(p.primary) for p in report),
-                "secondary": sum(len(p.secondary) for p in report), "share": f"{overall_share(report):.0%}",
-                "article_only": sum(len(p.article_only) for p in report), "no_facts": sum(len(p.no_facts) for p in report)})
+    out.append(
+        {
+            "page": "all",
+            "numbers": sum(p.graded for p in report),
+            "primary": sum(len(p.primary) for p in report),
+            "secondary": sum(len(p.secondary) for p in report),
+            "share": f"{overall_share(report):.0%}",
+            "article_only": sum(len(p.article_only) for p in report),
+            "no_facts": sum(len(p.no_facts) for p in report),
+        }
+    )
     return out
 
 
@@ -133,16 +151,22 @@ def to_html(report: list[PageQuality]) -> str:
 
     titles = {p.page: p.title for p in report} | {"all": "All pages"}
     body = [
-        f"<tr><td>{html.escape(titles.get(r['page'], r['page']))}</td><td class=\"num\">{r['numbers']}</td>"
-        f"<td class=\"num\">{r['primary']}</td><td class=\"num\">{r['secondary']}</td><td class=\"num\">{r['share']}</td></tr>"
+        f'<tr><td>{html.escape(titles.get(r["page"], r["page"]))}</td><td class="num">{r["numbers"]}</td>'
+        f'<td class="num">{r["primary"]}</td><td class="num">{r["secondary"]}</td><td class="num">{r["share"]}</td></tr>'
         for r in rows(report)
     ]
-    table = html_table("rtn-table rtn-source-quality", ["Page", "Numbers", "Primary", "Secondary", "Primary share"], body)
+    table = html_table(
+        "rtn-table rtn-source-quality", ["Page", "Numbers", "Primary", "Secondary", "Primary share"], body
+    )
     lists = []
     for page in report:
         if page.secondary:
             items = "".join(
-                f"<li><code>{html.escape(name)}</code>: {', '.join(_as_code(f) for f in facts)}</li>" for name, facts in page.secondary.items()
+                f"<li><code>{html.escape(name)}</code>: {', '.join(_as_code(f) for f in facts)}</li>"
+                for name, facts in page.secondary.items()
             )
-            lists.append(f"<details><summary>{html.escape(page.title)}: {len(page.secondary)} number(s) from secondary sources</summary><ul>{items}</ul></details>")
+            lists.append(
+                f"<details><summary>{html.escape(page.title)}: {len(page.secondary)} number(s) from secondary sources"
+                f"</summary><ul>{items}</ul></details>"
+            )
     return table + "".join(lists)

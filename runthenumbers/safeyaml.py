@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import yaml
 
-
 MAX_DEPTH = 20
 
 

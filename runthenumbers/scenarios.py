@@ -98,7 +98,9 @@ def read_params_file(path: Path) -> str:
     if not path.exists():
         raise ParameterError(f"parameters file {shown(str(path))} does not exist")
     if not path.is_file():
-        raise ParameterError(f"parameters file {shown(str(path))} is not a regular file; give a YAML file of NAME: VALUE")
+        raise ParameterError(
+            f"parameters file {shown(str(path))} is not a regular file; give a YAML file of NAME: VALUE"
+        )
     with path.open("rb") as handle:
         raw = handle.read(PARAMS_FILE_LIMIT + 1)
     if len(raw) > PARAMS_FILE_LIMIT:
@@ -177,8 +179,15 @@ def comparison_rows(baseline: Mapping[str, Mapping], scenario: Mapping[str, Mapp
             change = value - before if numeric else None
             relative = change / before if numeric and before else None
             rows.append(
-                {"notebook": notebook, "name": name, "baseline": before, "scenario": value,
-                 "change": change, "relative_change": relative, "changed": before != value}
+                {
+                    "notebook": notebook,
+                    "name": name,
+                    "baseline": before,
+                    "scenario": value,
+                    "change": change,
+                    "relative_change": relative,
+                    "changed": before != value,
+                }
             )
     return rows
 
@@ -201,8 +210,14 @@ def _execute(name: str, parameters: dict, workdir: str, published: str | None = 
         os.environ.pop(PUBLISHED_ENV, None)
     try:
         papermill.execute_notebook(
-            str(source), str(target), parameters=parameters, kernel_name=KERNEL, cwd=workdir,
-            progress_bar=False, log_output=False, extra_arguments=list(KERNEL_ARGUMENTS),
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=workdir,
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=list(KERNEL_ARGUMENTS),
         )
     except papermill.PapermillExecutionError as error:
         raise ScenarioError(
@@ -225,7 +240,8 @@ def hide_injected_parameters(path: Path) -> None:
 
 def _banner(given: Mapping[str, object], ledger) -> str:
     changes = [
-        f"{REGISTRY[name].reader_label} = {REGISTRY[name].format(value)} (baseline {REGISTRY[name].format(REGISTRY[name].default_value(ledger))})"
+        f"{REGISTRY[name].reader_label} = {REGISTRY[name].format(value)} "
+        f"(baseline {REGISTRY[name].format(REGISTRY[name].default_value(ledger))})"
         for name, value in sorted(given.items())
     ]
     return "Scenario run: " + ("; ".join(changes) if changes else "no inputs changed (baseline values)")
@@ -246,7 +262,15 @@ def _build_site(workdir: Path, published: Path, banner: str) -> Path:
     config["sphinx"]["config"]["html_theme_options"]["announcement"] = banner
     (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     result = interrupts.run_group(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source), "--path-output", str(workdir / "site-build"), "-n", "--keep-going"],
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(source),
+            "--path-output",
+            str(workdir / "site-build"),
+            "-n",
+            "--keep-going",
+        ],
         env={**os.environ, PUBLISHED_ENV: str(source / "notebooks")},
     )
     html = workdir / "site-build" / "_build" / "html"
@@ -257,8 +281,13 @@ def _build_site(workdir: Path, published: Path, banner: str) -> Path:
 
 def _run_all(pool, scenario: Scenario, names: tuple[str, ...], workdir: Path, published: Path | None, progress) -> None:
     jobs = [
-        pool.submit(_execute, name, {k: v for k, v in scenario.given.items() if k in for_notebook(name)}, str(workdir),
-                    str(published) if published else None)
+        pool.submit(
+            _execute,
+            name,
+            {k: v for k, v in scenario.given.items() if k in for_notebook(name)},
+            str(workdir),
+            str(published) if published else None,
+        )
         for name in names
     ]
     for job in as_completed(jobs):
@@ -267,8 +296,14 @@ def _run_all(pool, scenario: Scenario, names: tuple[str, ...], workdir: Path, pu
             progress(name, seconds)
 
 
-def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False,
-        progress: Callable[[str, float], None] | None = None) -> dict:
+def run(
+    scenario: Scenario,
+    out: Path,
+    *,
+    site: bool = True,
+    force: bool = False,
+    progress: Callable[[str, float], None] | None = None,
+) -> dict:
     """Execute the scenario's notebooks in parallel and write the results into ``out``.
 
     ``out`` is checked, locked and written through :func:`outputs.writing`: the run works in a
@@ -280,7 +315,9 @@ def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False
         # The notebooks every page of the run reads: the committed ones, each replaced by its run as it finishes.
         published = workdir / "published"
         shutil.copytree(NOTEBOOK_DIR, published, ignore=shutil.ignore_patterns("*.md", ".*"))
-        pool = ProcessPoolExecutor(max_workers=min(len(scenario.notebooks), os.cpu_count() or 1), initializer=interrupts.worker_setup)
+        pool = ProcessPoolExecutor(
+            max_workers=min(len(scenario.notebooks), os.cpu_count() or 1), initializer=interrupts.worker_setup
+        )
         try:
             _run_all(pool, scenario, scenario.chapters, workdir, None, progress)
             for name in scenario.chapters:
@@ -295,7 +332,10 @@ def run(scenario: Scenario, out: Path, *, site: bool = True, force: bool = False
         shutil.rmtree(workdir / "source")
         for name in scenario.summaries:
             shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", published / f"{name}.ipynb")
-        values = {name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4)) for name in scenario.notebooks}
+        values = {
+            name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4))
+            for name in scenario.notebooks
+        }
         rows = comparison_rows(baseline_values(scenario.notebooks, NOTEBOOK_DIR), values)
         with (workdir / "comparison.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["notebook"], lineterminator="\n")

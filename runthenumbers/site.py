@@ -181,7 +181,8 @@ class SourcesDirective(SphinxDirective):
             rows.append(
                 f'<tr id="source-{source.id}"><td>{html.escape(source.kind)}</td>'
                 f"<td>{html.escape(source.publisher)}</td>"
-                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a> <code class="rtn-id">{html.escape(source.id)}</code></td>'
+                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a> '
+                f'<code class="rtn-id">{html.escape(source.id)}</code></td>'
                 f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td></tr>"
             )
         table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts"], rows)
@@ -247,7 +248,11 @@ class ClaimsDirective(SphinxDirective):
             difference = "" if claim.difference is None else signed_percent(claim.difference)
             if claim.is_split:
                 # A split claim heads its sub-claims, which follow it in the ledger: no verdict of its own.
-                verdict_cell, verdict_attr, row_class = f"split into {len(claim.parts)}", "split", "rtn-main rtn-claim-parent"
+                verdict_cell, verdict_attr, row_class = (
+                    f"split into {len(claim.parts)}",
+                    "split",
+                    "rtn-main rtn-claim-parent",
+                )
             else:
                 verdict = html.escape(claim.verdict)
                 if claim.row.section:
@@ -275,7 +280,9 @@ class ClaimsDirective(SphinxDirective):
                 f'<tr class="rtn-detail" data-verdict="{verdict_attr}"{parent}><td colspan="6"><b>Why:</b> {why}'
                 f"<br><b>Sources:</b> {sources}</td></tr>"
             )
-        table = html_table("rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict"], rows)
+        table = html_table(
+            "rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict"], rows
+        )
         return [nodes.raw("", table, format="html")]
 
 
@@ -300,7 +307,9 @@ def _link_fact_ids(text: str, ledger) -> str:
 
     def link(match: re.Match) -> str:
         name = match.group(0)
-        return f'<a href="{fact_href(name)}"><code>{name}</code></a>' if name in ledger.facts else f"<code>{name}</code>"
+        return (
+            f'<a href="{fact_href(name)}"><code>{name}</code></a>' if name in ledger.facts else f"<code>{name}</code>"
+        )
 
     return _FACT_ID.sub(link, html.escape(text))
 
@@ -324,15 +333,23 @@ class ClaimsFilterDirective(SphinxDirective):
         boxes = "".join(
             f'<label><input type="checkbox" value="{v}" checked> {v} ({counts[v]})</label>' for v in VERDICTS
         )
-        return [nodes.raw("", f'<fieldset class="rtn-claims-filter" hidden><legend>Show claims judged</legend>{boxes}</fieldset>', format="html")]
+        return [
+            nodes.raw(
+                "",
+                f'<fieldset class="rtn-claims-filter" hidden><legend>Show claims judged</legend>{boxes}</fieldset>',
+                format="html",
+            )
+        ]
 
 
 HOME_NOTEBOOKS = ("credit", "concentration", "capex", "summary")
 
 
 def _finding(value: str, name: str, text: str, page: str) -> str:
-    return (f'<li><a class="rtn-finding" data-value-of="{name}" href="{site_href(page)}">'
-            f'<strong>{html.escape(value)}</strong></a> {text}</li>')
+    return (
+        f'<li><a class="rtn-finding" data-value-of="{name}" href="{site_href(page)}">'
+        f"<strong>{html.escape(value)}</strong></a> {text}</li>"
+    )
 
 
 def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
@@ -342,31 +359,49 @@ def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
     from .units import money, percent, plain, plural
 
     credit, concentration, capex, summary = (values[n] for n in ("credit", "concentration", "capex", "summary"))
-    from .claims import graded, tally as count_verdicts
+    from .claims import graded
+    from .claims import tally as count_verdicts
 
     tally = count_verdicts(claims)
     checkable = len(graded(claims)) - tally["unverifiable"] - tally["opinion"]
     holding = tally["supported"] + tally["roughly"]
     findings = [
-        _finding(f"{holding} of {checkable}", "summary:claims_holding",
-                 f"checkable claims of the essay hold or roughly hold; {tally['contradicted']} are contradicted and "
-                 f"{tally['garbled']} garbled in translation.",
-                 "book/claims"),
-        _finding(money(credit["service_2026_bn"] * 1e9), "credit:service_2026_bn",
-                 f"is what all of CoreWeave's debt costs in 2026, principal and interest; it owed "
-                 f"{money(credit['owed_bn'] * 1e9)} at mid-2025. Most of it is principal, not the interest the essay says.",
-                 "notebooks/credit"),
-        _finding(f"{plain(credit['coverage_2026'], 2)}×", "credit:coverage_2026",
-                 f"is how many times earnings at the latest quarter's rate cover that 2026 bill (interest alone "
-                 f"{plain(credit['interest_cover_2026'], 1)}×), with debt at {plain(credit['leverage_ttm_2025'], 1)} times "
-                 "a year's EBITDA at the end of 2025.", "notebooks/credit"),
-        _finding(percent(concentration["ms_share_2024"]), "concentration:ms_share_2024",
-                 f"of 2024 revenue came from Microsoft, {percent(concentration['top_two_share_2024'])} from the two largest "
-                 "customers: real and disclosed, as the essay says.", "notebooks/concentration"),
-        _finding(f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)}", "capex:gap_low_bn",
-                 f"is the funding gap of the capacity CoreWeave has contracted, against {money(capex['on_hand_bn'] * 1e9)} on "
-                 "hand in March 2025: more than the debt payments, this is what ties it to lenders and investors.",
-                 "notebooks/capex"),
+        _finding(
+            f"{holding} of {checkable}",
+            "summary:claims_holding",
+            f"checkable claims of the essay hold or roughly hold; {tally['contradicted']} are contradicted and "
+            f"{tally['garbled']} garbled in translation.",
+            "book/claims",
+        ),
+        _finding(
+            money(credit["service_2026_bn"] * 1e9),
+            "credit:service_2026_bn",
+            f"is what all of CoreWeave's debt costs in 2026, principal and interest; it owed "
+            f"{money(credit['owed_bn'] * 1e9)} at mid-2025. Most of it is principal, not the interest the essay says.",
+            "notebooks/credit",
+        ),
+        _finding(
+            f"{plain(credit['coverage_2026'], 2)}×",
+            "credit:coverage_2026",
+            f"is how many times earnings at the latest quarter's rate cover that 2026 bill (interest alone "
+            f"{plain(credit['interest_cover_2026'], 1)}×), with debt at {plain(credit['leverage_ttm_2025'], 1)} times "
+            "a year's EBITDA at the end of 2025.",
+            "notebooks/credit",
+        ),
+        _finding(
+            percent(concentration["ms_share_2024"]),
+            "concentration:ms_share_2024",
+            f"of 2024 revenue came from Microsoft, {percent(concentration['top_two_share_2024'])} from the two largest "
+            "customers: real and disclosed, as the essay says.",
+            "notebooks/concentration",
+        ),
+        _finding(
+            f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)}",
+            "capex:gap_low_bn",
+            f"is the funding gap of the capacity CoreWeave has contracted, against {money(capex['on_hand_bn'] * 1e9)} on "
+            "hand in March 2025: more than the debt payments, this is what ties it to lenders and investors.",
+            "notebooks/capex",
+        ),
     ]
     first_hand, evidence = first_hand_counts(ledger)
     sure = (
@@ -381,10 +416,7 @@ def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
         f'chapter; <a href="{site_href("book/claims")}">the claims page</a> gives a verdict and a reason for each of the '
         f"essay's {tally['total']} claims and sub-claims.</p>"
     )
-    return (
-        f'<div class="rtn-home">'
-        f'<ul class="rtn-findings">{"".join(findings)}</ul>{sure}{links}</div>'
-    )
+    return f'<div class="rtn-home"><ul class="rtn-findings">{"".join(findings)}</ul>{sure}{links}</div>'
 
 
 class HomeDirective(SphinxDirective):
@@ -416,7 +448,9 @@ class DataManifestDirective(SphinxDirective):
             self.env.note_dependency(str(path))
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             count = path.read_text(encoding="utf-8").count("\n") - 1
-            rows.append(f"<tr><td><code>data/{path.name}</code></td><td>{count}</td><td><code>{digest}</code></td></tr>")
+            rows.append(
+                f"<tr><td><code>data/{path.name}</code></td><td>{count}</td><td><code>{digest}</code></td></tr>"
+            )
         table = html_table("rtn-manifest", ["File", "Rows", "SHA-256"], rows)
         return [nodes.raw("", table, format="html")]
 

@@ -23,7 +23,15 @@ import numpy as np
 from .data import Ledger
 from .errors import shown
 from .liquidity import (
-    QUARTERS, YEAR_LABELS, YEARS, Starting, by_year, capex_per_mw_bounds, first_shortfall, funding_paths, quarter_name,
+    QUARTERS,
+    YEAR_LABELS,
+    YEARS,
+    Starting,
+    by_year,
+    capex_per_mw_bounds,
+    first_shortfall,
+    funding_paths,
+    quarter_name,
     reported_unit_economics,
 )
 from .parameters import REGISTRY, ParameterError
@@ -103,9 +111,13 @@ class Uncertain:
             raise SweepError(f"{where}: low {self.low:g} is above high {self.high:g}")
         if self.kind == "triangular":
             if self.mode is None:
-                raise SweepError(f"{where}: a triangular distribution needs a mode, as in {self.name}=triangular:LOW:MODE:HIGH")
+                raise SweepError(
+                    f"{where}: a triangular distribution needs a mode, as in {self.name}=triangular:LOW:MODE:HIGH"
+                )
             if not self.low < self.high:
-                raise SweepError(f"{where}: a triangular distribution needs LOW < HIGH; for one value use {self.name}=fixed:VALUE")
+                raise SweepError(
+                    f"{where}: a triangular distribution needs LOW < HIGH; for one value use {self.name}=fixed:VALUE"
+                )
             if not self.low <= self.mode <= self.high:
                 raise SweepError(f"{where}: the mode {self.mode:g} is outside {self.low:g} to {self.high:g}")
         for value in bounds:
@@ -133,7 +145,9 @@ def registry(ledger: Ledger) -> dict[str, Uncertain]:
     margins = reported["ebitda_margin"]
     added = reported["mw_added"]
     capex_low, capex_high = capex_per_mw_bounds(ledger)
-    repricing = (1 - v("capex_h100_price_2024_latentspace") / v("capex_h100_price_2023_peak_latentspace")) / v("cw_avg_contract_years_2025q4")
+    repricing = (1 - v("capex_h100_price_2024_latentspace") / v("capex_h100_price_2023_peak_latentspace")) / v(
+        "cw_avg_contract_years_2025q4"
+    )
     rates = {
         "DDTL 4.0": sofr + v("after_ddtl4_margin"),
         "DDTL 5.0": sofr + v("after_ddtl5_margin"),
@@ -142,40 +156,116 @@ def registry(ledger: Ledger) -> dict[str, Uncertain]:
     }
     quarters = f"{reported.index[0]} to {reported.index[-1]}"
     inputs = (
-        Uncertain("sofr", "uniform", max(sofr - 0.02, 0.0), sofr + 0.02, "fraction",
-                  "SOFR from mid-2025: two points either side of its 180-day average of August 2025",
-                  facts=("debt_sofr_180d_avg_20250807",)),
-        Uncertain("sofr_drift", "uniform", -0.005, 0.005, "fraction a year",
-                  "how SOFR moves each year after that: up to half a point down or up (an assumption)"),
-        Uncertain("revenue_per_mw_year", "uniform", float(per_mw.min()), float(per_mw.max()), "USD per MW-year",
-                  f"revenue x 4 over average active power, lowest to highest of the quarters {quarters}",
-                  facts=tuple(reported.attrs["facts"])),
-        Uncertain("ebitda_margin", "uniform", float(margins.min()), float(margins.max()), "fraction",
-                  f"adjusted EBITDA / revenue, lowest to highest of the quarters {quarters}; no cash taxes (losses)",
-                  facts=tuple(reported.attrs["facts"])),
-        Uncertain("price_decline", "uniform", 0.0, repricing, "fraction a year",
-                  "none, to a fall of revenue per MW as fast as contracts of about five years reprice into the H100's "
-                  "fall from $8 to $2 an hour: (1 - 2/8) / 5 a year",
-                  facts=("capex_h100_price_2024_latentspace", "capex_h100_price_2023_peak_latentspace", "cw_avg_contract_years_2025q4")),
-        Uncertain("capex_per_mw", "uniform", capex_low, capex_high, "USD/MW",
-                  "FY2025 capex over the MW added in 2025, to the top of the 2026 capex guidance over the MW planned for 2026",
-                  facts=("cw_capex_company_fy2025", "cw_active_power_2025q4", "article_capex_active_mw",
-                         "cw_capex_guide_fy2026_high", "cw_active_power_target_ye2026")),
-        Uncertain("build_pace_mw", "uniform", float(added.min()), float(added.max()), "MW a quarter",
-                  f"MW of active power added a quarter, slowest to fastest of the quarters {quarters}",
-                  facts=tuple(f for f in reported.attrs["facts"] if "power" in f or "active" in f)),
-        Uncertain("backlog_conversion", "uniform", 1 - v("cw_capex_guide_fy2025_cut_fraction"), 1.0, "fraction",
-                  "share of the contracted power ever built: all of it, down to the 40% by which the 2025 capex guidance was cut",
-                  facts=("cw_capex_guide_fy2025_cut_fraction",)),
-        Uncertain("partner_slip", "uniform", 0, 7, "quarters",
-                  "Core Scientific's sites late by none to six quarters; the November 2025 guidance cut was blamed on a "
-                  "developer's delay, by how much was not said (an assumption)", whole=True,
-                  facts=("csci_cw_final_option_operational",)),
-        Uncertain("new_debt_rate", "uniform", min(rates.values()), max(rates.values()), "fraction",
-                  "yearly rate on new money, from the cheapest to the dearest of the 2025-2026 issues ("
-                  + ", ".join(rates) + "); the 1.75% converts are left out, their price is mostly the conversion option",
-                  facts=("after_ddtl4_margin", "after_ddtl5_margin", "after_notes_2030_coupon", "debt_2031_notes_coupon",
-                         "debt_sofr_180d_avg_20250807")),
+        Uncertain(
+            "sofr",
+            "uniform",
+            max(sofr - 0.02, 0.0),
+            sofr + 0.02,
+            "fraction",
+            "SOFR from mid-2025: two points either side of its 180-day average of August 2025",
+            facts=("debt_sofr_180d_avg_20250807",),
+        ),
+        Uncertain(
+            "sofr_drift",
+            "uniform",
+            -0.005,
+            0.005,
+            "fraction a year",
+            "how SOFR moves each year after that: up to half a point down or up (an assumption)",
+        ),
+        Uncertain(
+            "revenue_per_mw_year",
+            "uniform",
+            float(per_mw.min()),
+            float(per_mw.max()),
+            "USD per MW-year",
+            f"revenue x 4 over average active power, lowest to highest of the quarters {quarters}",
+            facts=tuple(reported.attrs["facts"]),
+        ),
+        Uncertain(
+            "ebitda_margin",
+            "uniform",
+            float(margins.min()),
+            float(margins.max()),
+            "fraction",
+            f"adjusted EBITDA / revenue, lowest to highest of the quarters {quarters}; no cash taxes (losses)",
+            facts=tuple(reported.attrs["facts"]),
+        ),
+        Uncertain(
+            "price_decline",
+            "uniform",
+            0.0,
+            repricing,
+            "fraction a year",
+            "none, to a fall of revenue per MW as fast as contracts of about five years reprice into the H100's "
+            "fall from $8 to $2 an hour: (1 - 2/8) / 5 a year",
+            facts=(
+                "capex_h100_price_2024_latentspace",
+                "capex_h100_price_2023_peak_latentspace",
+                "cw_avg_contract_years_2025q4",
+            ),
+        ),
+        Uncertain(
+            "capex_per_mw",
+            "uniform",
+            capex_low,
+            capex_high,
+            "USD/MW",
+            "FY2025 capex over the MW added in 2025, to the top of the 2026 capex guidance over the MW planned for 2026",
+            facts=(
+                "cw_capex_company_fy2025",
+                "cw_active_power_2025q4",
+                "article_capex_active_mw",
+                "cw_capex_guide_fy2026_high",
+                "cw_active_power_target_ye2026",
+            ),
+        ),
+        Uncertain(
+            "build_pace_mw",
+            "uniform",
+            float(added.min()),
+            float(added.max()),
+            "MW a quarter",
+            f"MW of active power added a quarter, slowest to fastest of the quarters {quarters}",
+            facts=tuple(f for f in reported.attrs["facts"] if "power" in f or "active" in f),
+        ),
+        Uncertain(
+            "backlog_conversion",
+            "uniform",
+            1 - v("cw_capex_guide_fy2025_cut_fraction"),
+            1.0,
+            "fraction",
+            "share of the contracted power ever built: all of it, down to the 40% by which the 2025 capex guidance was cut",
+            facts=("cw_capex_guide_fy2025_cut_fraction",),
+        ),
+        Uncertain(
+            "partner_slip",
+            "uniform",
+            0,
+            7,
+            "quarters",
+            "Core Scientific's sites late by none to six quarters; the November 2025 guidance cut was blamed on a "
+            "developer's delay, by how much was not said (an assumption)",
+            whole=True,
+            facts=("csci_cw_final_option_operational",),
+        ),
+        Uncertain(
+            "new_debt_rate",
+            "uniform",
+            min(rates.values()),
+            max(rates.values()),
+            "fraction",
+            "yearly rate on new money, from the cheapest to the dearest of the 2025-2026 issues ("
+            + ", ".join(rates)
+            + "); the 1.75% converts are left out, their price is mostly the conversion option",
+            facts=(
+                "after_ddtl4_margin",
+                "after_ddtl5_margin",
+                "after_notes_2030_coupon",
+                "debt_2031_notes_coupon",
+                "debt_sofr_180d_avg_20250807",
+            ),
+        ),
     )
     return {u.name: u.check() for u in inputs}
 
@@ -219,17 +309,25 @@ def override(inputs: Mapping[str, Uncertain], specs: list[str], ledger: Ledger |
             values = [float(n) for n in numbers]
         except ValueError:
             raise SweepError(f"{shown(spec)}: bounds must be numbers, as in {name}=uniform:LOW:HIGH") from None
-        forms = {"fixed": f"{name}=fixed:VALUE", "uniform": f"{name}=uniform:LOW:HIGH with LOW <= HIGH",
-                 "triangular": f"{name}=triangular:LOW:MODE:HIGH with LOW <= MODE <= HIGH"}
+        forms = {
+            "fixed": f"{name}=fixed:VALUE",
+            "uniform": f"{name}=uniform:LOW:HIGH with LOW <= HIGH",
+            "triangular": f"{name}=triangular:LOW:MODE:HIGH with LOW <= MODE <= HIGH",
+        }
         needed = {"fixed": 1, "uniform": 2, "triangular": 3}[kind]
         if kind == "triangular" and len(values) == 2:
             raise SweepError(f"{shown(spec)}: a triangular distribution needs a mode, as in {forms[kind]}")
         if len(values) != needed or not all(math.isfinite(x) for x in values) or values != sorted(values):
             raise SweepError(f"{shown(spec)} is not of the form {forms[kind]}")
-        low, mode, high = (values[0], None, values[0]) if kind == "fixed" else (
-            (values[0], None, values[1]) if kind == "uniform" else tuple(values))
+        low, mode, high = (
+            (values[0], None, values[0])
+            if kind == "fixed"
+            else ((values[0], None, values[1]) if kind == "uniform" else tuple(values))
+        )
         if inputs[name].whole and not all(float(x).is_integer() for x in (low, high)):
-            raise SweepError(f"{shown(spec)}: {name} = {low if not float(low).is_integer() else high!r} is not a whole number")
+            raise SweepError(
+                f"{shown(spec)}: {name} = {low if not float(low).is_integer() else high!r} is not a whole number"
+            )
         try:
             inputs[name] = replace(inputs[name], kind=kind, low=low, high=high, mode=mode).check()
         except SweepError as error:
@@ -239,8 +337,13 @@ def override(inputs: Mapping[str, Uncertain], specs: list[str], ledger: Ledger |
 
 # The figures kept per scenario for quantiles: debt service in each year, the ratios of the ratio
 # year, the peak funding need and the share of it the committed facilities cover.
-KEPT = (*(f"debt_service_{y}" for y in YEAR_LABELS), "service_to_revenue", "service_to_operating_cash",
-        "peak_need", "committed_share")
+KEPT = (
+    *(f"debt_service_{y}" for y in YEAR_LABELS),
+    "service_to_revenue",
+    "service_to_operating_cash",
+    "peak_need",
+    "committed_share",
+)
 
 
 def evaluate(start: Starting, draws: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -249,7 +352,9 @@ def evaluate(start: Starting, draws: Mapping[str, np.ndarray]) -> dict[str, np.n
     paths = funding_paths(start, **draws)
     service = by_year(paths.debt_service)
     year = YEAR_LABELS.index(RATIO_YEAR)
-    in_year = slice(int(np.argmax(YEARS == RATIO_YEAR)), int(np.argmax(YEARS == RATIO_YEAR)) + int(np.sum(YEARS == RATIO_YEAR)))
+    in_year = slice(
+        int(np.argmax(YEARS == RATIO_YEAR)), int(np.argmax(YEARS == RATIO_YEAR)) + int(np.sum(YEARS == RATIO_YEAR))
+    )
     revenue, operating = paths.revenue.T[in_year].sum(axis=0), paths.operating_cash.T[in_year].sum(axis=0)
     borrowed = paths.borrowed.T  # (N, S), contiguous
     peak_quarter = borrowed.argmax(axis=0)
@@ -265,13 +370,22 @@ def evaluate(start: Starting, draws: Mapping[str, np.ndarray]) -> dict[str, np.n
         "committed_share": share,
         "peak_quarter": np.where(peak > 0, peak_quarter, -1),
         # True by construction while the build-out runs: never a headline.
-        "short_without_financing": first_shortfall(np.cumsum(paths.before_financing.T, axis=0).T, start.minimum_cash - start.cash),
+        "short_without_financing": first_shortfall(
+            np.cumsum(paths.before_financing.T, axis=0).T, start.minimum_cash - start.cash
+        ),
     }
 
 
 def _kept_columns(batch: Mapping[str, np.ndarray]) -> np.ndarray:
-    return np.vstack([batch["annual_debt_service"].T, batch["service_to_revenue"], batch["service_to_operating_cash"],
-                      batch["peak_need"], batch["committed_share"]])
+    return np.vstack(
+        [
+            batch["annual_debt_service"].T,
+            batch["service_to_revenue"],
+            batch["service_to_operating_cash"],
+            batch["peak_need"],
+            batch["committed_share"],
+        ]
+    )
 
 
 def _chunks(samples: int, chunk: int):
@@ -279,8 +393,14 @@ def _chunks(samples: int, chunk: int):
         yield begin, min(chunk, samples - begin)
 
 
-def _batches(start: Starting, inputs: Mapping[str, Uncertain], samples: int, seed: int, chunk: int,
-             progress: Callable[[int], None] | None):
+def _batches(
+    start: Starting,
+    inputs: Mapping[str, Uncertain],
+    samples: int,
+    seed: int,
+    chunk: int,
+    progress: Callable[[int], None] | None,
+):
     """(first scenario, results) of each chunk of ``samples`` scenarios drawn with ``seed``."""
     if isinstance(samples, bool) or not isinstance(samples, int) or samples <= 0:
         raise SweepError(f"samples = {samples!r} is not a positive whole number; allowed: 1 or more")
@@ -296,8 +416,14 @@ def _batches(start: Starting, inputs: Mapping[str, Uncertain], samples: int, see
             progress(size)
 
 
-def run(start: Starting, inputs: Mapping[str, Uncertain], samples: int, seed: int, chunk: int = CHUNK,
-        progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+def run(
+    start: Starting,
+    inputs: Mapping[str, Uncertain],
+    samples: int,
+    seed: int,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, np.ndarray]:
     """Draw ``samples`` scenarios with ``seed`` and evaluate them; per-scenario summaries only, never full paths."""
     parts = [batch for _, batch in _batches(start, inputs, samples, seed, chunk, progress)]
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
@@ -342,7 +468,7 @@ def _summary(kept: np.ndarray, peak_counts: np.ndarray, short_counts: np.ndarray
         "peak_at_horizon_end_share": round(float(peak_counts[-1]) / samples, 6),
         "deadline": deadline,
         # True by construction: the build-out costs more than the cash on hand. Never a headline.
-        "short_without_financing_by_deadline": round(int(short_counts[1:cutoff + 2].sum()) / samples, 6),
+        "short_without_financing_by_deadline": round(int(short_counts[1 : cutoff + 2].sum()) / samples, 6),
     }
 
 
@@ -356,8 +482,15 @@ def summarise(results: Mapping[str, np.ndarray], deadline: str = DEADLINE) -> di
     return _summary(kept, peak_counts, short_counts, samples, deadline)
 
 
-def stream_summary(start: Starting, inputs: Mapping[str, Uncertain], samples: int, seed: int, deadline: str = DEADLINE,
-                   chunk: int = CHUNK, progress: Callable[[int], None] | None = None) -> dict:
+def stream_summary(
+    start: Starting,
+    inputs: Mapping[str, Uncertain],
+    samples: int,
+    seed: int,
+    deadline: str = DEADLINE,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
     """:func:`summarise` of :func:`run` without holding every scenario's results.
 
     The quarter counts are summed chunk by chunk. The quantiles are exact order statistics of
@@ -382,8 +515,9 @@ def stream_summary(start: Starting, inputs: Mapping[str, Uncertain], samples: in
 # Sobol indices
 
 
-def sobol_estimates(model: Callable[[np.ndarray], np.ndarray], dimensions: int, base_samples: int,
-                    seed: int) -> tuple[np.ndarray, np.ndarray]:
+def sobol_estimates(
+    model: Callable[[np.ndarray], np.ndarray], dimensions: int, base_samples: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """First-order and total Sobol indices of ``model`` on the unit hypercube, one of each per dimension.
 
     Two independent matrices A and B of ``base_samples`` rows, and for each input i a matrix A_B(i),
@@ -409,8 +543,9 @@ def sobol_estimates(model: Callable[[np.ndarray], np.ndarray], dimensions: int, 
     return first, total
 
 
-def sobol_indices(start: Starting, inputs: Mapping[str, Uncertain], base_samples: int, seed: int,
-                  output: str = "peak_need") -> dict[str, dict[str, float]]:
+def sobol_indices(
+    start: Starting, inputs: Mapping[str, Uncertain], base_samples: int, seed: int, output: str = "peak_need"
+) -> dict[str, dict[str, float]]:
     """First-order and total Sobol indices of ``output`` for every input that is not fixed."""
     names = [n for n, u in inputs.items() if u.kind != "fixed"]
 
@@ -418,7 +553,9 @@ def sobol_indices(start: Starting, inputs: Mapping[str, Uncertain], base_samples
         columns = {n: inputs[n].from_unit(unit[:, i]) for i, n in enumerate(names)}
         fixed = {n: np.full(len(unit), u.low) for n, u in inputs.items() if u.kind == "fixed"}
         draws = {**columns, **fixed}
-        out = [evaluate(start, {k: v[s:s + CHUNK] for k, v in draws.items()})[output] for s in range(0, len(unit), CHUNK)]
+        out = [
+            evaluate(start, {k: v[s : s + CHUNK] for k, v in draws.items()})[output] for s in range(0, len(unit), CHUNK)
+        ]
         return np.concatenate(out).astype(float)
 
     first, total = sobol_estimates(model, len(names), base_samples, seed)

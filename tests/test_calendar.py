@@ -13,7 +13,9 @@ def test_a_quarter_from_a_date_a_label_or_a_period_is_the_same_quarter():
     assert calendar.quarter_label(calendar.quarter(20260401)) == "2026-Q2"
 
 
-@pytest.mark.parametrize(("value", "index"), [(20250101, 0), (20280331, 12), ("2026-Q4", 7), (20241231, -1), ("2031-Q1", 24)])
+@pytest.mark.parametrize(
+    ("value", "index"), [(20250101, 0), (20280331, 12), ("2026-Q4", 7), (20241231, -1), ("2031-Q1", 24)]
+)
 def test_quarter_index_counts_from_2025_q1(value, index):
     assert calendar.quarter_index(value) == index
     assert calendar.index_label(index) == calendar.quarter_of_date(value) if not isinstance(value, str) else value

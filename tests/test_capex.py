@@ -126,7 +126,9 @@ def test_cost_stack_adds_up_to_the_break_even_price():
 def test_gpu_functions_broadcast_over_scenarios():
     grid = np.linspace(1.0, 8.0, 15)
     assert capex.payback_years(grid, 0.8, 60_000.0, 0.11, 0.1).shape == (15,)
-    table = capex.break_even_price(np.array([0.6, 0.8, 1.0])[None, :], 60_000.0, np.array([4.0, 5.0, 6.0])[:, None], 0.11, 0.1)
+    table = capex.break_even_price(
+        np.array([0.6, 0.8, 1.0])[None, :], 60_000.0, np.array([4.0, 5.0, 6.0])[:, None], 0.11, 0.1
+    )
     assert table.shape == (3, 3)
     assert table[0, 0] > table[2, 2]
 
@@ -157,7 +159,9 @@ def test_payback_falls_as_the_price_rises(utilization, capex_per_gpu, rate, powe
 
 
 @given(utilizations, capexes, lives, rates, power_costs)
-def test_the_break_even_price_leaves_no_margin_and_pays_back_in_the_useful_life(utilization, capex_per_gpu, life, rate, power):
+def test_the_break_even_price_leaves_no_margin_and_pays_back_in_the_useful_life(
+    utilization, capex_per_gpu, life, rate, power
+):
     price = capex.break_even_price(utilization, capex_per_gpu, life, rate, power)
     assume(price <= 100.0)
     margin = capex.margin_per_hour(price, utilization, capex_per_gpu, life, rate, power)
@@ -175,7 +179,9 @@ def test_never_paying_back_comes_before_the_break_even(utilization, capex_per_gp
 @given(capexes, lives, lives, rates)
 def test_a_longer_life_never_raises_the_capital_charge(capex_per_gpu, life_a, life_b, rate):
     short, long = sorted((life_a, life_b))
-    assert capex.capital_charge(capex_per_gpu, long, rate) <= capex.capital_charge(capex_per_gpu, short, rate) * (1 + 1e-12)
+    assert capex.capital_charge(capex_per_gpu, long, rate) <= capex.capital_charge(capex_per_gpu, short, rate) * (
+        1 + 1e-12
+    )
 
 
 @given(capexes, lives, st.floats(min_value=1e-9, max_value=1e-6))
@@ -188,7 +194,11 @@ def test_financing_is_never_negative(capex_per_gpu, life, rate):
     assert capex.financing_per_hour(capex_per_gpu, life, rate) >= -1e-12
 
 
-@given(st.floats(min_value=1.0, max_value=1e9), st.floats(min_value=1.0, max_value=1e4), st.floats(min_value=0.0, max_value=1e4))
+@given(
+    st.floats(min_value=1.0, max_value=1e9),
+    st.floats(min_value=1.0, max_value=1e4),
+    st.floats(min_value=0.0, max_value=1e4),
+)
 def test_more_megawatts_cost_more(per_mw, megawatts, extra):
     assert capex.build_cost(megawatts + extra, per_mw) >= capex.build_cost(megawatts, per_mw)
 
@@ -200,26 +210,46 @@ def test_more_megawatts_cost_more(per_mw, megawatts, extra):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: capex.payback_years(-1.0, 0.8, 60_000.0, 0.11, 0.1),
-         "rental_price = -1.0 is outside the allowed range 0 to 100 (USD/GPU-hour)"),
-        (lambda: capex.break_even_price(1.2, 60_000.0, 6.0, 0.11, 0.1),
-         "utilization = 1.2 is outside the allowed range 0.01 to 1 (fraction)"),
-        (lambda: capex.capital_charge(60_000.0, 0.0, 0.11),
-         "useful_life = 0.0 is outside the allowed range 1 to 10 (years)"),
-        (lambda: capex.margin_per_hour(2.0, 0.8, -5.0, 6.0, 0.11, 0.1),
-         "capex_per_gpu = -5.0 is outside the allowed range 0 to 1e+06 (USD)"),
-        (lambda: capex.capital_charge(60_000.0, 6.0, 0.9),
-         "financing_rate = 0.9 is outside the allowed range 0 to 0.5 (fraction)"),
-        (lambda: capex.break_even_price(0.8, 60_000.0, 6.0, 0.11, -0.1),
-         "power_cost = -0.1 is outside the allowed range 0 to 100 (USD/GPU-hour)"),
-        (lambda: capex.payback_years(np.array([2.0, -3.0, -4.0]), 0.8, 60_000.0, 0.11, 0.1),
-         "rental_price = -3.0 is outside the allowed range 0 to 100 (USD/GPU-hour)"),
-        (lambda: capex.payback_years(float("nan"), 0.8, 60_000.0, 0.11, 0.1),
-         "rental_price = nan is outside the allowed range 0 to 100 (USD/GPU-hour)"),
-        (lambda: capex.cost_per_mw(15e9, 0.0),
-         "megawatts = 0 cannot carry a cost per MW; allowed: megawatts above 0 (MW)"),
-        (lambda: capex.remaining_build_cost(1300.0, 1400.0, 30e6),
-         "active_mw is above contracted_mw; allowed: active_mw from 1 to contracted_mw (MW)"),
+        (
+            lambda: capex.payback_years(-1.0, 0.8, 60_000.0, 0.11, 0.1),
+            "rental_price = -1.0 is outside the allowed range 0 to 100 (USD/GPU-hour)",
+        ),
+        (
+            lambda: capex.break_even_price(1.2, 60_000.0, 6.0, 0.11, 0.1),
+            "utilization = 1.2 is outside the allowed range 0.01 to 1 (fraction)",
+        ),
+        (
+            lambda: capex.capital_charge(60_000.0, 0.0, 0.11),
+            "useful_life = 0.0 is outside the allowed range 1 to 10 (years)",
+        ),
+        (
+            lambda: capex.margin_per_hour(2.0, 0.8, -5.0, 6.0, 0.11, 0.1),
+            "capex_per_gpu = -5.0 is outside the allowed range 0 to 1e+06 (USD)",
+        ),
+        (
+            lambda: capex.capital_charge(60_000.0, 6.0, 0.9),
+            "financing_rate = 0.9 is outside the allowed range 0 to 0.5 (fraction)",
+        ),
+        (
+            lambda: capex.break_even_price(0.8, 60_000.0, 6.0, 0.11, -0.1),
+            "power_cost = -0.1 is outside the allowed range 0 to 100 (USD/GPU-hour)",
+        ),
+        (
+            lambda: capex.payback_years(np.array([2.0, -3.0, -4.0]), 0.8, 60_000.0, 0.11, 0.1),
+            "rental_price = -3.0 is outside the allowed range 0 to 100 (USD/GPU-hour)",
+        ),
+        (
+            lambda: capex.payback_years(float("nan"), 0.8, 60_000.0, 0.11, 0.1),
+            "rental_price = nan is outside the allowed range 0 to 100 (USD/GPU-hour)",
+        ),
+        (
+            lambda: capex.cost_per_mw(15e9, 0.0),
+            "megawatts = 0 cannot carry a cost per MW; allowed: megawatts above 0 (MW)",
+        ),
+        (
+            lambda: capex.remaining_build_cost(1300.0, 1400.0, 30e6),
+            "active_mw is above contracted_mw; allowed: active_mw from 1 to contracted_mw (MW)",
+        ),
     ],
 )
 def test_bad_model_input_is_refused_with_the_allowed_range(call, message):
@@ -235,7 +265,11 @@ def test_bad_model_input_is_refused_with_the_allowed_range(call, message):
         ("utilization", 1.5, "utilization = 1.5 is outside the allowed range 0.01 to 1 (fraction)"),
         ("useful_life", 0, "useful_life = 0 is outside the allowed range 1 to 10 (years)"),
         ("capex_per_mw", -1.0, "capex_per_mw = -1.0 is outside the allowed range 1 to 1e+09 (USD/MW)"),
-        ("electricity_price", "cheap", "electricity_price = 'cheap' is not a number; allowed: float from 0 to 1 (USD/kWh)"),
+        (
+            "electricity_price",
+            "cheap",
+            "electricity_price = 'cheap' is not a number; allowed: float from 0 to 1 (USD/kWh)",
+        ),
     ],
 )
 def test_bad_notebook_input_is_refused_with_the_allowed_range(name, given_value, message):
@@ -260,12 +294,19 @@ def test_defaults_come_from_the_ledger():
     assert values["financing_rate"] == ledger.value("debt_ddtl2_effective_rate_table")
     # The literal defaults restate ledger arithmetic: 39,000 / 1,300 (USD millions), cash capex 2022-2024 over
     # the GPUs, and Core Scientific's contract value over its term and megawatts.
-    assert values["capex_per_mw"] == pytest.approx(ledger.value("article_capex_contracted_build_cost") / ledger.value("article_capex_contracted_mw"))
+    assert values["capex_per_mw"] == pytest.approx(
+        ledger.value("article_capex_contracted_build_cost") / ledger.value("article_capex_contracted_mw")
+    )
     cash_capex = sum(ledger.value(f"capex_purchases_ppe_fy{y}_agg") for y in (2022, 2023, 2024))
     assert values["capex_per_gpu"] == pytest.approx(cash_capex / ledger.value("cw_gpus_2024"))
     assert values["colocation_fee_per_mw_year"] == pytest.approx(
-        ledger.value("csci_cw_contract_value_total_2024") / ledger.value("csci_cw_contract_term") / ledger.value("csci_cw_contracted_mw_total_2024"))
-    assert values["power_kw_per_gpu"] == pytest.approx(ledger.value("article_capex_active_mw") * 1_000 / ledger.value("cw_gpus_2024"))
+        ledger.value("csci_cw_contract_value_total_2024")
+        / ledger.value("csci_cw_contract_term")
+        / ledger.value("csci_cw_contracted_mw_total_2024")
+    )
+    assert values["power_kw_per_gpu"] == pytest.approx(
+        ledger.value("article_capex_active_mw") * 1_000 / ledger.value("cw_gpus_2024")
+    )
 
 
 def test_the_hall_costs_its_fee_spread_over_the_gpus_a_mw_holds():
@@ -275,11 +316,15 @@ def test_the_hall_costs_its_fee_spread_over_the_gpus_a_mw_holds():
 
 
 def test_the_payback_grid_reproduces_hand_worked_corners():
-    grid = capex.payback_grid([0.0, 40_000.0], [4.0, 5.0], [1.0, 3.0], utilization=0.8, financing_rate=0.0, running_cost=0.4)
+    grid = capex.payback_grid(
+        [0.0, 40_000.0], [4.0, 5.0], [1.0, 3.0], utilization=0.8, financing_rate=0.0, running_cost=0.4
+    )
     assert len(grid) == 8
     row = grid.set_index(["capex_per_gpu", "useful_life", "rental_price"])
     # No capex: pays back at once wherever the price covers the running cost, break-even = running / utilization.
-    assert row.loc[(0.0, 4.0, 3.0), "payback_years"] == 0.0 and row.loc[(0.0, 4.0, 3.0), "break_even"] == pytest.approx(0.5)
+    assert row.loc[(0.0, 4.0, 3.0), "payback_years"] == 0.0 and row.loc[(0.0, 4.0, 3.0), "break_even"] == pytest.approx(
+        0.5
+    )
     # 40,000 USD at no interest: payback = capex / ((price x u - running) x 8,760).
     assert row.loc[(40_000.0, 5.0, 3.0), "payback_years"] == pytest.approx(40_000 / ((3.0 * 0.8 - 0.4) * 8760))
     assert bool(row.loc[(40_000.0, 5.0, 3.0), "pays_back"])

@@ -12,8 +12,15 @@ from runthenumbers.data import REPO_ROOT
 
 # A throwaway chapter, declared only here.
 LEASES = Chapter(
-    "leases", "Leases: the halls CoreWeave rents", claim_prefix="L", fact_prefix=("lease",), notebook="notebooks/leases",
-    order=55, argument=True, fact_title="every lease and its term", question="what the rented data centres cost.",
+    "leases",
+    "Leases: the halls CoreWeave rents",
+    claim_prefix="L",
+    fact_prefix=("lease",),
+    notebook="notebooks/leases",
+    order=55,
+    argument=True,
+    fact_title="every lease and its term",
+    question="what the rented data centres cost.",
 )
 WITH_LEASES = (*CHAPTERS, LEASES)
 
@@ -34,21 +41,33 @@ def test_a_new_chapter_appears_in_the_toc_claims_facts_and_intro():
     assert "caption: The five arguments" in toc
     # In its place: after partner risk, before the uncertainty page.
     assert toc.index("notebooks/partner_risk") < toc.index("notebooks/leases") < toc.index("notebooks/uncertainty")
-    assert "## Leases: the halls CoreWeave rents\n\n```{rtn-claims} leases\n```" in chapters.render_claims_page(WITH_LEASES)
+    assert "## Leases: the halls CoreWeave rents\n\n```{rtn-claims} leases\n```" in chapters.render_claims_page(
+        WITH_LEASES
+    )
     assert "- {doc}`facts-leases`: every lease and its term" in chapters.render_facts_index(WITH_LEASES)
     intro = chapters.render_intro_block(WITH_LEASES)
-    assert "5. {doc}`Leases: the halls CoreWeave rents <../notebooks/leases>`" in intro and "## The five arguments" in intro
+    assert (
+        "5. {doc}`Leases: the halls CoreWeave rents <../notebooks/leases>`" in intro
+        and "## The five arguments" in intro
+    )
     assert chapters.fact_page("lease_halls_2025", WITH_LEASES) == "book/facts-leases.html"
     assert chapters.claim_id_pattern(WITH_LEASES) == r"^[GCDKPLS]\d+$"
     assert chapters.missing_files(chapters=WITH_LEASES) == [
-        "book/facts-leases.md", "notebooks/leases.md", "runthenumbers/parameters/leases.py",
+        "book/facts-leases.md",
+        "notebooks/leases.md",
+        "runthenumbers/parameters/leases.py",
     ]
 
 
 def test_a_new_chapter_is_accepted_by_the_claims_ledger(monkeypatch, tmp_path):
     monkeypatch.setattr(chapters, "CHAPTERS", WITH_LEASES)
-    row = claims.ClaimRow(id="L1", argument="leases", claim="Rent costs more than it earns.", verdict="opinion",
-                          explanation="A judgement.")
+    row = claims.ClaimRow(
+        id="L1",
+        argument="leases",
+        claim="Rent costs more than it earns.",
+        verdict="opinion",
+        explanation="A judgement.",
+    )
     assert row.argument == "leases"
     with pytest.raises(ValueError, match="claim 'D1' is in chapter 'leases', whose claim ids start with 'L'"):
         claims.ClaimRow(id="D1", argument="leases", claim="x", verdict="opinion", explanation="y")
@@ -60,7 +79,9 @@ def test_a_claim_outside_every_chapter_is_refused():
 
 
 def test_an_unrouted_fact_says_where_to_declare_it():
-    with pytest.raises(chapters.UnroutedFact, match="no chapter declares the prefix 'cov' in runthenumbers/chapters.py"):
+    with pytest.raises(
+        chapters.UnroutedFact, match="no chapter declares the prefix 'cov' in runthenumbers/chapters.py"
+    ):
         chapters.fact_page("cov_interest_cover_2025")
 
 

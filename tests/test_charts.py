@@ -24,7 +24,9 @@ def _chart(values=(1, 2)):
 
 def test_id_is_derived_from_content():
     assert figure(_chart(), alt_text="a", sources=[SOURCE]).id == figure(_chart(), alt_text="a", sources=[SOURCE]).id
-    assert figure(_chart(), alt_text="a", sources=[SOURCE]).id != figure(_chart((1, 3)), alt_text="a", sources=[SOURCE]).id
+    assert (
+        figure(_chart(), alt_text="a", sources=[SOURCE]).id != figure(_chart((1, 3)), alt_text="a", sources=[SOURCE]).id
+    )
 
 
 def test_html_loads_nothing_from_elsewhere_and_carries_svg_spec_alt_and_source():
@@ -35,8 +37,13 @@ def test_html_loads_nothing_from_elsewhere_and_carries_svg_spec_alt_and_source()
     for suffix in ("csv", "vl.json", "svg"):
         assert f'href="rtn-root/charts/{figure(_chart(), alt_text="a", sources=[SOURCE]).id}.{suffix}" download' in html
     chart_id = figure(_chart(), alt_text="a", sources=[SOURCE]).id
-    assert f'<details class="rtn-chart-table"><summary>Data table</summary><p>The data behind this chart: <a href="rtn-root/charts/{chart_id}.csv" download>CSV</a>' in html
-    spec = json.loads(re.search(r'<script type="application/json" class="rtn-chart-spec">(.*?)</script>', html).group(1))
+    assert (
+        '<details class="rtn-chart-table"><summary>Data table</summary><p>The data behind this chart: '
+        f'<a href="rtn-root/charts/{chart_id}.csv" download>CSV</a>' in html
+    )
+    spec = json.loads(
+        re.search(r'<script type="application/json" class="rtn-chart-spec">(.*?)</script>', html).group(1)
+    )
     assert spec["title"] == "Revenue" and spec["config"]["font"] == "Liberation Sans"
 
 
@@ -71,7 +78,9 @@ def test_stacked_order_draws_stacks_in_the_given_order_not_by_name():
     from runthenumbers.charts import stacked_order
 
     frame = pd.DataFrame({"x": ["a", "a"], "part": ["zeta", "alpha"], "y": [1, 2]})
-    spec = stacked_order(alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q", color="part:N"), "part", ["zeta", "alpha"]).to_dict()
+    spec = stacked_order(
+        alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q", color="part:N"), "part", ["zeta", "alpha"]
+    ).to_dict()
     assert spec["encoding"]["order"] == {"field": "stack_order", "type": "quantitative"}
     assert spec["transform"] == [{"calculate": "indexof(['zeta', 'alpha'], datum['part'])", "as": "stack_order"}]
 
@@ -81,6 +90,8 @@ def test_reference_rule_is_a_dashed_level_with_its_label_at_the_chosen_edge():
 
     right, left = (reference_rule(2.5, "FY2024 revenue", at=at).to_dict() for at in ("right", "left"))
     rule, text = right["layer"]
-    assert rule["mark"]["strokeDash"] == [6, 4] and right["data"]["values"] == [{"level": 2.5, "label": "FY2024 revenue"}]
+    assert rule["mark"]["strokeDash"] == [6, 4] and right["data"]["values"] == [
+        {"level": 2.5, "label": "FY2024 revenue"}
+    ]
     assert text["mark"]["align"] == "right" and text["encoding"]["x"] == {"value": WIDTH}
     assert left["layer"][1]["mark"]["align"] == "left" and left["layer"][1]["encoding"]["x"] == {"value": 0}

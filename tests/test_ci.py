@@ -17,7 +17,10 @@ ACTIONLINT = Path(sys.executable).parent / "actionlint"
 
 def _actionlint(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(ACTIONLINT), "-no-color", "-shellcheck=", "-pyflakes=", str(path)], capture_output=True, text=True, cwd=REPO_ROOT
+        [str(ACTIONLINT), "-no-color", "-shellcheck=", "-pyflakes=", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
     )
 
 
@@ -40,7 +43,9 @@ def test_actionlint_passes_on_the_workflow():
 def test_actionlint_would_catch_a_mistake(tmp_path):
     broken = tmp_path / ".github" / "workflows" / "ci.yml"
     broken.parent.mkdir(parents=True)
-    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("github.event_name", "github.event_nam", 1), encoding="utf-8")
+    broken.write_text(
+        WORKFLOW.read_text(encoding="utf-8").replace("github.event_name", "github.event_nam", 1), encoding="utf-8"
+    )
     result = _actionlint(broken)
     assert result.returncode != 0
     assert "event_nam" in result.stdout
@@ -62,7 +67,11 @@ def test_workflow_sets_up_python_311_with_a_pip_cache_and_debian_chromium():
 
 
 def test_artifacts_are_kept_on_failure_too():
-    uploads = {step["with"]["path"]: step.get("if", "") for step in _steps("test") if step.get("uses", "").startswith("actions/upload-artifact@")}
+    uploads = {
+        step["with"]["path"]: step.get("if", "")
+        for step in _steps("test")
+        if step.get("uses", "").startswith("actions/upload-artifact@")
+    }
     assert set(uploads) == {"_build/html", "reports/junit.xml", "reports/notebook-diffs"}
     assert all("failure()" in condition for condition in uploads.values())
     test_step = next(step for step in _steps("test") if step.get("run") == "make test")
@@ -72,7 +81,7 @@ def test_artifacts_are_kept_on_failure_too():
 def test_pull_requests_get_the_diff_in_the_job_summary():
     step = next(step for step in _steps("test") if "runthenumbers diff" in step.get("run", ""))
     assert step["if"] == "github.event_name == 'pull_request'"
-    assert "--format markdown >> \"$GITHUB_STEP_SUMMARY\"" in step["run"]
+    assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in step["run"]
 
 
 def test_pages_are_deployed_from_main_only():
@@ -106,8 +115,11 @@ def test_failing_notebooks_diffs_are_written_one_file_per_notebook(tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "diffs"
-    result = subprocess.run([sys.executable, str(REPO_ROOT / ".ci" / "notebook_diffs.py"), str(report), str(out)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / ".ci" / "notebook_diffs.py"), str(report), str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["debt.txt"]
     assert (out / "debt.txt").read_text(encoding="utf-8") == "Cell 3: Cell outputs differ\n- 2.08\n+ 2.71\n"

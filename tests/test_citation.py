@@ -17,9 +17,27 @@ from runthenumbers.data import REPO_ROOT
 # The part of the Citation File Format 1.2.0 schema this file uses, written out from the format's
 # specification: the required keys, the shapes of the ones used, and no keys outside the format.
 CFF_KEYS = {
-    "abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers", "keywords",
-    "license", "license-url", "message", "preferred-citation", "references", "repository", "repository-artifact",
-    "repository-code", "title", "type", "url", "version",
+    "abstract",
+    "authors",
+    "cff-version",
+    "commit",
+    "contact",
+    "date-released",
+    "doi",
+    "identifiers",
+    "keywords",
+    "license",
+    "license-url",
+    "message",
+    "preferred-citation",
+    "references",
+    "repository",
+    "repository-artifact",
+    "repository-code",
+    "title",
+    "type",
+    "url",
+    "version",
 }
 CFF_SCHEMA = {
     "type": "object",
@@ -38,8 +56,16 @@ CFF_SCHEMA = {
             "minItems": 1,
             "items": {
                 "anyOf": [
-                    {"type": "object", "required": ["family-names"], "properties": {"family-names": {"type": "string", "minLength": 1}}},
-                    {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}},
+                    {
+                        "type": "object",
+                        "required": ["family-names"],
+                        "properties": {"family-names": {"type": "string", "minLength": 1}},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {"name": {"type": "string", "minLength": 1}},
+                    },
                 ]
             },
         },
@@ -60,8 +86,12 @@ def test_citation_cff_is_valid_cff():
 
 def test_the_schema_would_catch_a_broken_file():
     document = yaml.safe_load(citation.cff(citation.load()))
-    for broken in ({**document, "date-released": "29 Nov 2026"}, {**document, "authors": []},
-                   {**document, "cff_version": "1.2.0"}, {k: v for k, v in document.items() if k != "title"}):
+    for broken in (
+        {**document, "date-released": "29 Nov 2026"},
+        {**document, "authors": []},
+        {**document, "cff_version": "1.2.0"},
+        {k: v for k, v in document.items() if k != "title"},
+    ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, CFF_SCHEMA)
 
@@ -74,11 +104,18 @@ def test_file_bibtex_and_apa_follow_one_change_to_config(tmp_path: Path):
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     changed = citation.load(path)
     cff = yaml.safe_load(citation.cff(changed))
-    assert (cff["version"], cff["date-released"], cff["repository-code"]) == ("2.3.4", "2027-05-06", "https://example.org/rtn")
+    assert (cff["version"], cff["date-released"], cff["repository-code"]) == (
+        "2.3.4",
+        "2027-05-06",
+        "https://example.org/rtn",
+    )
     assert "year         = {2027}" in citation.bibtex(changed)
     assert "version      = {2.3.4}" in citation.bibtex(changed)
     assert "\\url{https://example.org/rtn}" in citation.bibtex(changed)
-    assert citation.apa(changed) == "The Run the Numbers team. (2027). Run the Numbers (Version 2.3.4). https://example.org/rtn"
+    assert (
+        citation.apa(changed)
+        == "The Run the Numbers team. (2027). Run the Numbers (Version 2.3.4). https://example.org/rtn"
+    )
 
 
 def test_a_missing_field_is_named(tmp_path: Path):
@@ -99,8 +136,10 @@ def test_check_mode_fails_on_a_stale_file(tmp_path: Path, monkeypatch):
     assert citation.main(["--check"]) == 0
 
 
-@pytest.mark.skipif(shutil.which("cffconvert") is None and not (REPO_ROOT / ".venv-cff/bin/cffconvert").exists(),
-                    reason="cffconvert is run by 'make lint-citation' in its own environment")
+@pytest.mark.skipif(
+    shutil.which("cffconvert") is None and not (REPO_ROOT / ".venv-cff/bin/cffconvert").exists(),
+    reason="cffconvert is run by 'make lint-citation' in its own environment",
+)
 def test_cffconvert_accepts_the_file():
     tool = shutil.which("cffconvert") or str(REPO_ROOT / ".venv-cff/bin/cffconvert")
     result = subprocess.run([tool, "--validate", "-i", str(REPO_ROOT / "CITATION.cff")], capture_output=True, text=True)
@@ -108,5 +147,7 @@ def test_cffconvert_accepts_the_file():
 
 
 def test_citation_module_runs_as_a_script():
-    result = subprocess.run([sys.executable, "-m", "runthenumbers.citation", "--check"], capture_output=True, text=True, cwd=REPO_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "runthenumbers.citation", "--check"], capture_output=True, text=True, cwd=REPO_ROOT
+    )
     assert result.returncode == 0, result.stderr

@@ -84,14 +84,18 @@ def test_unknown_fact_id(tmp_path):
         rows[_first(rows, True)]["checked"] = "fact:no_such_fact"
 
     line = _first(_rows(), True) + 2
-    assert _problems(tmp_path, edit) == [f"data/claims.csv:{line}: column 'checked': unknown fact id 'no_such_fact' (not in facts.csv)"]
+    assert _problems(tmp_path, edit) == [
+        f"data/claims.csv:{line}: column 'checked': unknown fact id 'no_such_fact' (not in facts.csv)"
+    ]
 
 
 def test_unknown_article_fact(tmp_path):
     def edit(rows):
         rows[0]["article_fact"] = "article_nothing"
 
-    assert _problems(tmp_path, edit) == ["data/claims.csv:2: column 'article_fact': unknown fact id 'article_nothing' (not in facts.csv)"]
+    assert _problems(tmp_path, edit) == [
+        "data/claims.csv:2: column 'article_fact': unknown fact id 'article_nothing' (not in facts.csv)"
+    ]
 
 
 def test_unknown_verdict(tmp_path):
@@ -120,7 +124,8 @@ def test_a_typed_verdict_cannot_override_the_figures(tmp_path):
 
     line = _first(_rows(), True) + 2
     assert _problems(tmp_path, edit) == [
-        f"data/claims.csv:{line}: column 'verdict': 'supported' typed for a claim with both figures; its verdict is computed, leave it empty"
+        f"data/claims.csv:{line}: column 'verdict': 'supported' typed for a claim with both figures; "
+        "its verdict is computed, leave it empty"
     ]
 
 

@@ -82,5 +82,7 @@ def test_a_broken_ledger_gives_a_message_not_a_traceback(ledger_copy, monkeypatc
     monkeypatch.setattr("runthenumbers.data.DATA_DIR", ledger_copy)
     result = CliRunner().invoke(main, ["facts"])
     assert result.exit_code == 1
-    assert "The ledger has 1 problem(s):\ndata/facts.csv:2: column 'unit': 'dollars' is not a known unit" in result.output
+    assert (
+        "The ledger has 1 problem(s):\ndata/facts.csv:2: column 'unit': 'dollars' is not a known unit" in result.output
+    )
     assert "Traceback" not in result.output

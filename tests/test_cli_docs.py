@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from runthenumbers.cli import main
-from runthenumbers.errors import UserError
 from runthenumbers.data import REPO_ROOT
+from runthenumbers.errors import UserError
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -42,6 +42,8 @@ def test_a_mistake_is_an_error_for_people_with_status_2():
 
 
 def test_python_dash_m_runs_the_command():
-    result = subprocess.run([sys.executable, "-m", "runthenumbers", "--help"], capture_output=True, text=True, cwd=REPO_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "runthenumbers", "--help"], capture_output=True, text=True, cwd=REPO_ROOT
+    )
     assert result.returncode == 0
     assert "claims" in result.stdout and "sweep" in result.stdout

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from runthenumbers.concentration import (
-    growth_multiple,
     concentration_history,
     customer_groups,
+    growth_multiple,
     revenue_without,
     spend_per_revenue_dollar,
     stressed_revenue,

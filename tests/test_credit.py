@@ -36,7 +36,7 @@ def test_every_filed_facility_is_repaid_in_full_and_never_after_its_legal_maturi
         schedule = _by_key(schedules)[facility.key]
         assert schedule.principal.sum() == pytest.approx(ledger.value(facility.balance), rel=1e-9)
         maturity = credit.quarter_position(quarters, ledger.value(facility.maturity))
-        assert not schedule.principal[maturity + 1:].any(), facility.key
+        assert not schedule.principal[maturity + 1 :].any(), facility.key
         assert schedule.closing[maturity] == pytest.approx(0.0, abs=1.0), facility.key
 
 
@@ -58,7 +58,9 @@ def test_ddtl1_keeps_its_filed_pace_and_repays_the_rest_at_maturity(ledger, sche
     pace = (ledger.value("debt_ddtl1_balance_2024q4") - ledger.value("debt_ddtl1_balance_2025q2")) / 2
     assert ddtl1.principal[0] == pytest.approx(pace)
     balloon_quarter = quarters.index("2028-Q1")
-    assert ddtl1.principal[balloon_quarter] == pytest.approx(ledger.value("debt_ddtl1_balance_2025q2") - pace * balloon_quarter)
+    assert ddtl1.principal[balloon_quarter] == pytest.approx(
+        ledger.value("debt_ddtl1_balance_2025q2") - pace * balloon_quarter
+    )
 
 
 def test_interest_is_the_effective_rate_on_the_average_balance(ledger, schedules):
@@ -123,7 +125,16 @@ def test_a_maturity_before_the_first_draw_is_refused(ledger):
 
 def test_schedule_rows_carry_every_field_in_usd(ledger, schedules):
     frame = credit.schedule_frame(schedules, horizon(FILING.as_of))
-    assert list(frame.columns) == ["facility", "quarter", "opening", "draws", "interest", "fees", "principal", "closing"]
+    assert list(frame.columns) == [
+        "facility",
+        "quarter",
+        "opening",
+        "draws",
+        "interest",
+        "fees",
+        "principal",
+        "closing",
+    ]
     assert frame["quarter"].iloc[0] == "2025-Q3"
     yearly = credit.by_year(frame)
     total_2026 = yearly.loc[yearly["year"] == 2026, "principal"].sum()
@@ -171,7 +182,9 @@ def test_schedule_command_json_rows_reconcile_with_the_filed_table_by_year(ledge
     assert rows[0]["quarter"] == "2025-Q3"
     filed_labels = {f.label for f in FILING.facilities}
     for year in (2026, 2027, 2028, 2029):
-        total = sum(r["principal"] for r in rows if r["quarter"].startswith(str(year)) and r["facility"] in filed_labels)
+        total = sum(
+            r["principal"] for r in rows if r["quarter"].startswith(str(year)) and r["facility"] in filed_labels
+        )
         assert total == pytest.approx(ledger.value(FILING.maturities[year]), rel=0.05), year
 
 
@@ -184,8 +197,14 @@ def test_schedule_command_by_year_moves_interest_with_sofr_and_refuses_bad_input
 
     runner = CliRunner()
     low = json.loads(runner.invoke(main, ["schedule", "--by", "year", "--format", "json", "--set", "sofr=0.02"]).output)
-    high = json.loads(runner.invoke(main, ["schedule", "--by", "year", "--format", "json", "--set", "sofr=0.06"]).output)
-    ddtl2_2026 = [(lo["interest"], hi["interest"]) for lo, hi in zip(low, high) if lo["facility"] == "DDTL 2.0" and lo["year"] == 2026]
+    high = json.loads(
+        runner.invoke(main, ["schedule", "--by", "year", "--format", "json", "--set", "sofr=0.06"]).output
+    )
+    ddtl2_2026 = [
+        (lo["interest"], hi["interest"])
+        for lo, hi in zip(low, high)
+        if lo["facility"] == "DDTL 2.0" and lo["year"] == 2026
+    ]
     assert ddtl2_2026 and ddtl2_2026[0][1] > ddtl2_2026[0][0]
     notes = [(lo["interest"], hi["interest"]) for lo, hi in zip(low, high) if lo["facility"] == "2030 senior notes"]
     assert all(a == b for a, b in notes)
@@ -193,7 +212,10 @@ def test_schedule_command_by_year_moves_interest_with_sofr_and_refuses_bad_input
     assert bad.exit_code == 2
     assert "sofr = 2.0 is outside the allowed range 0 to 0.2 (fraction)" in bad.output
     unused = runner.invoke(main, ["schedule", "--set", "stress_top_two_revenue_lost=0.5"])
-    assert unused.exit_code == 2 and "stress_top_two_revenue_lost does not change the schedule; it takes sofr" in unused.output
+    assert (
+        unused.exit_code == 2
+        and "stress_top_two_revenue_lost does not change the schedule; it takes sofr" in unused.output
+    )
 
 
 def test_ratings_load_with_their_sources_and_refuse_a_bad_row(ledger, tmp_path):
@@ -240,7 +262,7 @@ def test_publish_table_formats_numbers_and_names_missing_cells():
     frame = pd.DataFrame({"Facility": ["A & B"], "USD m": [1234.5], "Rate": [float("nan")]}, index=["2025-Q1"])
     out = publish.table(frame, formats={"USD m": "{:,.1f}"}, index_label="Quarter", missing="not read").to_html()
     assert '<th scope="row">2025-Q1</th>' in out
-    assert 'class="num">1,234.5</td>' in out and ">A &amp; B</td>" in out and '<td>not read</td>' in out
+    assert 'class="num">1,234.5</td>' in out and ">A &amp; B</td>" in out and "<td>not read</td>" in out
 
 
 @settings(max_examples=25, deadline=None)

@@ -88,9 +88,7 @@ def test_non_numeric_value(ledger_copy):
 
 def test_missing_quote_for_a_filing(ledger_copy):
     ledger = load_ledger(ledger_copy)
-    filing_row = next(
-        i for i, f in enumerate(ledger.facts.values()) if ledger.sources[f.source].kind == "filing"
-    )
+    filing_row = next(i for i, f in enumerate(ledger.facts.values()) if ledger.sources[f.source].kind == "filing")
     _rewrite_facts(ledger_copy, lambda rows: rows[filing_row].update(quote=""))
     assert _problems(ledger_copy) == [
         f"data/facts.csv:{filing_row + 2}: column 'quote': quote is empty; every fact needs a short exact quote from its source"
@@ -137,7 +135,10 @@ def test_a_source_without_a_date_needs_a_note_saying_why(ledger_copy):
 def test_a_source_without_a_reading_date_needs_a_note(ledger_copy):
     ledger = load_ledger(ledger_copy)
     index, source = next((i, s) for i, s in enumerate(ledger.sources.values()) if not s.accessed)
-    _rewrite(ledger_copy / "source_notes.csv", lambda rows: [r.update(accessed_note="") for r in rows if r["id"] == source.id])
+    _rewrite(
+        ledger_copy / "source_notes.csv",
+        lambda rows: [r.update(accessed_note="") for r in rows if r["id"] == source.id],
+    )
     assert _problems(ledger_copy) == [
         f"data/sources.csv:{index + 2}: column 'accessed': '{source.id}' has no reading date and no accessed_note "
         "in source_notes.csv saying why"
@@ -154,6 +155,7 @@ def test_the_audited_kinds_keep_machine_summaries_apart():
     """The sources the audit found machine-written are filed as ai-summary, and no id names a document twice."""
     ledger = load_ledger()
     assert {"csci_q4_2024_call_reportify", "cw_merger_8k_stocktitan", "csci_q3_2025_pr_summary"} <= {
-        s.id for s in ledger.sources.values() if s.kind == "ai-summary"}
+        s.id for s in ledger.sources.values() if s.kind == "ai-summary"
+    }
     urls = [s.url for s in ledger.sources.values()]
     assert sorted(u for u in set(urls) if urls.count(u) > 1) == []

@@ -7,6 +7,7 @@ import functools
 
 import numpy as np
 import pytest
+from conftest import shared_ledger
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -33,8 +34,6 @@ from runthenumbers.debt import (
 from runthenumbers.parameters import ParameterError, resolve
 from runthenumbers.verdicts import floor_verdict
 
-from conftest import shared_ledger
-
 
 @functools.cache
 def _terms():
@@ -46,9 +45,16 @@ def _inputs():
     return resolve("debt", {}, shared_ledger())
 
 
-
 def _fields(schedule):
-    return [schedule.opening, schedule.draws, schedule.interest, schedule.fees, schedule.principal, schedule.balloon, schedule.closing]
+    return [
+        schedule.opening,
+        schedule.draws,
+        schedule.interest,
+        schedule.fees,
+        schedule.principal,
+        schedule.balloon,
+        schedule.closing,
+    ]
 
 
 # --- quarters and shapes ------------------------------------------------------------------------
@@ -147,8 +153,16 @@ def test_even_draws_by_hand():
 def test_ddtl2_fee_on_the_undrawn_part_until_the_deadline():
     # Facility 1,000, 400 owed, 0.4% a year fee; no draws. Undrawn 600: fee 0.004 / 4 x 600 = 0.6 a
     # quarter in quarters 0-2 (deadline 2), nothing after.
-    s = ddtl2_schedule(400.0, 0.0, 0.1, facility_size=1_000.0, draw_deadline=2, first_repayment=3,
-                       amortization_months=60, fee_rate=0.004)
+    s = ddtl2_schedule(
+        400.0,
+        0.0,
+        0.1,
+        facility_size=1_000.0,
+        draw_deadline=2,
+        first_repayment=3,
+        amortization_months=60,
+        fee_rate=0.004,
+    )
     assert s.fees[0, :5] == pytest.approx([0.6, 0.6, 0.6, 0.0, 0.0])
     # 400 over 20 quarters from quarter 3: 20 a quarter, through quarter 22.
     assert s.principal[0, 3] == pytest.approx(20.0) and s.principal[0, 22] == pytest.approx(20.0)
@@ -158,8 +172,9 @@ def test_ddtl2_fee_on_the_undrawn_part_until_the_deadline():
 def test_ddtl2_maturity_turns_the_rest_into_a_balloon():
     # 400 over 20 quarters from quarter 3 is 20 a quarter; a maturity in quarter 17 leaves
     # 400 - 15 x 20 = 100 as the balloon.
-    s = ddtl2_schedule(400.0, 0.0, 0.1, facility_size=1_000.0, draw_deadline=2, first_repayment=3,
-                       amortization_months=60, maturity=17)
+    s = ddtl2_schedule(
+        400.0, 0.0, 0.1, facility_size=1_000.0, draw_deadline=2, first_repayment=3, amortization_months=60, maturity=17
+    )
     assert s.balloon[0, 17] == pytest.approx(100.0)
     assert s.closing[0, 17:].max() == 0.0
 
@@ -249,13 +264,20 @@ def test_zero_rate_gives_zero_interest(opening, scheduled, maturity):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(min_value=0.0, max_value=5e9), st.floats(min_value=0.0, max_value=2.5e9), rates,
-       st.integers(min_value=0, max_value=2), st.integers(min_value=0, max_value=4), st.sampled_from([3, 12, 36, 60]))
+@given(
+    st.floats(min_value=0.0, max_value=5e9),
+    st.floats(min_value=0.0, max_value=2.5e9),
+    rates,
+    st.integers(min_value=0, max_value=2),
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from([3, 12, 36, 60]),
+)
 def test_ddtl2_repays_everything_drawn(opening, further, rate, last, first, months):
     # Amortization that ends inside the horizon repays every dollar drawn.
     draws = even_draws(further, last)
-    s = ddtl2_schedule(opening, draws, rate, facility_size=7.6e9, draw_deadline=2, first_repayment=first,
-                       amortization_months=months)
+    s = ddtl2_schedule(
+        opening, draws, rate, facility_size=7.6e9, draw_deadline=2, first_repayment=first, amortization_months=months
+    )
     assert s.repayment.sum() == pytest.approx(opening + further, rel=1e-9, abs=1e-3)
     assert s.closing[0, -1] == pytest.approx(0.0, abs=1e-3)
     assert s.closing.min() >= -1e-3
@@ -281,7 +303,9 @@ def _refused(values):
 
 def test_negative_rate_is_refused():
     assert _refused({"sofr": -0.01}) == "sofr = -0.01 is outside the allowed range 0 to 0.2 (fraction)"
-    assert _refused({"ddtl2_margin": -0.005}) == "ddtl2_margin = -0.005 is outside the allowed range 0 to 0.3 (fraction)"
+    assert (
+        _refused({"ddtl2_margin": -0.005}) == "ddtl2_margin = -0.005 is outside the allowed range 0 to 0.3 (fraction)"
+    )
 
 
 def test_draw_above_the_facility_is_refused():
@@ -318,8 +342,8 @@ def test_the_base_case_repays_ddtl2_as_filed_and_never_after_its_maturity(ledger
     ddtl1, ddtl2 = two_loans(resolve("debt", {}, ledger), terms)
     filed = credit.principal_by_facility(credit.FILING_2025_06_30, ledger)["ddtl2"]
     # 2025-Q3 onwards the debt chapter's DDTL 2.0 principal is the credit chapter's, quarter for quarter.
-    np.testing.assert_allclose(ddtl2.repayment[0, 2:2 + 18], filed[:18], rtol=1e-9, atol=1e-3)
-    assert not ddtl2.repayment[0, terms.ddtl2_maturity + 1:].any()
+    np.testing.assert_allclose(ddtl2.repayment[0, 2 : 2 + 18], filed[:18], rtol=1e-9, atol=1e-3)
+    assert not ddtl2.repayment[0, terms.ddtl2_maturity + 1 :].any()
     assert ddtl2.closing[0, terms.ddtl2_maturity] == pytest.approx(0.0, abs=1.0)
 
 
@@ -344,13 +368,22 @@ def test_amortization_in_part_quarters_is_refused():
 def test_model_refuses_a_negative_rate():
     with pytest.raises(ValueError) as caught:
         facility_schedule(100.0, [[0.05], [-0.01]])
-    assert str(caught.value) == "rate = -0.01 (scenario 1, 2025-Q1) is outside the allowed range 0 to 1 (annual fraction)"
+    assert (
+        str(caught.value) == "rate = -0.01 (scenario 1, 2025-Q1) is outside the allowed range 0 to 1 (annual fraction)"
+    )
 
 
 def test_model_refuses_a_draw_above_the_facility():
     with pytest.raises(ValueError) as caught:
-        ddtl2_schedule(3.8e9, even_draws(4e9, 1), 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3,
-                       amortization_months=60)
+        ddtl2_schedule(
+            3.8e9,
+            even_draws(4e9, 1),
+            0.1,
+            facility_size=7.6e9,
+            draw_deadline=2,
+            first_repayment=3,
+            amortization_months=60,
+        )
     assert str(caught.value) == (
         "opening balance plus draws = 7800000000.0 (scenario 0) is above the facility size 7600000000.0; "
         "allowed: from 0 to 7600000000.0 (USD)"
@@ -359,8 +392,15 @@ def test_model_refuses_a_draw_above_the_facility():
 
 def test_model_refuses_a_draw_after_the_deadline():
     with pytest.raises(ValueError) as caught:
-        ddtl2_schedule(3.8e9, even_draws(1e9, 3), 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3,
-                       amortization_months=60)
+        ddtl2_schedule(
+            3.8e9,
+            even_draws(1e9, 3),
+            0.1,
+            facility_size=7.6e9,
+            draw_deadline=2,
+            first_repayment=3,
+            amortization_months=60,
+        )
     assert str(caught.value) == (
         "draws = 250000000.0 in 2025-Q4 (scenario 0) come after the draw deadline 2025-Q3; "
         "allowed: draws from 2025-Q1 to 2025-Q3"
@@ -384,7 +424,9 @@ def test_model_refuses_a_part_quarter_amortization():
 def test_model_refuses_a_badly_shaped_path():
     with pytest.raises(ValueError) as caught:
         facility_schedule(100.0, np.zeros((2, 5)))
-    assert str(caught.value) == "rate has shape (2, 5); allowed: a scalar, (scenarios,), (scenarios, 1) or (scenarios, 24)"
+    assert (
+        str(caught.value) == "rate has shape (2, 5); allowed: a scalar, (scenarios,), (scenarios, 1) or (scenarios, 24)"
+    )
 
 
 def test_model_module_exposes_its_quarters():

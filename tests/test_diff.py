@@ -21,28 +21,73 @@ from runthenumbers.cli import main
 from runthenumbers.data import FACT_COLUMNS, SOURCE_COLUMNS
 from runthenumbers.notebooks import GLUE_MIME
 
-SOURCE = {"id": "filing", "title": "Annual report", "publisher": "Example Co", "date": "2025-03-03",
-          "url": "https://example.org/10-k", "kind": "filing"}
+SOURCE = {
+    "id": "filing",
+    "title": "Annual report",
+    "publisher": "Example Co",
+    "date": "2025-03-03",
+    "url": "https://example.org/10-k",
+    "kind": "filing",
+}
 
 
 def _fact(fact_id: str, value: float, unit: str = "USD") -> dict:
-    return {"id": fact_id, "value": value, "unit": unit, "period": "FY2024", "source": "filing",
-            "locator": "page 1", "quote": "a short quote", "note": ""}
+    return {
+        "id": fact_id,
+        "value": value,
+        "unit": unit,
+        "period": "FY2024",
+        "source": "filing",
+        "locator": "page 1",
+        "quote": "a short quote",
+        "note": "",
+    }
 
 
 FACTS = [_fact("article_service", 2e9), _fact("article_revenue", 1.9e9), _fact("cw_revenue", 1.915e9)]
 CLAIMS = [
     # Checked against a value the debt notebook publishes, in USD billions.
-    {"id": "D19", "argument": "debt", "claim": "Debt service tops $2B a year.", "article_fact": "article_service",
-     "checked": "debt:service_bn", "scale": 1e9, "tolerance": 0.05, "verdict": "", "explanation": "Modelled.",
-     "sources": "filing", "section": ""},
+    {
+        "id": "D19",
+        "argument": "debt",
+        "claim": "Debt service tops $2B a year.",
+        "article_fact": "article_service",
+        "checked": "debt:service_bn",
+        "scale": 1e9,
+        "tolerance": 0.05,
+        "verdict": "",
+        "explanation": "Modelled.",
+        "sources": "filing",
+        "section": "",
+    },
     # Checked against a ledger fact.
-    {"id": "G1", "argument": "context", "claim": "Revenue was $1.9B.", "article_fact": "article_revenue",
-     "checked": "fact:cw_revenue", "scale": "", "tolerance": 0.05, "verdict": "", "explanation": "Filed.",
-     "sources": "filing", "section": ""},
+    {
+        "id": "G1",
+        "argument": "context",
+        "claim": "Revenue was $1.9B.",
+        "article_fact": "article_revenue",
+        "checked": "fact:cw_revenue",
+        "scale": "",
+        "tolerance": 0.05,
+        "verdict": "",
+        "explanation": "Filed.",
+        "sources": "filing",
+        "section": "",
+    },
     # A verdict typed in, with no figure to compare.
-    {"id": "C6", "argument": "concentration", "claim": "Customers will leave.", "article_fact": "", "checked": "",
-     "scale": "", "tolerance": "", "verdict": "opinion", "explanation": "A forecast.", "sources": "", "section": ""},
+    {
+        "id": "C6",
+        "argument": "concentration",
+        "claim": "Customers will leave.",
+        "article_fact": "",
+        "checked": "",
+        "scale": "",
+        "tolerance": "",
+        "verdict": "opinion",
+        "explanation": "A forecast.",
+        "sources": "",
+        "section": "",
+    },
 ]
 
 
@@ -58,21 +103,33 @@ def _notebook(values: dict[str, object], labels: dict[str, str]) -> str:
     """A notebook as `make execute` leaves one: a glued output per value, then the provenance table."""
     cell = nbformat.v4.new_code_cell("publish the numbers")
     for name, value in values.items():
-        cell.outputs.append(nbformat.v4.new_output(
-            "display_data", data={GLUE_MIME: repr(value)},
-            metadata={"scrapbook": {"mime_prefix": "application/papermill.record/", "name": name}},
-        ))
+        cell.outputs.append(
+            nbformat.v4.new_output(
+                "display_data",
+                data={GLUE_MIME: repr(value)},
+                metadata={"scrapbook": {"mime_prefix": "application/papermill.record/", "name": name}},
+            )
+        )
     rows = "".join(
-        f'<tr id="num-{n}"><td><code>{n}</code></td><td>{v}</td><td>{labels.get(n, "")}</td><td></td></tr>' for n, v in values.items()
+        f'<tr id="num-{n}"><td><code>{n}</code></td><td>{v}</td><td>{labels.get(n, "")}</td><td></td></tr>'
+        for n, v in values.items()
     )
-    cell.outputs.append(nbformat.v4.new_output(
-        "display_data", data={"text/html": f'<details class="rtn-provenance"><table class="rtn-derivations">{rows}</table></details>'},
-    ))
+    cell.outputs.append(
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/html": f'<details class="rtn-provenance"><table class="rtn-derivations">{rows}</table></details>'
+            },
+        )
+    )
     return nbformat.writes(nbformat.v4.new_notebook(cells=[cell]))
 
 
-LABELS = {"service_bn": "debt service of both loans in 2026, USD billions", "years": "term of the loan, years",
-          "word": "the chapter's verdict"}
+LABELS = {
+    "service_bn": "debt service of both loans in 2026, USD billions",
+    "years": "term of the loan, years",
+    "word": "the chapter's verdict",
+}
 
 
 def _write(repo: Path, *, facts=FACTS, claims=CLAIMS, debt=None, sources=(SOURCE,), extra=None) -> None:
@@ -90,7 +147,10 @@ def _write(repo: Path, *, facts=FACTS, claims=CLAIMS, debt=None, sources=(SOURCE
 def _git(repo: Path, *args: str) -> str:
     result = subprocess.run(
         ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", *args],
-        cwd=repo, capture_output=True, text=True, check=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout.strip()
 
@@ -124,7 +184,12 @@ def test_json_reports_exactly_the_changed_values_verdicts_and_facts(repo):
     assert report["changed"] is True
     [value] = report["values"]
     assert {k: value[k] for k in ("page", "name", "label", "before", "after")} == {
-        "page": "debt", "name": "service_bn", "label": LABELS["service_bn"], "before": 2.08, "after": 2.4}
+        "page": "debt",
+        "name": "service_bn",
+        "label": LABELS["service_bn"],
+        "before": 2.08,
+        "after": 2.4,
+    }
     assert value["change"] == pytest.approx(0.32)
     # D19's figure crossed its 5% tolerance; G1's moved within it; C6 did not move at all.
     claims = {c["id"]: c for c in report["claims"]}
@@ -134,7 +199,8 @@ def test_json_reports_exactly_the_changed_values_verdicts_and_facts(repo):
     assert claims["D19"]["checked_after"] == pytest.approx(2.4e9)
     assert claims["G1"]["verdict_before"] == claims["G1"]["verdict_after"] == "supported"
     assert report["ledgers"]["facts"] == {
-        "added": [], "removed": [],
+        "added": [],
+        "removed": [],
         "changed": [{"id": "cw_revenue", "changes": {"value": {"before": "1915000000.0", "after": "1920000000.0"}}}],
     }
     assert all(not any(report["ledgers"][kind].values()) for kind in ("sources", "claims"))
@@ -163,30 +229,46 @@ def test_no_change_is_said_in_one_line(repo):
     for fmt in ("table", "markdown"):
         result = _run(repo, "HEAD", "HEAD", "--format", fmt)
         assert result.exit_code == 0
-        assert result.output.splitlines() == [f"No published value, verdict or ledger row changed between {shown} and {shown}."]
+        assert result.output.splitlines() == [
+            f"No published value, verdict or ledger row changed between {shown} and {shown}."
+        ]
 
 
 def test_defaults_compare_the_merge_base_with_main_against_the_working_tree(repo):
     _git(repo, "checkout", "-q", "-b", "feature")
-    _write(repo, facts=[*FACTS[:2], _fact("cw_revenue", 1.92e9)], debt={"service_bn": 2.4, "years": 6.0, "word": "fails"},
-           sources=(SOURCE, {**SOURCE, "id": "news", "kind": "news", "date": ""}))
+    _write(
+        repo,
+        facts=[*FACTS[:2], _fact("cw_revenue", 1.92e9)],
+        debt={"service_bn": 2.4, "years": 6.0, "word": "fails"},
+        sources=(SOURCE, {**SOURCE, "id": "news", "kind": "news", "date": ""}),
+    )
     report = json.loads(_run(repo, "--format", "json").output)
     assert report["base"]["revision"] == "merge-base with main"
     assert report["head"] == {"revision": "working tree", "commit": None}
     assert [(v["name"], v["before"], v["after"], v["change"]) for v in report["values"]] == [
-        ("years", 5.0, 6.0, 1.0), ("word", "holds", "fails", None)]
+        ("years", 5.0, 6.0, 1.0),
+        ("word", "holds", "fails", None),
+    ]
     assert report["claims"] == []
     assert [row["id"] for row in report["ledgers"]["sources"]["added"]] == ["news"]
 
 
 def test_added_and_removed_values_and_claims_are_reported(repo):
-    _write(repo, claims=CLAIMS[1:], debt={"service_bn": 2.4, "years": 5.0, "word": "holds", "new_bn": 1.5},
-           facts=[*FACTS[:2], _fact("cw_revenue", 1.92e9)])
+    _write(
+        repo,
+        claims=CLAIMS[1:],
+        debt={"service_bn": 2.4, "years": 5.0, "word": "holds", "new_bn": 1.5},
+        facts=[*FACTS[:2], _fact("cw_revenue", 1.92e9)],
+    )
     report = json.loads(_run(repo, "HEAD", "--format", "json").output)
     assert [(v["name"], v["before"], v["after"]) for v in report["values"]] == [("new_bn", None, 1.5)]
     [claim] = report["claims"]
     assert (claim["id"], claim["verdict_before"], claim["verdict_after"], claim["verdict_changed"]) == (
-        "D19", "roughly", None, True)
+        "D19",
+        "roughly",
+        None,
+        True,
+    )
     assert [row["id"] for row in report["ledgers"]["claims"]["removed"]] == ["D19"]
 
 
@@ -209,7 +291,9 @@ def test_a_ledger_with_other_columns_is_refused_by_name(repo):
     (repo / "data" / "facts.csv").write_text("id,value\nx,1\n", encoding="utf-8")
     result = _run(repo, "HEAD")
     assert result.exit_code == 2
-    assert result.output.startswith("Error: revision 'working tree' predates the ledger format: data/facts.csv has columns id, value;")
+    assert result.output.startswith(
+        "Error: revision 'working tree' predates the ledger format: data/facts.csv has columns id, value;"
+    )
     assert len(result.output.splitlines()) == 1
 
 

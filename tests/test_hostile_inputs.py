@@ -29,8 +29,7 @@ from runthenumbers import freshness, outputs, sweep
 from runthenumbers.cli import main
 from runthenumbers.data import REPO_ROOT
 from runthenumbers.errors import ECHO_LIMIT
-from runthenumbers.ledger_rules import FRACTION_EXCEPTIONS
-from runthenumbers.ledger_rules import SIGN_EXCEPTIONS
+from runthenumbers.ledger_rules import FRACTION_EXCEPTIONS, SIGN_EXCEPTIONS
 from runthenumbers.notebooks import GLUE_MIME, NOTEBOOK_DIR
 
 BIN = Path(sys.executable).parent
@@ -151,8 +150,10 @@ def _raw(table: str, change):
 
 def _drop_fact(fact_id: str):
     def setup(tmp: Path, monkeypatch) -> None:
-        _raw("facts.csv", lambda b: b"\n".join(line for line in b.split(b"\n") if not line.startswith(f"{fact_id},".encode())))(
-            tmp, monkeypatch)
+        _raw(
+            "facts.csv",
+            lambda b: b"\n".join(line for line in b.split(b"\n") if not line.startswith(f"{fact_id},".encode())),
+        )(tmp, monkeypatch)
 
     return setup
 
@@ -175,8 +176,12 @@ def _earlier_run(folder: str, *extra: str):
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", *args],
-                   cwd=repo, capture_output=True, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        capture_output=True,
+        check=True,
+    )
 
 
 def _set_glued(notebook: Path, values: dict[str, str]) -> None:
@@ -216,7 +221,9 @@ def _fact_value(fact_id: str, value: str):
     def change(repo: Path) -> None:
         path = repo / "data" / "facts.csv"
         lines = path.read_text(encoding="utf-8").split("\n")
-        lines = [f"{fact_id},{value}," + line.split(",", 2)[2] if line.startswith(f"{fact_id},") else line for line in lines]
+        lines = [
+            f"{fact_id},{value}," + line.split(",", 2)[2] if line.startswith(f"{fact_id},") else line for line in lines
+        ]
         path.write_text("\n".join(lines), encoding="utf-8")
 
     return change
@@ -236,9 +243,13 @@ def _restore_sources(repo: Path) -> None:
     shutil.copy(REPO_ROOT / "data" / "sources.csv", repo / "data" / "sources.csv")
 
 
-BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n" for a, b in zip("abcdefg", "bcdefgh")
-) + "samples: [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+BOMB = (
+    "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(
+        f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n" for a, b in zip("abcdefg", "bcdefgh")
+    )
+    + "samples: [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+)
 
 
 @dataclass(frozen=True)
@@ -260,237 +271,801 @@ CASES = [
     Case("run-force-git", [*RUN, "--force", "--out", str(REPO_ROOT / ".git")], 2, "is inside the repository's .git"),
     Case("run-force-book", [*RUN, "--force", "--out", str(REPO_ROOT / "book")], 2, "is inside the repository's book/"),
     Case("run-book", [*RUN, "--out", str(REPO_ROOT / "book")], 2, "is inside the repository's book/"),
-    Case("run-force-package", [*RUN, "--force", "--out", str(REPO_ROOT / "runthenumbers")], 2, "is inside the repository's runthenumbers/"),
-    Case("run-force-tests", [*RUN, "--force", "--out", str(REPO_ROOT / "tests" / "new")], 2, "is inside the repository's tests/"),
+    Case(
+        "run-force-package",
+        [*RUN, "--force", "--out", str(REPO_ROOT / "runthenumbers")],
+        2,
+        "is inside the repository's runthenumbers/",
+    ),
+    Case(
+        "run-force-tests",
+        [*RUN, "--force", "--out", str(REPO_ROOT / "tests" / "new")],
+        2,
+        "is inside the repository's tests/",
+    ),
     Case("run-force-venv", [*RUN, "--force", "--out", str(REPO_ROOT / ".venv")], 2, "is inside the repository's .venv"),
-    Case("run-force-file-in-repo", [*RUN, "--force", "--out", str(REPO_ROOT / "README.md")], 2, "is inside the repository's README.md"),
-    Case("run-force-repo", [*RUN, "--force", "--out", str(REPO_ROOT)], 2, "would replace the repository or a folder holding it"),
+    Case(
+        "run-force-file-in-repo",
+        [*RUN, "--force", "--out", str(REPO_ROOT / "README.md")],
+        2,
+        "is inside the repository's README.md",
+    ),
+    Case(
+        "run-force-repo",
+        [*RUN, "--force", "--out", str(REPO_ROOT)],
+        2,
+        "would replace the repository or a folder holding it",
+    ),
     Case("run-force-root", [*RUN, "--force", "--out", "/"], 2, "would replace the repository or a folder holding it"),
-    Case("run-force-runs-itself", [*RUN, "--force", "--out", str(REPO_ROOT / "runs")], 2, "outputs go only under runs/"),
-    Case("run-dotdot-into-data", [*RUN, "--force", "--out", str(REPO_ROOT / "notebooks" / ".." / "data")], 2, "is inside the repository's data/"),
-    Case("run-force-home", [*RUN, "--force", "--out", "~"], 2, "is not a previous run (it has no results.json); refusing to replace it, even with --force",
-         setup=_home, unchanged=["home/notes.txt"]),
-    Case("run-tilde-expanded", [*RUN, "--out", "~/notes.txt"], 2, "is a file; give a folder path", setup=_home, absent=["repo:~"]),
-    Case("run-force-not-a-run", [*RUN, "--force", "--out", "{tmp}/mine"], 2, "is not a previous run", setup=_file("mine/keep.txt", "x"),
-         unchanged=["mine/keep.txt"]),
-    Case("run-earlier-run-needs-force", [*RUN, "--out", "{tmp}/old"], 2, "holds earlier output; pass --force to replace it",
-         setup=_earlier_run("old"), unchanged=["old/results.json"]),
+    Case(
+        "run-force-runs-itself", [*RUN, "--force", "--out", str(REPO_ROOT / "runs")], 2, "outputs go only under runs/"
+    ),
+    Case(
+        "run-dotdot-into-data",
+        [*RUN, "--force", "--out", str(REPO_ROOT / "notebooks" / ".." / "data")],
+        2,
+        "is inside the repository's data/",
+    ),
+    Case(
+        "run-force-home",
+        [*RUN, "--force", "--out", "~"],
+        2,
+        "is not a previous run (it has no results.json); refusing to replace it, even with --force",
+        setup=_home,
+        unchanged=["home/notes.txt"],
+    ),
+    Case(
+        "run-tilde-expanded",
+        [*RUN, "--out", "~/notes.txt"],
+        2,
+        "is a file; give a folder path",
+        setup=_home,
+        absent=["repo:~"],
+    ),
+    Case(
+        "run-force-not-a-run",
+        [*RUN, "--force", "--out", "{tmp}/mine"],
+        2,
+        "is not a previous run",
+        setup=_file("mine/keep.txt", "x"),
+        unchanged=["mine/keep.txt"],
+    ),
+    Case(
+        "run-earlier-run-needs-force",
+        [*RUN, "--out", "{tmp}/old"],
+        2,
+        "holds earlier output; pass --force to replace it",
+        setup=_earlier_run("old"),
+        unchanged=["old/results.json"],
+    ),
     # Second pass, R18: a folder that merely holds a results.json is not a run; --force replaces only what a run wrote.
-    Case("run-force-results-json-is-not-a-run", [*RUN, "--force", "--out", "{tmp}/proj"], 2,
-         "is not a previous run (it has no list .runthenumbers-run of the files a run wrote there); refusing to replace it",
-         setup=_both(_file("proj/results.json", "{}"), _file("proj/thesis.tex", "precious"), _file("proj/src/main.py", "code")),
-         unchanged=["proj/thesis.tex", "proj/src/main.py", "proj/results.json"]),
-    Case("run-force-earlier-run-with-a-file-added", [*RUN, "--force", "--out", "{tmp}/old"], 2,
-         "is not a previous run (it holds thesis.tex, which the run did not write)",
-         setup=_earlier_run("old", "thesis.tex"), unchanged=["old/thesis.tex", "old/results.json"]),
-    Case("run-force-earlier-run-with-a-folder-added", [*RUN, "--force", "--out", "{tmp}/old"], 2,
-         "(it holds notebooks/mine/, which the run did not write)",
-         setup=_earlier_run("old", "notebooks/mine/draft.md"), unchanged=["old/notebooks/mine/draft.md"]),
-    Case("run-force-manifest-unreadable", [*RUN, "--force", "--out", "{tmp}/old"], 2,
-         "(it has no list .runthenumbers-run of the files a run wrote there)",
-         setup=_both(_earlier_run("old", "thesis.tex"), _file("old/.runthenumbers-run", "not json")), unchanged=["old/thesis.tex"]),
-    Case("run-a-file", [*RUN, "--force", "--out", "{tmp}/afile"], 2, "is a file; give a folder path", setup=_file("afile", "x"),
-         unchanged=["afile"]),
-    Case("run-symlink", [*RUN, "--force", "--out", "{tmp}/link"], 2, "is a symbolic link", setup=_symlink, unchanged=["real/keep.txt"]),
-    Case("run-symlink-into-data", [*RUN, "--force", "--out", "{tmp}/data-link/new"], 2, "is inside the repository's data/",
-         setup=lambda tmp, mp: (tmp / "data-link").symlink_to(REPO_ROOT / "data")),
-    Case("run-missing-parent", [*RUN, "--out", "{tmp}/no/such/run"], 2, "does not exist; create it first", absent=["no"]),
+    Case(
+        "run-force-results-json-is-not-a-run",
+        [*RUN, "--force", "--out", "{tmp}/proj"],
+        2,
+        "is not a previous run (it has no list .runthenumbers-run of the files a run wrote there); refusing to replace it",
+        setup=_both(
+            _file("proj/results.json", "{}"), _file("proj/thesis.tex", "precious"), _file("proj/src/main.py", "code")
+        ),
+        unchanged=["proj/thesis.tex", "proj/src/main.py", "proj/results.json"],
+    ),
+    Case(
+        "run-force-earlier-run-with-a-file-added",
+        [*RUN, "--force", "--out", "{tmp}/old"],
+        2,
+        "is not a previous run (it holds thesis.tex, which the run did not write)",
+        setup=_earlier_run("old", "thesis.tex"),
+        unchanged=["old/thesis.tex", "old/results.json"],
+    ),
+    Case(
+        "run-force-earlier-run-with-a-folder-added",
+        [*RUN, "--force", "--out", "{tmp}/old"],
+        2,
+        "(it holds notebooks/mine/, which the run did not write)",
+        setup=_earlier_run("old", "notebooks/mine/draft.md"),
+        unchanged=["old/notebooks/mine/draft.md"],
+    ),
+    Case(
+        "run-force-manifest-unreadable",
+        [*RUN, "--force", "--out", "{tmp}/old"],
+        2,
+        "(it has no list .runthenumbers-run of the files a run wrote there)",
+        setup=_both(_earlier_run("old", "thesis.tex"), _file("old/.runthenumbers-run", "not json")),
+        unchanged=["old/thesis.tex"],
+    ),
+    Case(
+        "run-a-file",
+        [*RUN, "--force", "--out", "{tmp}/afile"],
+        2,
+        "is a file; give a folder path",
+        setup=_file("afile", "x"),
+        unchanged=["afile"],
+    ),
+    Case(
+        "run-symlink",
+        [*RUN, "--force", "--out", "{tmp}/link"],
+        2,
+        "is a symbolic link",
+        setup=_symlink,
+        unchanged=["real/keep.txt"],
+    ),
+    Case(
+        "run-symlink-into-data",
+        [*RUN, "--force", "--out", "{tmp}/data-link/new"],
+        2,
+        "is inside the repository's data/",
+        setup=lambda tmp, mp: (tmp / "data-link").symlink_to(REPO_ROOT / "data"),
+    ),
+    Case(
+        "run-missing-parent", [*RUN, "--out", "{tmp}/no/such/run"], 2, "does not exist; create it first", absent=["no"]
+    ),
     Case("run-proc", [*RUN, "--out", "/proc/rtn-out"], 2, "cannot write in /proc"),
-    Case("run-disk-full", [*RUN, "--out", "{tmp}/full"], 2, "No space left on device", setup=_disk_full_at_temp, absent=["full"]),
+    Case(
+        "run-disk-full",
+        [*RUN, "--out", "{tmp}/full"],
+        2,
+        "No space left on device",
+        setup=_disk_full_at_temp,
+        absent=["full"],
+    ),
     # 2. sweep --out overwrites anything
     Case("sweep-out-ledger", [*SWEEP, "--out", str(PROTECTED_FILES[0])], 2, "is inside the repository's data/"),
-    Case("sweep-out-ledger-force", [*SWEEP, "--force", "--out", str(PROTECTED_FILES[0])], 2, "is inside the repository's data/"),
+    Case(
+        "sweep-out-ledger-force",
+        [*SWEEP, "--force", "--out", str(PROTECTED_FILES[0])],
+        2,
+        "is inside the repository's data/",
+    ),
     Case("sweep-out-notebook", [*SWEEP, "--out", str(PROTECTED_FILES[1])], 2, "is inside the repository's notebooks/"),
-    Case("sweep-out-other-file", [*SWEEP, "--force", "--out", "{tmp}/notes.txt"], 2, "is not written by `runthenumbers sweep`",
-         setup=_file("notes.txt", "mine"), unchanged=["notes.txt"]),
+    Case(
+        "sweep-out-other-file",
+        [*SWEEP, "--force", "--out", "{tmp}/notes.txt"],
+        2,
+        "is not written by `runthenumbers sweep`",
+        setup=_file("notes.txt", "mine"),
+        unchanged=["notes.txt"],
+    ),
     Case("sweep-out-dev-full", [*SWEEP, "--force", "--out", "/dev/full"], 2, "is not written by `runthenumbers sweep`"),
-    Case("sweep-out-earlier", [*SWEEP, "--out", "{tmp}/s.json"], 2, "holds earlier output; pass --force", setup=_earlier_sweep,
-         unchanged=["s.json"]),
+    Case(
+        "sweep-out-earlier",
+        [*SWEEP, "--out", "{tmp}/s.json"],
+        2,
+        "holds earlier output; pass --force",
+        setup=_earlier_sweep,
+        unchanged=["s.json"],
+    ),
     Case("sweep-out-folder", [*SWEEP, "--out", "{tmp}"], 2, "is a folder; give a file path"),
-    Case("sweep-missing-parent", [*SWEEP, "--out", "{tmp}/nodir/x.json"], 2, "the folder {tmp}/nodir does not exist; create it first",
-         absent=["nodir"]),
-    Case("sweep-disk-full-at-start", [*SWEEP, "--out", "{tmp}/x.json"], 2, "No space left on device", setup=_disk_full_at_temp,
-         absent=["x.json"]),
-    Case("sweep-disk-full-while-writing", [*SWEEP, "--out", "{tmp}/x.json"], 2, "No space left on device",
-         setup=_disk_full_while_writing, absent=["x.json"]),
+    Case(
+        "sweep-missing-parent",
+        [*SWEEP, "--out", "{tmp}/nodir/x.json"],
+        2,
+        "the folder {tmp}/nodir does not exist; create it first",
+        absent=["nodir"],
+    ),
+    Case(
+        "sweep-disk-full-at-start",
+        [*SWEEP, "--out", "{tmp}/x.json"],
+        2,
+        "No space left on device",
+        setup=_disk_full_at_temp,
+        absent=["x.json"],
+    ),
+    Case(
+        "sweep-disk-full-while-writing",
+        [*SWEEP, "--out", "{tmp}/x.json"],
+        2,
+        "No space left on device",
+        setup=_disk_full_while_writing,
+        absent=["x.json"],
+    ),
     # 3. a second writer to the same --out
-    Case("sweep-locked", [*SWEEP, "--out", "{tmp}/s.json"], 2, "is being written by another command", setup=_locked, absent=["s.json"]),
+    Case(
+        "sweep-locked",
+        [*SWEEP, "--out", "{tmp}/s.json"],
+        2,
+        "is being written by another command",
+        setup=_locked,
+        absent=["s.json"],
+    ),
     # 4. no bound on --samples
     Case("sweep-samples-huge", ["sweep", "--samples", "1000000000000"], 2, "is above the limit of 20,000,000"),
     Case("sweep-samples-zero", ["sweep", "--samples", "0"], 2, "is not a positive whole number"),
     # 6. sweep --vary skips the registry's ranges and rules
-    Case("vary-pace-zero", [*SWEEP, "--vary", "build_pace_mw=fixed:0"], 2, "build_pace_mw = 0.0 is outside the allowed range 1 to 10000"),
-    Case("vary-pace-negative", [*SWEEP, "--vary", "build_pace_mw=uniform:-5:-1"], 2, "is outside the allowed range 1 to 10000"),
+    Case(
+        "vary-pace-zero",
+        [*SWEEP, "--vary", "build_pace_mw=fixed:0"],
+        2,
+        "build_pace_mw = 0.0 is outside the allowed range 1 to 10000",
+    ),
+    Case(
+        "vary-pace-negative",
+        [*SWEEP, "--vary", "build_pace_mw=uniform:-5:-1"],
+        2,
+        "is outside the allowed range 1 to 10000",
+    ),
     Case("vary-slip-fraction", [*SWEEP, "--vary", "partner_slip=fixed:2.5"], 2, "is not a whole number"),
-    Case("vary-capex-huge", [*SWEEP, "--vary", "capex_per_mw=fixed:1e30"], 2, "capex_per_mw = 1e+30 is outside the allowed range 1 to 1e+09 (USD/MW)"),
-    Case("vary-price-negative", [*SWEEP, "--vary", "revenue_per_mw_year=uniform:-1:5"], 2, "revenue_per_mw_year = -1.0 is outside the allowed range"),
-    Case("vary-share-above-one", [*SWEEP, "--vary", "backlog_conversion=uniform:0.5:1.5"], 2, "backlog_conversion = 1.5 is outside the allowed range 0 to 1"),
-    Case("vary-sofr-negative", [*SWEEP, "--vary", "sofr=uniform:-5:-4"], 2, "sofr = -5.0 is outside the allowed range 0 to 0.2"),
-    Case("vary-margin", [*SWEEP, "--vary", "ebitda_margin=uniform:-100:100"], 2, "ebitda_margin = -100.0 is outside the allowed range -1 to 1"),
+    Case(
+        "vary-capex-huge",
+        [*SWEEP, "--vary", "capex_per_mw=fixed:1e30"],
+        2,
+        "capex_per_mw = 1e+30 is outside the allowed range 1 to 1e+09 (USD/MW)",
+    ),
+    Case(
+        "vary-price-negative",
+        [*SWEEP, "--vary", "revenue_per_mw_year=uniform:-1:5"],
+        2,
+        "revenue_per_mw_year = -1.0 is outside the allowed range",
+    ),
+    Case(
+        "vary-share-above-one",
+        [*SWEEP, "--vary", "backlog_conversion=uniform:0.5:1.5"],
+        2,
+        "backlog_conversion = 1.5 is outside the allowed range 0 to 1",
+    ),
+    Case(
+        "vary-sofr-negative",
+        [*SWEEP, "--vary", "sofr=uniform:-5:-4"],
+        2,
+        "sofr = -5.0 is outside the allowed range 0 to 0.2",
+    ),
+    Case(
+        "vary-margin",
+        [*SWEEP, "--vary", "ebitda_margin=uniform:-100:100"],
+        2,
+        "ebitda_margin = -100.0 is outside the allowed range -1 to 1",
+    ),
     Case("vary-slip", [*SWEEP, "--vary", "partner_slip=fixed:1e9"], 2, "is outside the allowed range 0 to 26"),
-    Case("vary-low-above-high", [*SWEEP, "--vary", "new_debt_rate=uniform:0.09:0.07"], 2, "is not of the form new_debt_rate=uniform:LOW:HIGH"),
-    Case("vary-triangular-flat", [*SWEEP, "--vary", "sofr=triangular:0.03:0.03:0.03"], 2, "a triangular distribution needs LOW < HIGH"),
-    Case("vary-triangular-no-mode", [*SWEEP, "--vary", "sofr=triangular:0.03:0.05"], 2, "a triangular distribution needs a mode"),
+    Case(
+        "vary-low-above-high",
+        [*SWEEP, "--vary", "new_debt_rate=uniform:0.09:0.07"],
+        2,
+        "is not of the form new_debt_rate=uniform:LOW:HIGH",
+    ),
+    Case(
+        "vary-triangular-flat",
+        [*SWEEP, "--vary", "sofr=triangular:0.03:0.03:0.03"],
+        2,
+        "a triangular distribution needs LOW < HIGH",
+    ),
+    Case(
+        "vary-triangular-no-mode",
+        [*SWEEP, "--vary", "sofr=triangular:0.03:0.05"],
+        2,
+        "a triangular distribution needs a mode",
+    ),
     Case("vary-twice", [*SWEEP, "--vary", "sofr=fixed:0.03", "--vary", "sofr=fixed:0.04"], 2, "is given twice"),
     Case("vary-did-you-mean", [*SWEEP, "--vary", "sofr_drfit=fixed:0.03"], 2, "did you mean 'sofr_drift'?"),
     Case("vary-old-name", [*SWEEP, "--vary", "cost_per_mw=fixed:0"], 2, "did you mean 'capex_per_mw'? (renamed"),
     Case("vary-old-sofr", [*SWEEP, "--vary", "sofr_level=fixed:0.03"], 2, "did you mean 'sofr'? (renamed"),
     Case("sweep-nan-result", SWEEP, 2, "are not finite (NaN or infinite); no summary is given", setup=_nan_results),
     # 5. impossible ledger values
-    Case("fact-nan", ["facts"], 1, "data/facts.csv:", setup=_edit("facts.csv", "article_revenue_fy2024", "value", "nan")),
-    Case("fact-nan-message", ["facts", "--format", "json"], 1, "column 'value': 'nan': Input should be a finite number",
-         setup=_edit("facts.csv", "article_revenue_fy2024", "value", "nan")),
-    Case("fact-inf", ["facts"], 1, "column 'value': 'inf': Input should be a finite number",
-         setup=_edit("facts.csv", "article_net_loss_fy2024", "value", "inf")),
-    Case("fact-date", ["facts"], 1, "column 'value': 20251399 is not a calendar date",
-         setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20251399")),
-    Case("fact-date-feb", ["facts"], 1, "20250229 is not a calendar date", setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20250229")),
-    Case("fact-fraction-7", ["facts"], 1, "column 'value': 7 is not a fraction from 0 to 1",
-         setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "7")),
-    Case("fact-fraction-negative", ["facts"], 1, "-0.62 is not a fraction from 0 to 1",
-         setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "-0.62")),
-    Case("fact-share-nan-claims", ["claims"], 1, "Input should be a finite number",
-         setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "nan")),
-    Case("fact-unknown-prefix", ["facts"], 1, "column 'id': id 'zz_new_fact' starts with 'zz', which is not a ledger group",
-         setup=_edit("facts.csv", "cw_revenue_fy2024", "id", "zz_new_fact")),
-    Case("claim-tolerance-inf", ["claims"], 1, "column 'tolerance': 'inf': Input should be a finite number",
-         setup=_edit("claims.csv", "K9", "tolerance", "inf")),
-    Case("claim-tolerance-huge", ["claims"], 1, "column 'tolerance': '1e9': Input should be less than or equal to 1",
-         setup=_edit("claims.csv", "K9", "tolerance", "1e9")),
-    Case("claim-tolerance-negative", ["claims"], 1, "column 'tolerance': '-0.1': Input should be greater than 0",
-         setup=_edit("claims.csv", "K9", "tolerance", "-0.1")),
-    Case("claim-tolerance-nan", ["claims"], 1, "column 'tolerance': 'nan': Input should be a finite number",
-         setup=_edit("claims.csv", "K9", "tolerance", "nan")),
+    Case(
+        "fact-nan", ["facts"], 1, "data/facts.csv:", setup=_edit("facts.csv", "article_revenue_fy2024", "value", "nan")
+    ),
+    Case(
+        "fact-nan-message",
+        ["facts", "--format", "json"],
+        1,
+        "column 'value': 'nan': Input should be a finite number",
+        setup=_edit("facts.csv", "article_revenue_fy2024", "value", "nan"),
+    ),
+    Case(
+        "fact-inf",
+        ["facts"],
+        1,
+        "column 'value': 'inf': Input should be a finite number",
+        setup=_edit("facts.csv", "article_net_loss_fy2024", "value", "inf"),
+    ),
+    Case(
+        "fact-date",
+        ["facts"],
+        1,
+        "column 'value': 20251399 is not a calendar date",
+        setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20251399"),
+    ),
+    Case(
+        "fact-date-feb",
+        ["facts"],
+        1,
+        "20250229 is not a calendar date",
+        setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20250229"),
+    ),
+    Case(
+        "fact-fraction-7",
+        ["facts"],
+        1,
+        "column 'value': 7 is not a fraction from 0 to 1",
+        setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "7"),
+    ),
+    Case(
+        "fact-fraction-negative",
+        ["facts"],
+        1,
+        "-0.62 is not a fraction from 0 to 1",
+        setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "-0.62"),
+    ),
+    Case(
+        "fact-share-nan-claims",
+        ["claims"],
+        1,
+        "Input should be a finite number",
+        setup=_edit("facts.csv", "article_microsoft_share_fy2024", "value", "nan"),
+    ),
+    Case(
+        "fact-unknown-prefix",
+        ["facts"],
+        1,
+        "column 'id': id 'zz_new_fact' starts with 'zz', which is not a ledger group",
+        setup=_edit("facts.csv", "cw_revenue_fy2024", "id", "zz_new_fact"),
+    ),
+    Case(
+        "claim-tolerance-inf",
+        ["claims"],
+        1,
+        "column 'tolerance': 'inf': Input should be a finite number",
+        setup=_edit("claims.csv", "K9", "tolerance", "inf"),
+    ),
+    Case(
+        "claim-tolerance-huge",
+        ["claims"],
+        1,
+        "column 'tolerance': '1e9': Input should be less than or equal to 1",
+        setup=_edit("claims.csv", "K9", "tolerance", "1e9"),
+    ),
+    Case(
+        "claim-tolerance-negative",
+        ["claims"],
+        1,
+        "column 'tolerance': '-0.1': Input should be greater than 0",
+        setup=_edit("claims.csv", "K9", "tolerance", "-0.1"),
+    ),
+    Case(
+        "claim-tolerance-nan",
+        ["claims"],
+        1,
+        "column 'tolerance': 'nan': Input should be a finite number",
+        setup=_edit("claims.csv", "K9", "tolerance", "nan"),
+    ),
     Case("ledger-missing", ["facts"], 2, "facts.csv: No such file or directory", setup=_missing_facts),
     # 9 and 10. --params files
-    Case("params-binary", [*RUN, "--params", "{tmp}/binary.yaml", "--out", "{tmp}/o"], 2, "is not UTF-8 text",
-         setup=_file("binary.yaml", b"\xff\xfe\x00s\x00o"), absent=["o"]),
-    Case("params-samples-inf", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "samples = inf is outside the allowed range",
-         setup=_file("p.yaml", "samples: .inf\n")),
-    Case("params-samples-nan", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "samples = nan is outside the allowed range",
-         setup=_file("p.yaml", "samples: .nan\n")),
-    Case("params-samples-huge-int", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2,
-         "samples = <whole number of about 401 digits> is outside the allowed range", setup=_file("p.yaml", "samples: 1" + "0" * 401 + "\n")),
-    Case("params-sofr-huge-int", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "is outside the allowed range 0 to 0.2",
-         setup=_file("p.yaml", "sofr: 1" + "0" * 401 + "\n")),
-    Case("params-alias-bomb", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "aliases (*a) are not allowed",
-         setup=_file("p.yaml", BOMB)),
-    Case("params-key-twice", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "'sofr' is given twice",
-         setup=_file("p.yaml", "sofr: 0.03\nsofr: 0.04\n")),
-    Case("params-malformed", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "not valid YAML",
-         setup=_file("p.yaml", "sofr: [0.03\n")),
-    Case("params-python-object", ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"], 2, "not valid YAML",
-         setup=_file("p.yaml", "sofr: !!python/object/apply:os.system ['true']\n")),
+    Case(
+        "params-binary",
+        [*RUN, "--params", "{tmp}/binary.yaml", "--out", "{tmp}/o"],
+        2,
+        "is not UTF-8 text",
+        setup=_file("binary.yaml", b"\xff\xfe\x00s\x00o"),
+        absent=["o"],
+    ),
+    Case(
+        "params-samples-inf",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "samples = inf is outside the allowed range",
+        setup=_file("p.yaml", "samples: .inf\n"),
+    ),
+    Case(
+        "params-samples-nan",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "samples = nan is outside the allowed range",
+        setup=_file("p.yaml", "samples: .nan\n"),
+    ),
+    Case(
+        "params-samples-huge-int",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "samples = <whole number of about 401 digits> is outside the allowed range",
+        setup=_file("p.yaml", "samples: 1" + "0" * 401 + "\n"),
+    ),
+    Case(
+        "params-sofr-huge-int",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "is outside the allowed range 0 to 0.2",
+        setup=_file("p.yaml", "sofr: 1" + "0" * 401 + "\n"),
+    ),
+    Case(
+        "params-alias-bomb",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "aliases (*a) are not allowed",
+        setup=_file("p.yaml", BOMB),
+    ),
+    Case(
+        "params-key-twice",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "'sofr' is given twice",
+        setup=_file("p.yaml", "sofr: 0.03\nsofr: 0.04\n"),
+    ),
+    Case(
+        "params-malformed",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "not valid YAML",
+        setup=_file("p.yaml", "sofr: [0.03\n"),
+    ),
+    Case(
+        "params-python-object",
+        ["run", "--params", "{tmp}/p.yaml", "--out", "{tmp}/o"],
+        2,
+        "not valid YAML",
+        setup=_file("p.yaml", "sofr: !!python/object/apply:os.system ['true']\n"),
+    ),
     # 11. errors late or badly worded
-    Case("set-samples-1e4-accepted", ["run", "--set", "samples=1e4", "--set", "seed=-1", "--out", "{tmp}/o"], 2, "error: seed = -1 is outside"),
-    Case("set-whole", ["run", "--set", "ddtl2_last_draw_quarter=2.5", "--out", "{tmp}/o"], 2, "ddtl2_last_draw_quarter = 2.5 is not a whole number"),
-    Case("set-many-digits", ["run", "--set", "samples=" + "9" * 5000, "--out", "{tmp}/o"], 2, "is outside the allowed range"),
-    Case("set-twice", ["run", "--set", "stress_top_two_revenue_lost=0.1", "--set", "stress_top_two_revenue_lost=0.9", "--out", "{tmp}/o"], 2,
-         "--set stress_top_two_revenue_lost is given more than once"),
-    Case("set-did-you-mean", ["run", "--set", "sofrr=0.05", "--out", "{tmp}/o"], 2, "unknown parameter 'sofrr'; did you mean 'sofr'"),
-    Case("set-did-you-mean-share", ["run", "--set", "microsoft_share=0.5", "--out", "{tmp}/o"], 2, "did you mean 'microsoft_share_2024'"),
+    Case(
+        "set-samples-1e4-accepted",
+        ["run", "--set", "samples=1e4", "--set", "seed=-1", "--out", "{tmp}/o"],
+        2,
+        "error: seed = -1 is outside",
+    ),
+    Case(
+        "set-whole",
+        ["run", "--set", "ddtl2_last_draw_quarter=2.5", "--out", "{tmp}/o"],
+        2,
+        "ddtl2_last_draw_quarter = 2.5 is not a whole number",
+    ),
+    Case(
+        "set-many-digits",
+        ["run", "--set", "samples=" + "9" * 5000, "--out", "{tmp}/o"],
+        2,
+        "is outside the allowed range",
+    ),
+    Case(
+        "set-twice",
+        [
+            "run",
+            "--set",
+            "stress_top_two_revenue_lost=0.1",
+            "--set",
+            "stress_top_two_revenue_lost=0.9",
+            "--out",
+            "{tmp}/o",
+        ],
+        2,
+        "--set stress_top_two_revenue_lost is given more than once",
+    ),
+    Case(
+        "set-did-you-mean",
+        ["run", "--set", "sofrr=0.05", "--out", "{tmp}/o"],
+        2,
+        "unknown parameter 'sofrr'; did you mean 'sofr'",
+    ),
+    Case(
+        "set-did-you-mean-share",
+        ["run", "--set", "microsoft_share=0.5", "--out", "{tmp}/o"],
+        2,
+        "did you mean 'microsoft_share_2024'",
+    ),
     Case("sweep-seed-negative", [*SWEEP, "--seed", "-1"], 2, "-1 is not in the range x>=0"),
     # --- second pass (research/hostile2/report.md) ---
     # L09: value rules for every unit that cannot be negative, and whole counts.
-    Case("fact-mw-negative", ["facts"], 1, "column 'value': -500 is negative, which a value in MW cannot be",
-         setup=_edit("facts.csv", "capex_site_jv_initial_capacity_va", "value", "-500")),
-    Case("fact-count-fraction", ["facts"], 1, "column 'value': 2.5 is not a whole number; a count counts things",
-         setup=_edit("facts.csv", "cw_nvda_shares_2026", "value", "2.5")),
-    Case("fact-count-negative", ["facts"], 1, "-3 is negative, which a value in count cannot be",
-         setup=_edit("facts.csv", "cw_nvda_shares_2026", "value", "-3")),
-    Case("fact-years-negative", ["facts"], 1, "-5 is negative, which a value in years cannot be",
-         setup=_edit("facts.csv", "cw_openai_contract_term", "value", "-5")),
-    Case("fact-months-negative", ["facts"], 1, "-3 is negative, which a value in months cannot be",
-         setup=_edit("facts.csv", "article_debt_ddtl2_extension_months", "value", "-3")),
-    Case("fact-quarters-negative", ["facts"], 1, "-13 is negative, which a value in quarters cannot be",
-         setup=_edit("facts.csv", "article_debt_ddtl1_quarters_left", "value", "-13")),
-    Case("fact-multiple-negative", ["facts"], 1, "-1 is negative, which a value in multiple cannot be",
-         setup=_edit("facts.csv", "article_spend_per_revenue_dollar_fy2024", "value", "-1")),
-    Case("fact-gpu-hour-negative", ["facts"], 1, "-4.7 is negative, which a value in USD/GPU-hour cannot be",
-         setup=_edit("facts.csv", "debt_h100_price_initial", "value", "-4.7")),
-    Case("fact-kwh-negative", ["facts"], 1, "-0.08 is negative, which a value in USD/kWh cannot be",
-         setup=_edit("facts.csv", "capex_us_industrial_electricity_price_2023", "value", "-0.08")),
-    Case("fact-usd-per-mw-negative", ["facts"], 1, "-1 is negative, which a value in USD/MW cannot be",
-         setup=_both(_edit("facts.csv", "capex_us_industrial_electricity_price_2023", "unit", "USD/MW"),
-                     _edit("facts.csv", "capex_us_industrial_electricity_price_2023", "value", "-1"))),
-    Case("fact-usd-negative-is-allowed", ["facts", "--format", "json"], 0, '"value": -5.0',
-         setup=_edit("facts.csv", "article_revenue_fy2024", "value", "-5")),
+    Case(
+        "fact-mw-negative",
+        ["facts"],
+        1,
+        "column 'value': -500 is negative, which a value in MW cannot be",
+        setup=_edit("facts.csv", "capex_site_jv_initial_capacity_va", "value", "-500"),
+    ),
+    Case(
+        "fact-count-fraction",
+        ["facts"],
+        1,
+        "column 'value': 2.5 is not a whole number; a count counts things",
+        setup=_edit("facts.csv", "cw_nvda_shares_2026", "value", "2.5"),
+    ),
+    Case(
+        "fact-count-negative",
+        ["facts"],
+        1,
+        "-3 is negative, which a value in count cannot be",
+        setup=_edit("facts.csv", "cw_nvda_shares_2026", "value", "-3"),
+    ),
+    Case(
+        "fact-years-negative",
+        ["facts"],
+        1,
+        "-5 is negative, which a value in years cannot be",
+        setup=_edit("facts.csv", "cw_openai_contract_term", "value", "-5"),
+    ),
+    Case(
+        "fact-months-negative",
+        ["facts"],
+        1,
+        "-3 is negative, which a value in months cannot be",
+        setup=_edit("facts.csv", "article_debt_ddtl2_extension_months", "value", "-3"),
+    ),
+    Case(
+        "fact-quarters-negative",
+        ["facts"],
+        1,
+        "-13 is negative, which a value in quarters cannot be",
+        setup=_edit("facts.csv", "article_debt_ddtl1_quarters_left", "value", "-13"),
+    ),
+    Case(
+        "fact-multiple-negative",
+        ["facts"],
+        1,
+        "-1 is negative, which a value in multiple cannot be",
+        setup=_edit("facts.csv", "article_spend_per_revenue_dollar_fy2024", "value", "-1"),
+    ),
+    Case(
+        "fact-gpu-hour-negative",
+        ["facts"],
+        1,
+        "-4.7 is negative, which a value in USD/GPU-hour cannot be",
+        setup=_edit("facts.csv", "debt_h100_price_initial", "value", "-4.7"),
+    ),
+    Case(
+        "fact-kwh-negative",
+        ["facts"],
+        1,
+        "-0.08 is negative, which a value in USD/kWh cannot be",
+        setup=_edit("facts.csv", "capex_us_industrial_electricity_price_2023", "value", "-0.08"),
+    ),
+    Case(
+        "fact-usd-per-mw-negative",
+        ["facts"],
+        1,
+        "-1 is negative, which a value in USD/MW cannot be",
+        setup=_both(
+            _edit("facts.csv", "capex_us_industrial_electricity_price_2023", "unit", "USD/MW"),
+            _edit("facts.csv", "capex_us_industrial_electricity_price_2023", "value", "-1"),
+        ),
+    ),
+    Case(
+        "fact-usd-negative-is-allowed",
+        ["facts", "--format", "json"],
+        0,
+        '"value": -5.0',
+        setup=_edit("facts.csv", "article_revenue_fy2024", "value", "-5"),
+    ),
     # L06, L18, L19, L24, L26: messages that show the value, name the file, show the BOM; fields over the csv limit.
-    Case("fact-date-half-day", ["facts"], 1, "column 'value': 20250328.5 is not a calendar date",
-         setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20250328.5")),
-    Case("ledger-not-utf8", ["facts"], 1, "data/facts.csv:1: column 'file': is not UTF-8 text (byte b'\\xff' at offset 0)",
-         setup=_raw("facts.csv", lambda b: b"\xff\xfe" + b)),
-    Case("ledger-not-utf8-later-line", ["facts"], 1, "data/facts.csv:3: column 'file': is not UTF-8 text",
-         setup=_raw("facts.csv", lambda b: b.replace(b"\n", b"\n\xe9", 2).replace(b"\n\xe9", b"\n", 1))),
-    Case("ledger-bom", ["facts"], 1, "data/facts.csv:1: column 'header': the file starts with a byte-order mark (U+FEFF)",
-         setup=_raw("facts.csv", lambda b: b"\xef\xbb\xbf" + b)),
-    Case("ledger-field-too-long", ["facts"], 1, "data/facts.csv:2: column 'row': cannot be read as CSV: field larger than field limit",
-         setup=_edit("facts.csv", "article_revenue_fy2024", "note", "x" * 200_000)),
-    Case("claims-field-too-long", ["claims"], 1, "column 'row': cannot be read as CSV: field larger than field limit",
-         setup=_edit("claims.csv", "C1", "explanation", "x" * 200_000)),
+    Case(
+        "fact-date-half-day",
+        ["facts"],
+        1,
+        "column 'value': 20250328.5 is not a calendar date",
+        setup=_edit("facts.csv", "cw_ipo_first_trade_date", "value", "20250328.5"),
+    ),
+    Case(
+        "ledger-not-utf8",
+        ["facts"],
+        1,
+        "data/facts.csv:1: column 'file': is not UTF-8 text (byte b'\\xff' at offset 0)",
+        setup=_raw("facts.csv", lambda b: b"\xff\xfe" + b),
+    ),
+    Case(
+        "ledger-not-utf8-later-line",
+        ["facts"],
+        1,
+        "data/facts.csv:3: column 'file': is not UTF-8 text",
+        setup=_raw("facts.csv", lambda b: b.replace(b"\n", b"\n\xe9", 2).replace(b"\n\xe9", b"\n", 1)),
+    ),
+    Case(
+        "ledger-bom",
+        ["facts"],
+        1,
+        "data/facts.csv:1: column 'header': the file starts with a byte-order mark (U+FEFF)",
+        setup=_raw("facts.csv", lambda b: b"\xef\xbb\xbf" + b),
+    ),
+    Case(
+        "ledger-field-too-long",
+        ["facts"],
+        1,
+        "data/facts.csv:2: column 'row': cannot be read as CSV: field larger than field limit",
+        setup=_edit("facts.csv", "article_revenue_fy2024", "note", "x" * 200_000),
+    ),
+    Case(
+        "claims-field-too-long",
+        ["claims"],
+        1,
+        "column 'row': cannot be read as CSV: field larger than field limit",
+        setup=_edit("claims.csv", "C1", "explanation", "x" * 200_000),
+    ),
     # CL-scale: a claim's scale is finite and above 0.
-    Case("claim-scale-zero", ["claims"], 1, "column 'scale': '0': Input should be greater than 0",
-         setup=_edit("claims.csv", "K9", "scale", "0")),
-    Case("claim-scale-negative", ["claims"], 1, "column 'scale': '-1000000000': Input should be greater than 0",
-         setup=_edit("claims.csv", "K9", "scale", "-1000000000")),
-    Case("claim-scale-inf", ["claims"], 1, "column 'scale': 'inf': Input should be a finite number",
-         setup=_edit("claims.csv", "K9", "scale", "inf")),
+    Case(
+        "claim-scale-zero",
+        ["claims"],
+        1,
+        "column 'scale': '0': Input should be greater than 0",
+        setup=_edit("claims.csv", "K9", "scale", "0"),
+    ),
+    Case(
+        "claim-scale-negative",
+        ["claims"],
+        1,
+        "column 'scale': '-1000000000': Input should be greater than 0",
+        setup=_edit("claims.csv", "K9", "scale", "-1000000000"),
+    ),
+    Case(
+        "claim-scale-inf",
+        ["claims"],
+        1,
+        "column 'scale': 'inf': Input should be a finite number",
+        setup=_edit("claims.csv", "K9", "scale", "inf"),
+    ),
     # L10, L10b, L10c: a ledger default outside its parameter's range is named, with the fact, by every command.
-    *[Case(f"ledger-default-out-of-range-{args[0]}", args, 2,
-           "data/facts.csv: fact 'debt_sofr_180d_avg_20250807' = 0.5 is the default of sofr, whose allowed range is 0 to 0.2 (fraction)",
-           setup=_edit("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5"))
-      for args in (["params"], ["schedule"], [*SWEEP], ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"])],
-    Case("ledger-default-out-of-range-not-needed", [*RUN, "--out", "{tmp}/o", "--set", "nosuch=1"], 2, "unknown parameter 'nosuch'",
-         setup=_edit("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5")),
+    *[
+        Case(
+            f"ledger-default-out-of-range-{args[0]}",
+            args,
+            2,
+            "data/facts.csv: fact 'debt_sofr_180d_avg_20250807' = 0.5 is the default of sofr, whose allowed range is 0 to 0.2 (fraction)",
+            setup=_edit("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5"),
+        )
+        for args in (
+            ["params"],
+            ["schedule"],
+            [*SWEEP],
+            ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"],
+        )
+    ],
+    Case(
+        "ledger-default-out-of-range-not-needed",
+        [*RUN, "--out", "{tmp}/o", "--set", "nosuch=1"],
+        2,
+        "unknown parameter 'nosuch'",
+        setup=_edit("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5"),
+    ),
     # L28: a fact the code needs and the ledger lacks.
-    *[Case(f"ledger-lacks-a-default-{args[0]}", args, 2,
-           "error: data/facts.csv has no fact 'debt_sofr_180d_avg_20250807', which parameter sofr needs",
-           setup=_drop_fact("debt_sofr_180d_avg_20250807"))
-      for args in (["params"], ["schedule"], [*SWEEP], ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"])],
-    Case("run-with-a-broken-ledger", [*RUN, "--out", "{tmp}/o"], 1, "data/facts.csv:",
-         setup=_edit("facts.csv", "cw_nvda_shares_2026", "value", "2.5"), absent=["o"]),
-    Case("ledger-lacks-a-model-fact-schedule", ["schedule"], 2,
-         "error: data/facts.csv has no fact 'debt_ddtl1_balance_2024q4', which `runthenumbers schedule` needs",
-         setup=_drop_fact("debt_ddtl1_balance_2024q4")),
-    Case("ledger-lacks-a-model-fact", [*SWEEP], 2, "error: data/facts.csv has no fact 'debt_ddtl3_commitment', which `runthenumbers sweep` needs",
-         setup=_drop_fact("debt_ddtl3_commitment")),
+    *[
+        Case(
+            f"ledger-lacks-a-default-{args[0]}",
+            args,
+            2,
+            "error: data/facts.csv has no fact 'debt_sofr_180d_avg_20250807', which parameter sofr needs",
+            setup=_drop_fact("debt_sofr_180d_avg_20250807"),
+        )
+        for args in (
+            ["params"],
+            ["schedule"],
+            [*SWEEP],
+            ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"],
+        )
+    ],
+    Case(
+        "run-with-a-broken-ledger",
+        [*RUN, "--out", "{tmp}/o"],
+        1,
+        "data/facts.csv:",
+        setup=_edit("facts.csv", "cw_nvda_shares_2026", "value", "2.5"),
+        absent=["o"],
+    ),
+    Case(
+        "ledger-lacks-a-model-fact-schedule",
+        ["schedule"],
+        2,
+        "error: data/facts.csv has no fact 'debt_ddtl1_balance_2024q4', which `runthenumbers schedule` needs",
+        setup=_drop_fact("debt_ddtl1_balance_2024q4"),
+    ),
+    Case(
+        "ledger-lacks-a-model-fact",
+        [*SWEEP],
+        2,
+        "error: data/facts.csv has no fact 'debt_ddtl3_commitment', which `runthenumbers sweep` needs",
+        setup=_drop_fact("debt_ddtl3_commitment"),
+    ),
     # K17, K26: parameters files nested too deeply, or of unbounded size.
-    *[Case(f"params-deep-{args[0]}", [*args, "--params", "{tmp}/deep.yaml"], 2, "values are nested more than 20 levels deep",
-           setup=_file("deep.yaml", "sofr: " + "[" * 2000 + "]" * 2000 + "\n"))
-      for args in (["schedule"], ["run", "--out", "{tmp}/o"])],
-    *[Case(f"params-dev-zero-{args[0]}", [*args, "--params", "/dev/zero"], 2, "parameters file '/dev/zero' is not a regular file")
-      for args in (["schedule"], ["run", "--out", "{tmp}/o"])],
-    Case("params-huge-file", ["schedule", "--params", "{tmp}/big.yaml"], 2, "is larger than 1,000,000 bytes",
-         setup=_file("big.yaml", "# " + "x" * 1_100_000 + "\nsofr: 0.04\n")),
-    Case("params-fifo", ["schedule", "--params", "{tmp}/fifo.yaml"], 2, "is not a regular file",
-         setup=lambda tmp, mp: os.mkfifo(tmp / "fifo.yaml")),
-    Case("params-missing", ["schedule", "--params", "{tmp}/none.yaml"], 2, "parameters file '{tmp}/none.yaml' does not exist"),
+    *[
+        Case(
+            f"params-deep-{args[0]}",
+            [*args, "--params", "{tmp}/deep.yaml"],
+            2,
+            "values are nested more than 20 levels deep",
+            setup=_file("deep.yaml", "sofr: " + "[" * 2000 + "]" * 2000 + "\n"),
+        )
+        for args in (["schedule"], ["run", "--out", "{tmp}/o"])
+    ],
+    *[
+        Case(
+            f"params-dev-zero-{args[0]}",
+            [*args, "--params", "/dev/zero"],
+            2,
+            "parameters file '/dev/zero' is not a regular file",
+        )
+        for args in (["schedule"], ["run", "--out", "{tmp}/o"])
+    ],
+    Case(
+        "params-huge-file",
+        ["schedule", "--params", "{tmp}/big.yaml"],
+        2,
+        "is larger than 1,000,000 bytes",
+        setup=_file("big.yaml", "# " + "x" * 1_100_000 + "\nsofr: 0.04\n"),
+    ),
+    Case(
+        "params-fifo",
+        ["schedule", "--params", "{tmp}/fifo.yaml"],
+        2,
+        "is not a regular file",
+        setup=lambda tmp, mp: os.mkfifo(tmp / "fifo.yaml"),
+    ),
+    Case(
+        "params-missing",
+        ["schedule", "--params", "{tmp}/none.yaml"],
+        2,
+        "parameters file '{tmp}/none.yaml' does not exist",
+    ),
     # K31: an input the schedule does not read is refused, not ignored.
-    Case("schedule-ebitda-haircut", ["schedule", "--set", "ebitda_haircut=0.9"], 2,
-         "error: ebitda_haircut does not change the schedule; it takes sofr"),
+    Case(
+        "schedule-ebitda-haircut",
+        ["schedule", "--set", "ebitda_haircut=0.9"],
+        2,
+        "error: ebitda_haircut does not change the schedule; it takes sofr",
+    ),
     # P01: inputs inside the range must not crash the chapter; the range now says what the chapter can take.
-    Case("capex-per-mw-zero", ["run", "--set", "capex_per_mw=0", "--notebooks", "capex", "--no-site", "--out", "{tmp}/o"], 2,
-         "capex_per_mw = 0.0 is outside the allowed range 1 to 1e+09 (USD/MW)", absent=["o"]),
-    Case("capex-nothing-left-to-build", ["run", "--set", "active_mw=1300", "--set", "contracted_mw=1300", "--notebooks", "capex",
-                                         "--no-site", "--out", "{tmp}/o"], 2, "active_mw must be below contracted_mw", absent=["o"]),
+    Case(
+        "capex-per-mw-zero",
+        ["run", "--set", "capex_per_mw=0", "--notebooks", "capex", "--no-site", "--out", "{tmp}/o"],
+        2,
+        "capex_per_mw = 0.0 is outside the allowed range 1 to 1e+09 (USD/MW)",
+        absent=["o"],
+    ),
+    Case(
+        "capex-nothing-left-to-build",
+        [
+            "run",
+            "--set",
+            "active_mw=1300",
+            "--set",
+            "contracted_mw=1300",
+            "--notebooks",
+            "capex",
+            "--no-site",
+            "--out",
+            "{tmp}/o",
+        ],
+        2,
+        "active_mw must be below contracted_mw",
+        absent=["o"],
+    ),
     # D14, D17-D21, L27: diff reads older ledgers, and refuses non-finite values instead of publishing them.
-    Case("diff-older-sources-without-accessed", ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"], 0,
-         "accessed '' -> '",
-         setup=_diff_repo(_restore_sources, before=_without_accessed)),
-    *[Case(f"diff-nan-fact-{fmt}", ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD", "--format", fmt], 2,
-           "Error: revision 'HEAD': data/facts.csv gives fact 'article_microsoft_share_fy2024' the value 'nan', which is not a finite number",
-           setup=_diff_repo(_fact_value("article_microsoft_share_fy2024", "nan")))
-      for fmt in ("table", "json", "markdown")],
-    Case("diff-inf-fact", ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"], 2, "gives fact 'article_revenue_fy2024' the value '1e400'",
-         setup=_diff_repo(_fact_value("article_revenue_fy2024", "1e400"))),
-    *[Case(f"diff-inf-glued-{fmt}", ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD", "--format", fmt], 2,
-           "Error: revision 'HEAD': notebooks/debt.ipynb publishes total_principal_bn = inf, which is not a finite number",
-           setup=_diff_repo(lambda repo: _set_glued(repo / "notebooks" / "debt.ipynb", {"total_principal_bn": "1e999",
-                                                                                         "ddtl1_rate": "-1e999"})))
-      for fmt in ("table", "json", "markdown")],
-    Case("diff-field-too-long", ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"], 2,
-         "Error: revision 'HEAD': data/facts.csv:2 cannot be read as CSV: field larger than field limit",
-         setup=_diff_repo(_fact_value("article_revenue_fy2024", "1" + "0" * 200_000))),
+    Case(
+        "diff-older-sources-without-accessed",
+        ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"],
+        0,
+        "accessed '' -> '",
+        setup=_diff_repo(_restore_sources, before=_without_accessed),
+    ),
+    *[
+        Case(
+            f"diff-nan-fact-{fmt}",
+            ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD", "--format", fmt],
+            2,
+            "Error: revision 'HEAD': data/facts.csv gives fact 'article_microsoft_share_fy2024' the value 'nan', "
+            "which is not a finite number",
+            setup=_diff_repo(_fact_value("article_microsoft_share_fy2024", "nan")),
+        )
+        for fmt in ("table", "json", "markdown")
+    ],
+    Case(
+        "diff-inf-fact",
+        ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"],
+        2,
+        "gives fact 'article_revenue_fy2024' the value '1e400'",
+        setup=_diff_repo(_fact_value("article_revenue_fy2024", "1e400")),
+    ),
+    *[
+        Case(
+            f"diff-inf-glued-{fmt}",
+            ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD", "--format", fmt],
+            2,
+            "Error: revision 'HEAD': notebooks/debt.ipynb publishes total_principal_bn = inf, which is not a finite number",
+            setup=_diff_repo(
+                lambda repo: _set_glued(
+                    repo / "notebooks" / "debt.ipynb", {"total_principal_bn": "1e999", "ddtl1_rate": "-1e999"}
+                )
+            ),
+        )
+        for fmt in ("table", "json", "markdown")
+    ],
+    Case(
+        "diff-field-too-long",
+        ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"],
+        2,
+        "Error: revision 'HEAD': data/facts.csv:2 cannot be read as CSV: field larger than field limit",
+        setup=_diff_repo(_fact_value("article_revenue_fy2024", "1" + "0" * 200_000)),
+    ),
 ]
 
 
@@ -516,7 +1091,9 @@ def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
         where = REPO_ROOT / path[5:] if path.startswith("repo:") else tmp_path / path
         assert not where.exists(), f"{where} appeared"
     assert not list(work.iterdir()), "litter in the working folder"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")], "temporary left behind"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")], (
+        "temporary left behind"
+    )
 
 
 def test_the_table_covers_every_kind_of_case():
@@ -551,9 +1128,15 @@ def test_every_fraction_exception_is_a_fraction_fact_outside_0_1():
 
 
 def test_a_non_finite_summary_is_refused():
-    results = {"annual_debt_service": np.ones((3, 7)), "peak_need": np.array([1.0, np.nan, 2.0]),
-               "service_to_revenue": np.ones(3), "service_to_operating_cash": np.ones(3), "committed_share": np.ones(3),
-               "peak_quarter": np.array([-1, -1, -1]), "short_without_financing": np.array([-1, -1, -1])}
+    results = {
+        "annual_debt_service": np.ones((3, 7)),
+        "peak_need": np.array([1.0, np.nan, 2.0]),
+        "service_to_revenue": np.ones(3),
+        "service_to_operating_cash": np.ones(3),
+        "committed_share": np.ones(3),
+        "peak_quarter": np.array([-1, -1, -1]),
+        "short_without_financing": np.array([-1, -1, -1]),
+    }
     with pytest.raises(sweep.SweepError, match="1 scenario value"):
         sweep.summarise(results)
 
@@ -601,7 +1184,9 @@ def test_a_killed_writers_temporaries_are_removed_by_the_next_writer(tmp_path):
     dead.wait()
     temporary = tmp_path / ".out-abcd1234"
     (temporary / "notebooks").mkdir(parents=True)
-    (tmp_path / ".out.lock").write_text(json.dumps({"pid": dead.pid, "temporaries": [temporary.name, "../escape", "other"]}))
+    (tmp_path / ".out.lock").write_text(
+        json.dumps({"pid": dead.pid, "temporaries": [temporary.name, "../escape", "other"]})
+    )
     (tmp_path / "other").write_text("mine")
     with outputs.writing(tmp_path / "out", outputs.RUN) as new:
         (new / "results.json").write_text("{}")
@@ -626,8 +1211,12 @@ def test_an_interrupted_writer_leaves_nothing(tmp_path):
 
 
 def _sweep_process(out: Path, samples: int):
-    return subprocess.Popen([str(BIN / "runthenumbers"), "sweep", "--samples", str(samples), "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [str(BIN / "runthenumbers"), "sweep", "--samples", str(samples), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_a_second_writer_to_the_same_out_is_refused_and_the_first_finishes(tmp_path):
@@ -637,7 +1226,9 @@ def test_a_second_writer_to_the_same_out_is_refused_and_the_first_finishes(tmp_p
     deadline = time.monotonic() + 30
     while not lock.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    second = subprocess.run([str(BIN / "runthenumbers"), "sweep", "--samples", "10", "--out", str(out)], capture_output=True, text=True)
+    second = subprocess.run(
+        [str(BIN / "runthenumbers"), "sweep", "--samples", "10", "--out", str(out)], capture_output=True, text=True
+    )
     assert second.returncode == 2
     assert "is being written by another command" in second.stderr
     assert first.wait(120) == 0, first.stderr.read()
@@ -655,8 +1246,12 @@ def test_the_committed_notebooks_record_the_ledger_they_read():
 def test_a_changed_ledger_makes_every_notebook_stale(ledger_copy):
     facts = ledger_copy / "facts.csv"
     facts.write_text(facts.read_text(encoding="utf-8").replace("1915000000", "2049050000", 1), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "runthenumbers.freshness"], capture_output=True, text=True,
-                            env={**os.environ, "RUNTHENUMBERS_DATA": str(ledger_copy)})
+    result = subprocess.run(
+        [sys.executable, "-m", "runthenumbers.freshness"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RUNTHENUMBERS_DATA": str(ledger_copy)},
+    )
     assert result.returncode == 2
     assert "concentration" in result.stderr and "run `make execute`" in result.stderr
 
@@ -697,15 +1292,21 @@ def test_the_digest_ignores_what_changes_no_fact(ledger_copy, change):
 
 def test_ledger_files_keep_lf_line_endings_in_every_checkout():
     for name in freshness.LEDGER_FILES:
-        result = subprocess.run(["git", "check-attr", "eol", "--", f"data/{name}"], cwd=REPO_ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            ["git", "check-attr", "eol", "--", f"data/{name}"], cwd=REPO_ROOT, capture_output=True, text=True
+        )
         assert result.stdout.strip().endswith("eol: lf"), result.stdout
 
 
-@pytest.mark.parametrize(("damage", "reason"), [
-    (lambda path: path.write_bytes(path.read_bytes()[:1000]), "it is not a notebook's JSON"),
-    (lambda path: path.unlink(), "it is missing"),
-    (lambda path: path.write_bytes(b"\xff\xfe"), "it is not UTF-8 text"),
-], ids=["truncated", "missing", "not-utf8"])
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda path: path.write_bytes(path.read_bytes()[:1000]), "it is not a notebook's JSON"),
+        (lambda path: path.unlink(), "it is missing"),
+        (lambda path: path.write_bytes(b"\xff\xfe"), "it is not UTF-8 text"),
+    ],
+    ids=["truncated", "missing", "not-utf8"],
+)
 def test_a_broken_notebook_is_named_by_the_freshness_check(tmp_path, monkeypatch, capsys, damage, reason):
     """F05, F06, F07: `make book`'s first step names the notebook it cannot read, instead of a traceback."""
     import shutil
@@ -731,7 +1332,9 @@ def test_every_sign_exception_is_a_negative_fact_of_a_unit_with_a_sign_rule():
         assert fact.unit in NON_NEGATIVE_UNITS and fact.value < 0 and reason
     # Money has no sign rule because the ledger holds losses and outflows; say which, so the rule stays reasoned.
     negative = sorted(f.id for f in ledger.facts.values() if f.value < 0)
-    assert negative and all(ledger.fact(f).unit in ("USD", "GBP", "EUR", "fraction") or f in SIGN_EXCEPTIONS for f in negative)
+    assert negative and all(
+        ledger.fact(f).unit in ("USD", "GBP", "EUR", "fraction") or f in SIGN_EXCEPTIONS for f in negative
+    )
 
 
 # --- interrupts ---------------------------------------------------------------------------------------
@@ -766,7 +1369,9 @@ def _run_until_kernels_start(out: Path) -> tuple[subprocess.Popen, set[int]]:
     """A `run` of three notebooks, once its workers and their kernels (all descendants) have started."""
     process = subprocess.Popen(
         [str(BIN / "runthenumbers"), "run", "--notebooks", "concentration,debt,capex", "--no-site", "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     seen: set[int] = set()
     deadline = time.monotonic() + 60
@@ -780,8 +1385,11 @@ def _run_until_kernels_start(out: Path) -> tuple[subprocess.Popen, set[int]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)],
-                         ids=["SIGTERM", "SIGINT", "SIGHUP"])
+@pytest.mark.parametrize(
+    ("signum", "code"),
+    [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)],
+    ids=["SIGTERM", "SIGINT", "SIGHUP"],
+)
 def test_an_interrupted_run_stops_every_process_and_leaves_nothing(tmp_path, signum, code):
     """S01-S03, S08: every process stops, nothing is left, and the workers print no tracebacks."""
     process, seen = _run_until_kernels_start(tmp_path / "run")
@@ -813,8 +1421,12 @@ def test_a_killed_run_leaves_no_process_and_the_next_run_clears_its_temporary(tm
     assert _alive(seen) == [], "workers or kernels outlived the killed run"
     left = sorted(p.name for p in tmp_path.iterdir())
     assert ".run.lock" in left and any(n.startswith(".run-") for n in left)
-    again = subprocess.run([str(BIN / "runthenumbers"), "run", "--notebooks", "concentration", "--no-site", "--out", str(out)],
-                           capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        [str(BIN / "runthenumbers"), "run", "--notebooks", "concentration", "--no-site", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 

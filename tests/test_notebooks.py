@@ -42,7 +42,9 @@ def test_every_code_cell_was_executed_in_order(pair):
     _, executed = pair
     counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
     assert counts == list(range(1, len(counts) + 1))
-    assert not [o for c in executed["cells"] if c["cell_type"] == "code" for o in c["outputs"] if o["output_type"] == "error"]
+    assert not [
+        o for c in executed["cells"] if c["cell_type"] == "code" for o in c["outputs"] if o["output_type"] == "error"
+    ]
 
 
 def test_no_figure_is_typed_into_the_prose(pair):

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-
 import re
 
 import numpy as np
 import pytest
+from conftest import shared_ledger
 from hypothesis import given
 from hypothesis import strategies as st
 
 from runthenumbers import partner_risk
+from runthenumbers.calendar import QUARTERS_PER_YEAR, add_months, days_between, quarters_between, same_month, same_year
 from runthenumbers.claims import load_claims
 from runthenumbers.parameters import ParameterError, resolve
-from runthenumbers.calendar import QUARTERS_PER_YEAR, add_months, days_between, quarters_between, same_month, same_year
 from runthenumbers.parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
 from runthenumbers.partner_risk import (
     capacity_in_service,
-    date_verdict,
     contract_tranches,
+    date_verdict,
     fee_per_mw_year,
     lag_verdict,
     mining_share,
@@ -34,9 +34,6 @@ from runthenumbers.partner_risk import (
     stress,
     stress_grid,
 )
-
-from conftest import shared_ledger
-
 
 
 # An oracle for the stress model: the fees lost, in closed form (moved here from the package, its only user).
@@ -56,8 +53,15 @@ delays = st.integers(min_value=0, max_value=48)
 
 
 def _stress(**overrides):
-    values = dict(contracted_mw=500.0, contract_value=8.7e9, scheduled_delivery=20261231, share_late=0.5, share_never=0.0,
-                  delay_quarters=4, cw_revenue_per_mw_year=8.3e6)
+    values = dict(
+        contracted_mw=500.0,
+        contract_value=8.7e9,
+        scheduled_delivery=20261231,
+        share_late=0.5,
+        share_never=0.0,
+        delay_quarters=4,
+        cw_revenue_per_mw_year=8.3e6,
+    )
     values.update(overrides)
     return stress(*values.values(), term_years=TERM, contract_date=CONTRACT_DATE)
 
@@ -107,8 +111,12 @@ def test_results_2024_from_the_ledger():
 def test_quarterly_revenue_adds_up_to_the_10k_within_rounding():
     quarterly = quarterly_revenue(shared_ledger()).groupby("segment")["revenue_usd"].sum()
     # Quarterly figures are rounded to $0.1M; three quarters of rounding is at most $0.15M per segment.
-    assert quarterly["Self-mining"] == pytest.approx(shared_ledger().value("csci_revenue_selfmining_fy2024"), abs=0.15e6)
-    assert quarterly["Hosted mining"] == pytest.approx(shared_ledger().value("csci_revenue_hostedmining_fy2024"), abs=0.15e6)
+    assert quarterly["Self-mining"] == pytest.approx(
+        shared_ledger().value("csci_revenue_selfmining_fy2024"), abs=0.15e6
+    )
+    assert quarterly["Hosted mining"] == pytest.approx(
+        shared_ledger().value("csci_revenue_hostedmining_fy2024"), abs=0.15e6
+    )
     assert quarterly["HPC hosting"] == pytest.approx(shared_ledger().value("csci_revenue_hpc_fy2024"), abs=0.15e6)
 
 
@@ -150,7 +158,8 @@ def test_power_comparison_by_hand():
     assert power.gross_per_it == pytest.approx(1.6)
     assert power.cw_share_at_csci_gross == pytest.approx(0.615385, rel=1e-5)
     assert power.by_provider().groupby("total")["mw"].sum().to_dict() == {
-        "CoreWeave's contracted power": 1300.0, "Core Scientific's contracted power": 1317.0,
+        "CoreWeave's contracted power": 1300.0,
+        "Core Scientific's contracted power": 1317.0,
     }
 
 
@@ -240,7 +249,9 @@ def test_date_verdicts_by_hand():
 def test_fees_at_risk_match_the_closed_form(late, never, delay):
     never = min(never, 1.0 - late)
     result = _stress(share_late=late, share_never=never, delay_quarters=delay)
-    assert result.fees_at_risk[0] == pytest.approx(float(fees_at_risk_closed_form(8.7e9, late, never, delay, TERM)), abs=1e-3)
+    assert result.fees_at_risk[0] == pytest.approx(
+        float(fees_at_risk_closed_form(8.7e9, late, never, delay, TERM)), abs=1e-3
+    )
 
 
 @given(fractions, fractions, delays)
@@ -346,4 +357,6 @@ def test_checks_name_the_first_bad_scenario():
 
 def test_the_edges_of_the_term_are_allowed():
     assert _resolve(csci_scheduled_delivery=20240603, csci_delay_quarters=48)["csci_delay_quarters"] == 48
-    assert _resolve(csci_scheduled_delivery=20360603, csci_share_late=0.7, csci_share_never=0.3)["csci_share_never"] == 0.3
+    assert (
+        _resolve(csci_scheduled_delivery=20360603, csci_share_late=0.7, csci_share_never=0.3)["csci_share_never"] == 0.3
+    )

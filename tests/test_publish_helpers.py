@@ -19,7 +19,9 @@ def test_fact_glues_the_ledger_value_scaled_with_its_provenance(glued, ledger):
     value = publish.fact("revenue_m", "cw_revenue_fy2024", scale=1e6, formula="FY2024 revenue, USD millions")
     assert value == ledger.value("cw_revenue_fy2024") / 1e6 == glued["revenue_m"]
     assert publish.provenance().derivations["revenue_m"] == {
-        "value": value, "formula": "FY2024 revenue, USD millions", "facts": ["cw_revenue_fy2024"],
+        "value": value,
+        "formula": "FY2024 revenue, USD millions",
+        "facts": ["cw_revenue_fy2024"],
     }
 
 
@@ -38,7 +40,9 @@ def test_check_glues_the_ledgers_verdict_under_the_claim_id(glued, checked_bn, v
 
 
 def test_check_refuses_a_chapter_value_not_yet_published(glued):
-    with pytest.raises(KeyError, match="claim D1a is checked against 'debt:total_principal_bn', which this page has not published yet"):
+    with pytest.raises(
+        KeyError, match="claim D1a is checked against 'debt:total_principal_bn', which this page has not published yet"
+    ):
         publish.check("D1a")
 
 

@@ -41,15 +41,21 @@ def test_rules_whose_inputs_are_missing_do_not_run(ledger):
 
 
 def test_require_between_names_the_first_bad_value_and_place():
-    with pytest.raises(checks.ParameterError, match=r"^rate = -0.5 \(scenario 1\) is outside the allowed range 0 to 1 \(fraction\)$"):
-        checks.require_between("rate", np.array([0.1, -0.5, 2.0]), 0, 1, "fraction", where=lambda bad: f"scenario {int(np.argmax(bad))}")
+    with pytest.raises(
+        checks.ParameterError, match=r"^rate = -0.5 \(scenario 1\) is outside the allowed range 0 to 1 \(fraction\)$"
+    ):
+        checks.require_between(
+            "rate", np.array([0.1, -0.5, 2.0]), 0, 1, "fraction", where=lambda bad: f"scenario {int(np.argmax(bad))}"
+        )
     with pytest.raises(checks.ParameterError, match=r"^share = nan is outside"):
         checks.require_between("share", float("nan"), 0, 1, "fraction")
     assert checks.require_between("share", [0.0, 1.0], 0, 1, "fraction").tolist() == [0.0, 1.0]
 
 
 def test_require_whole_refuses_fractions_and_out_of_range():
-    with pytest.raises(checks.ParameterError, match=r"^quarters = 1.5 is not a whole number; allowed: 0 to 4 \(quarters\)$"):
+    with pytest.raises(
+        checks.ParameterError, match=r"^quarters = 1.5 is not a whole number; allowed: 0 to 4 \(quarters\)$"
+    ):
         checks.require_whole("quarters", [1, 1.5], 0, 4, "quarters")
     with pytest.raises(checks.ParameterError, match=r"^quarters = 5.0 is outside the allowed range 0 to 4"):
         checks.require_whole("quarters", [5], 0, 4, "quarters")

@@ -45,13 +45,31 @@ def test_params_table_has_the_columns():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--set", "microsoft_shar=0.5"], "error: unknown parameter 'microsoft_shar'; did you mean 'microsoft_share_2024'?"),
-        (["--set", "microsoft_share_2024=abc"], "error: microsoft_share_2024 = 'abc' is not a number; allowed: float from 0 to 1 (fraction)"),
-        (["--set", "microsoft_share_2024=__import__('os')"], "error: microsoft_share_2024 = \"__import__('os')\" is not a number"),
-        (["--set", "microsoft_share_2024=1.5"], "error: microsoft_share_2024 = 1.5 is outside the allowed range 0 to 1 (fraction)"),
-        (["--set", "microsoft_share_2024=0.8", "--set", "top_two_share_2024=0.7"], "error: microsoft_share_2024 = 0.8 is above top_two_share_2024 = 0.7"),
+        (
+            ["--set", "microsoft_shar=0.5"],
+            "error: unknown parameter 'microsoft_shar'; did you mean 'microsoft_share_2024'?",
+        ),
+        (
+            ["--set", "microsoft_share_2024=abc"],
+            "error: microsoft_share_2024 = 'abc' is not a number; allowed: float from 0 to 1 (fraction)",
+        ),
+        (
+            ["--set", "microsoft_share_2024=__import__('os')"],
+            "error: microsoft_share_2024 = \"__import__('os')\" is not a number",
+        ),
+        (
+            ["--set", "microsoft_share_2024=1.5"],
+            "error: microsoft_share_2024 = 1.5 is outside the allowed range 0 to 1 (fraction)",
+        ),
+        (
+            ["--set", "microsoft_share_2024=0.8", "--set", "top_two_share_2024=0.7"],
+            "error: microsoft_share_2024 = 0.8 is above top_two_share_2024 = 0.7",
+        ),
         (["--set", "microsoft_share_2024"], "error: --set 'microsoft_share_2024' is not NAME=VALUE"),
-        (["--notebooks", "nope"], f"error: unknown notebook 'nope'; available: {', '.join(p.stem for p in paired_notebooks())}"),
+        (
+            ["--notebooks", "nope"],
+            f"error: unknown notebook 'nope'; available: {', '.join(p.stem for p in paired_notebooks())}",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_anything_runs(tmp_path, args, message):
@@ -82,7 +100,10 @@ def test_a_non_empty_folder_that_is_not_a_run_is_never_replaced(tmp_path, force)
     (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
     result = _run("--out", str(tmp_path), *force)
     assert result.exit_code == 2
-    assert "exists and is not a previous run (it has no results.json); refusing to replace it, even with --force" in result.output
+    assert (
+        "exists and is not a previous run (it has no results.json); refusing to replace it, even with --force"
+        in result.output
+    )
     assert (tmp_path / "keep.txt").exists()
 
 
@@ -142,8 +163,8 @@ def test_a_scenario_site_agrees_with_itself(tmp_path):
     run_claims = [row for row in _claims_checked_by(values) if (row[0], row[1]) in changed]
     assert run_claims, "no claim reads a changed value"
     for notebook, name, claim_id in run_claims:
-        row = claims[claims.index(f'id="claim-{claim_id}"'):]
-        row = row[:row.index("</tr>")]
+        row = claims[claims.index(f'id="claim-{claim_id}"') :]
+        row = row[: row.index("</tr>")]
         assert format_value(values[notebook][name] * _scale(claim_id), _unit(claim_id)) in row, claim_id
         assert format_value(baseline[notebook][name] * _scale(claim_id), _unit(claim_id)) not in row, claim_id
 
@@ -204,7 +225,9 @@ def test_a_notebook_that_fails_names_itself_and_leaves_no_results(tmp_path, monk
     )
     monkeypatch.setattr(scenarios, "NOTEBOOK_DIR", folder)
     out = tmp_path / "out"
-    with pytest.raises(scenarios.ScenarioError, match=r"notebook 'failing' failed in cell 2: ValueError: the model broke"):
+    with pytest.raises(
+        scenarios.ScenarioError, match=r"notebook 'failing' failed in cell 2: ValueError: the model broke"
+    ):
         scenarios.run(scenarios.Scenario(given={}, notebooks=("failing",)), out, site=False)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["nbs"]

@@ -18,10 +18,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from runthenumbers.notebooks import baseline_values
 from runthenumbers import chapters
 from runthenumbers.charts import main_dataset
 from runthenumbers.data import REPO_ROOT
+from runthenumbers.notebooks import baseline_values
 from runthenumbers.site import sha256_manifest
 
 CHROMIUM = "/usr/bin/chromium"
@@ -109,7 +109,14 @@ def test_every_page_loads_offline_without_console_errors(site, server, browser):
     for page_path in _pages(site):
         page = browser.new_page()
         foreign, errors = [], []
-        page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).hostname not in {"127.0.0.1", None} and not r.url.startswith("data:") else None)
+        page.on(
+            "request",
+            lambda r: (
+                foreign.append(r.url)
+                if urlparse(r.url).hostname not in {"127.0.0.1", None} and not r.url.startswith("data:")
+                else None
+            ),
+        )
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{server}/{page_path}", wait_until="networkidle")
@@ -201,7 +208,8 @@ def test_two_clean_builds_are_byte_identical(site, tmp_path):
     again = tmp_path / "again"
     result = subprocess.run(
         [str(JUPYTER_BOOK), "build", str(REPO_ROOT), "--path-output", str(again), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0
     second = again / "_build" / "html"
@@ -215,7 +223,10 @@ def test_each_page_stays_within_its_weight_budget(site):
     for page in _pages(site):
         # Each chart data file counts once, however many links (view, download) point at it.
         own = (site / page).stat().st_size
-        own += sum((site / "charts" / f).stat().st_size for f in set(re.findall(r'charts/(rtn-chart-[\w.-]+\.csv)', (site / page).read_text(encoding="utf-8"))))
+        own += sum(
+            (site / "charts" / f).stat().st_size
+            for f in set(re.findall(r"charts/(rtn-chart-[\w.-]+\.csv)", (site / page).read_text(encoding="utf-8")))
+        )
         assert own < PAGE_BUDGET_BYTES, f"{page}: {own} bytes"
     assert all((site / s).exists() for s in shared)
 
@@ -251,7 +262,11 @@ def test_no_page_has_serious_or_critical_accessibility_violations(site, server, 
         page = browser.new_page()
         page.goto(f"{server}/{page_path}", wait_until="networkidle")
         violations = axe.run(page).response["violations"]
-        serious = [f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)" for v in violations if v["impact"] in ("serious", "critical")]
+        serious = [
+            f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         if serious:
             found[page_path] = serious
         page.close()
@@ -268,7 +283,9 @@ def test_each_glued_number_shows_its_derivation_on_hover_and_focus(server, brows
     titles = numbers.evaluate_all("els => els.map(e => e.title)")
     assert all(titles), "a number without a derivation"
     revenue = page.locator('a.rtn-num[href="#num-without_top_two_m"]').first
-    assert "1 − top-two share" in revenue.get_attribute("title") and "cw_top_two_share_fy2024" in revenue.get_attribute("title")
+    assert "1 − top-two share" in revenue.get_attribute("title") and "cw_top_two_share_fy2024" in revenue.get_attribute(
+        "title"
+    )
     revenue.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
@@ -315,7 +332,7 @@ def test_home_and_method_pages_cite_the_book_from_config(site):
     cited = citation.load()
     for page in ("book/intro.html", "book/method.html"):
         text = (site / page).read_text(encoding="utf-8")
-        box = text[text.index("rtn-cite"):]
+        box = text[text.index("rtn-cite") :]
         assert f"Version {cited.version}, released {cited.date}" in box
         assert f"(Version {cited.version}). {cited.url}" in box
         assert "@misc" in box and cited.key in box, page
@@ -378,7 +395,10 @@ def reader_view(site, server, browser) -> dict:
         for page_path in _pages(site):
             page = context.new_page()
             page.goto(f"{server}/{page_path}", wait_until="load")
-            page.wait_for_function("() => [...document.querySelectorAll('figure.rtn-chart')].every(f => f.dataset.rendered === 'vega')", timeout=15_000)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('figure.rtn-chart')].every(f => f.dataset.rendered === 'vega')",
+                timeout=15_000,
+            )
             measured[(page_path, width)] = page.evaluate(MEASURE_PAGE, SNAKE_CASE)
             page.close()
         context.close()
@@ -397,7 +417,8 @@ def test_no_page_is_wider_than_the_screen(reader_view):
 def test_no_table_is_wider_than_the_text_column_at_desktop_width(reader_view):
     wide = {
         key[0]: [t for t in view["tables"] if t[1] > view["column"] + 1]
-        for key, view in reader_view.items() if key[1] == 1280
+        for key, view in reader_view.items()
+        if key[1] == 1280
     }
     assert {page: tables for page, tables in wide.items() if tables} == {}
 
@@ -421,7 +442,8 @@ def test_no_code_name_shows_in_prose_headings_tables_or_charts(reader_view):
 def test_chart_text_is_legible_on_a_phone(reader_view):
     small = {
         key[0]: sorted({text for text, size in view["chartText"] if size < 9})
-        for key, view in reader_view.items() if key[1] == 390
+        for key, view in reader_view.items()
+        if key[1] == 390
     }
     assert {page: texts for page, texts in small.items() if texts} == {}
     assert sum(len(view["chartText"]) for view in reader_view.values()) > 100  # the charts were measured
@@ -437,7 +459,7 @@ def test_no_chart_label_is_drawn_over_another(reader_view):
 @pytest.mark.slow
 def test_the_home_page_answers_first_and_links_the_summary_and_the_claims(site):
     text = (site / "book" / "intro.html").read_text(encoding="utf-8")
-    home = text[text.index('class="rtn-home"'):]
+    home = text[text.index('class="rtn-home"') :]
     assert 'href="../notebooks/summary.html"' in home and 'href="../book/claims.html"' in home
     assert "Ed Zitron" in text and "wheresyoured.at" in text and "Chinese translation" in text
     assert "How sure is this?" in home
@@ -469,10 +491,13 @@ def test_the_what_if_chart_reads_out_its_inputs_and_tabulates_what_it_draws(serv
     assert table.locator("th").all_text_contents() == ["Year", "Debt service (USD billions)"]
     before = table.locator("tbody").text_content()
     figure.get_by_role("button", name="Chart").click()
-    figure.locator("input[type=range]").first.evaluate("e => { e.value = e.max; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+    figure.locator("input[type=range]").first.evaluate(
+        "e => { e.value = e.max; e.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
     page.wait_for_function(
         "([f, before]) => f.querySelector('details.rtn-chart-table table tbody').textContent !== before",
-        arg=[figure.element_handle(), before], timeout=5_000,
+        arg=[figure.element_handle(), before],
+        timeout=5_000,
     )
     assert figure.locator(".vega-bind").first.text_content().strip().endswith("8.00%")
     page.close()

@@ -16,6 +16,8 @@ def test_the_vega_bundle_is_kept_when_the_same_versions_made_it(tmp_path, monkey
 
 def test_a_bundle_from_other_versions_is_replaced(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "vega_bundle", lambda: site.vega_bundle_header() + "new\n")
-    (tmp_path / site.VEGA_BUNDLE).write_text("/* Vega, Vega-Lite 5.0, bundled by vl-convert 0.1. */\nold\n", encoding="utf-8")
+    (tmp_path / site.VEGA_BUNDLE).write_text(
+        "/* Vega, Vega-Lite 5.0, bundled by vl-convert 0.1. */\nold\n", encoding="utf-8"
+    )
     assert site.write_vega_bundle(tmp_path) is True
     assert (tmp_path / site.VEGA_BUNDLE).read_text(encoding="utf-8").endswith("new\n")

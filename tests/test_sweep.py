@@ -4,20 +4,18 @@ all-debt schedule as debt service, Sobol indices against SALib, determinism by s
 from __future__ import annotations
 
 import functools
-
 import json
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import shared_ledger
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runthenumbers import credit, liquidity, sweep
 from runthenumbers.cli import main
 from runthenumbers.liquidity import N, Starting, funding_paths
-
-from conftest import shared_ledger
 
 
 @functools.cache
@@ -35,7 +33,6 @@ def _centre():
     return sweep.middle(_uncertain())
 
 
-
 def _paths(**changes):
     return funding_paths(_start(), **{k: np.array([v]) for k, v in {**_centre(), **changes}.items()})
 
@@ -45,7 +42,9 @@ def test_revenue_rises_with_the_power_in_service():
     assert np.all(fast.online >= slow.online) and fast.online[0, 4] > slow.online[0, 4]
     assert np.all(fast.revenue >= slow.revenue - 1e-6) and fast.revenue[0, 4] > slow.revenue[0, 4]
     none, all_of_it = _paths(backlog_conversion=0.0), _paths(backlog_conversion=1.0)
-    assert np.allclose(none.online, _start().active_mw) and all_of_it.online[0, -1] == pytest.approx(_start().contracted_mw)
+    assert np.allclose(none.online, _start().active_mw) and all_of_it.online[0, -1] == pytest.approx(
+        _start().contracted_mw
+    )
     # With nothing built, revenue is the starting power at the starting price, and nothing is spent on capex.
     flat = _paths(backlog_conversion=0.0, price_decline=0.0)
     assert np.allclose(flat.revenue, _start().active_mw * _centre()["revenue_per_mw_year"] / 4)
@@ -82,7 +81,9 @@ def test_capacity_and_money_by_hand():
     average = (_start().active_mw + paths.online[0, 0]) / 2
     assert paths.revenue[0, 0] == pytest.approx(average * _centre()["revenue_per_mw_year"] / 4)
     margin = _centre()["ebitda_margin"] + _start().hosting_fee_per_mw_year / _centre()["revenue_per_mw_year"]
-    assert paths.operating_cash[0, 0] == pytest.approx(paths.revenue[0, 0] * margin - average * _start().hosting_fee_per_mw_year / 4)
+    assert paths.operating_cash[0, 0] == pytest.approx(
+        paths.revenue[0, 0] * margin - average * _start().hosting_fee_per_mw_year / 4
+    )
 
 
 def test_debt_service_is_the_all_debt_schedule_and_moves_with_sofr():
@@ -107,7 +108,10 @@ def test_financing_keeps_cash_at_its_floor_and_draws_committed_facilities_first(
     t = int(np.argmax(borrowed > 0)) + 1
     rate = (_centre()["sofr"] + _centre()["sofr_drift"] * (t - 0.5) / 4 + _start().committed_margin) / 4
     owed = borrowed[t - 1]
-    expected = min(owed, _start().committed_amount) * rate + max(owed - _start().committed_amount, 0) * _centre()["new_debt_rate"] / 4
+    expected = (
+        min(owed, _start().committed_amount) * rate
+        + max(owed - _start().committed_amount, 0) * _centre()["new_debt_rate"] / 4
+    )
     assert paths.interest_on_borrowing[0, t] == pytest.approx(expected)
 
 
@@ -182,7 +186,9 @@ def test_the_same_seed_gives_the_same_results_and_another_seed_does_not():
 def test_scenarios_are_drawn_in_bounded_chunks_that_do_not_depend_on_the_total(monkeypatch):
     sizes = []
     original = sweep.evaluate
-    monkeypatch.setattr(sweep, "evaluate", lambda start, draws: sizes.append(len(draws["sofr"])) or original(start, draws))
+    monkeypatch.setattr(
+        sweep, "evaluate", lambda start, draws: sizes.append(len(draws["sofr"])) or original(start, draws)
+    )
     big = sweep.run(_start(), _uncertain(), 2 * sweep.CHUNK + 5, seed=3)
     assert max(sizes) == sweep.CHUNK and sum(sizes) == 2 * sweep.CHUNK + 5
     small = sweep.run(_start(), _uncertain(), sweep.CHUNK, seed=3)
@@ -243,14 +249,23 @@ def test_one_varying_input_explains_all_the_variance():
     [
         (["--samples", "0"], "error: --samples = 0 is not a positive whole number; allowed: 1 or more"),
         (["--samples", "-5"], "error: --samples = -5 is not a positive whole number; allowed: 1 or more"),
-        (["--samples", "10", "--vary", "sofr=lognormal:0:1"],
-         "error: unknown distribution 'lognormal' for sofr; distributions: uniform, triangular, fixed"),
+        (
+            ["--samples", "10", "--vary", "sofr=lognormal:0:1"],
+            "error: unknown distribution 'lognormal' for sofr; distributions: uniform, triangular, fixed",
+        ),
         (["--samples", "10", "--vary", "sofr_level=uniform:0:1"], "error: unknown input 'sofr_level'; inputs: sofr, "),
-        (["--samples", "10", "--vary", "sofr=uniform:0.05:0.01"],
-         "error: 'sofr=uniform:0.05:0.01' is not of the form sofr=uniform:LOW:HIGH with LOW <= HIGH"),
-        (["--samples", "10", "--vary", "sofr=triangular:0.01:0.05"],
-         "error: 'sofr=triangular:0.01:0.05': a triangular distribution needs a mode"),
-        (["--samples", "10", "--deadline", "2032-Q1"], "error: --deadline = '2032-Q1' is not a quarter from 2025-Q3 to 2031-Q4"),
+        (
+            ["--samples", "10", "--vary", "sofr=uniform:0.05:0.01"],
+            "error: 'sofr=uniform:0.05:0.01' is not of the form sofr=uniform:LOW:HIGH with LOW <= HIGH",
+        ),
+        (
+            ["--samples", "10", "--vary", "sofr=triangular:0.01:0.05"],
+            "error: 'sofr=triangular:0.01:0.05': a triangular distribution needs a mode",
+        ),
+        (
+            ["--samples", "10", "--deadline", "2032-Q1"],
+            "error: --deadline = '2032-Q1' is not a quarter from 2025-Q3 to 2031-Q4",
+        ),
     ],
 )
 def test_bad_requests_are_refused_with_what_is_allowed(args, message):
@@ -261,10 +276,14 @@ def test_bad_requests_are_refused_with_what_is_allowed(args, message):
 
 def test_sweep_json_and_out_file(tmp_path):
     out_a, out_b = tmp_path / "a.json", tmp_path / "b.json"
-    first = CliRunner().invoke(main, ["sweep", "--samples", "5000", "--seed", "4", "--format", "json", "--out", str(out_a)])
+    first = CliRunner().invoke(
+        main, ["sweep", "--samples", "5000", "--seed", "4", "--format", "json", "--out", str(out_a)]
+    )
     CliRunner().invoke(main, ["sweep", "--samples", "5000", "--seed", "4", "--out", str(out_b)])
     record = json.loads(first.output)
-    assert set(record) == {"samples", "seed", "seconds", "results"} and record["samples"] == 5000 and record["seed"] == 4
+    assert (
+        set(record) == {"samples", "seed", "seconds", "results"} and record["samples"] == 5000 and record["seed"] == 4
+    )
     assert out_a.read_bytes() == out_b.read_bytes()
     assert json.loads(out_a.read_text())["results"] == record["results"]
     assert len(record["results"]["annual_debt_service_usd"]) == len(liquidity.YEAR_LABELS) and N == 26

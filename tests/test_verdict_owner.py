@@ -38,23 +38,37 @@ def test_the_chapters_glue_the_split_claims_by_part():
     glued = {}
     for path in NOTEBOOKS:
         glued.update(glued_verdicts(path))
-    for name in ("d7a_verdict", "d7b_verdict", "d14b_verdict", "d14d_verdict", "k2c_verdict", "p10c_verdict", "d3b_verdict"):
+    for name in (
+        "d7a_verdict",
+        "d7b_verdict",
+        "d14b_verdict",
+        "d14d_verdict",
+        "k2c_verdict",
+        "p10c_verdict",
+        "d3b_verdict",
+    ):
         assert name in glued, name
     assert (glued["d7a_verdict"], glued["d7b_verdict"]) == ("supported", "contradicted")
 
 
 def test_a_page_cannot_glue_a_verdict_the_ledger_does_not_give(monkeypatch):
     monkeypatch.setattr(publish, "glue", lambda *a, **k: None)
-    with pytest.raises(ValueError, match="claim D12b: this page computes 'supported' but data/claims.csv says 'contradicted'"):
+    with pytest.raises(
+        ValueError, match="claim D12b: this page computes 'supported' but data/claims.csv says 'contradicted'"
+    ):
         publish.verdict("D12b", computed="supported")
 
 
 def test_check_reads_the_tolerance_and_bound_from_the_ledger(monkeypatch):
     monkeypatch.setattr(publish, "glue", lambda *a, **k: None)
-    monkeypatch.setitem(publish._DERIVATIONS, "base_first_repayment_quarter_m", {"value": 480.0, "formula": "", "facts": []})
+    monkeypatch.setitem(
+        publish._DERIVATIONS, "base_first_repayment_quarter_m", {"value": 480.0, "formula": "", "facts": []}
+    )
     # "More than $500M": $480M is short by 4%, within D18b's 5% tolerance for a floor.
     assert publish.check("D18b") == "supported"
-    monkeypatch.setitem(publish._DERIVATIONS, "base_first_repayment_quarter_m", {"value": 300.0, "formula": "", "facts": []})
+    monkeypatch.setitem(
+        publish._DERIVATIONS, "base_first_repayment_quarter_m", {"value": 300.0, "formula": "", "facts": []}
+    )
     assert publish.check("D18b") == "contradicted"
 
 

@@ -15,6 +15,7 @@ from runthenumbers.debt import annual_debt_service, two_loans
 from runthenumbers.debt_surface import evaluate_surface, surface_by_year
 from runthenumbers.notebooks import baseline_values
 
+
 @pytest.fixture(scope="module")
 def surface(debt_inputs, terms):
     return surface_by_year(debt_inputs, terms)
@@ -27,8 +28,12 @@ def _model(inputs, terms, sofr, drawn, rate):
 def test_the_surface_reproduces_the_model_at_the_chapters_inputs(surface, debt_inputs, terms):
     p = debt_inputs
     rate = p["sofr"] + p["ddtl2_margin"]
-    assert np.allclose(evaluate_surface(surface, p["sofr"], p["ddtl2_drawn"], rate),
-                       _model(p, terms, p["sofr"], p["ddtl2_drawn"], rate), rtol=0, atol=1.0)
+    assert np.allclose(
+        evaluate_surface(surface, p["sofr"], p["ddtl2_drawn"], rate),
+        _model(p, terms, p["sofr"], p["ddtl2_drawn"], rate),
+        rtol=0,
+        atol=1.0,
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -39,7 +44,9 @@ def test_the_surface_reproduces_the_model_at_the_chapters_inputs(surface, debt_i
 )
 def test_the_surface_is_exact_anywhere_in_the_slider_ranges(surface, debt_inputs, terms, sofr, share, rate):
     drawn = terms.ddtl2_balance + share * (terms.ddtl2_facility_size - terms.ddtl2_balance)
-    assert np.allclose(evaluate_surface(surface, sofr, drawn, rate), _model(debt_inputs, terms, sofr, drawn, rate), rtol=0, atol=1.0)
+    assert np.allclose(
+        evaluate_surface(surface, sofr, drawn, rate), _model(debt_inputs, terms, sofr, drawn, rate), rtol=0, atol=1.0
+    )
 
 
 def _what_if_spec() -> dict:

@@ -33,8 +33,12 @@ PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7
 WIDTH = 560
 # Verdict colours follow their meaning, as on the claims page: green holds, amber roughly, red fails.
 VERDICT_COLORS = {
-    "supported": "#2e7d32", "roughly": "#e0a100", "contradicted": "#c62828", "garbled": "#6b3fa0",
-    "unverifiable": "#9e9e9e", "opinion": "#cfcfcf",
+    "supported": "#2e7d32",
+    "roughly": "#e0a100",
+    "contradicted": "#c62828",
+    "garbled": "#6b3fa0",
+    "unverifiable": "#9e9e9e",
+    "opinion": "#cfcfcf",
 }
 DOWNLOADS = (("csv", "data (CSV)"), ("vl.json", "Vega-Lite spec (JSON)"), ("svg", "image (SVG)"))
 HEIGHT = 300
@@ -49,7 +53,15 @@ THEME = {
     "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
     "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#444"},
     # Labels that would overlap on a narrow screen are thinned out rather than drawn over each other.
-    "axis": {"aria": False, "labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6", "labelOverlap": "greedy", "labelSeparation": 4},
+    "axis": {
+        "aria": False,
+        "labelFontSize": 11,
+        "titleFontSize": 12,
+        "grid": True,
+        "gridColor": "#e6e6e6",
+        "labelOverlap": "greedy",
+        "labelSeparation": 4,
+    },
     "legend": {"aria": False, "labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
     "range": {"category": list(PALETTE)},
 }
@@ -157,7 +169,21 @@ def main_dataset(spec: dict) -> list[dict]:
     return max(datasets.values(), key=len)
 
 
-CHANNEL_ORDER = ("x", "column", "row", "color", "shape", "strokeDash", "detail", "y", "x2", "y2", "size", "text", "tooltip")
+CHANNEL_ORDER = (
+    "x",
+    "column",
+    "row",
+    "color",
+    "shape",
+    "strokeDash",
+    "detail",
+    "y",
+    "x2",
+    "y2",
+    "size",
+    "text",
+    "tooltip",
+)
 
 
 def _views(spec: dict):
@@ -235,9 +261,21 @@ def _title(title: str, subtitle: str) -> alt.TitleParams:
     return alt.TitleParams(text=title, subtitle=subtitle)
 
 
-def stacked_bars(frame, *, x: str, y: str, color: str, title: str, subtitle: str, x_title: str, y_title: str,
-                 tooltip: list, y_format: str = ",.0f", order: list[str] | None = None,
-                 colors: dict[str, str] | None = None) -> alt.Chart:
+def stacked_bars(
+    frame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    y_title: str,
+    tooltip: list,
+    y_format: str = ",.0f",
+    order: list[str] | None = None,
+    colors: dict[str, str] | None = None,
+) -> alt.Chart:
     """Bars of ``y`` per ``x``, stacked by ``color`` from the bottom in ``order`` (default: first appearance).
 
     ``colors`` maps each value of ``color`` to its colour (:data:`VERDICT_COLORS` for verdicts); the
@@ -258,8 +296,9 @@ def stacked_bars(frame, *, x: str, y: str, color: str, title: str, subtitle: str
     return stacked_order(chart, color, order).properties(width=WIDTH, height=HEIGHT)
 
 
-def share_lines(frame, *, x: str, y: str, series: str, shape: str, title: str, subtitle: str, x_title: str,
-                y_title: str) -> alt.Chart:
+def share_lines(
+    frame, *, x: str, y: str, series: str, shape: str, title: str, subtitle: str, x_title: str, y_title: str
+) -> alt.Chart:
     """Shares over time, one line per ``series``, point shape telling who reported each value."""
     base = alt.Chart(frame, title=_title(title, subtitle)).encode(
         x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
@@ -267,19 +306,38 @@ def share_lines(frame, *, x: str, y: str, series: str, shape: str, title: str, s
         color=alt.Color(f"{series}:N", title=None),
     )
     points = base.mark_point(size=90, filled=True).encode(
-        shape=alt.Shape(f"{shape}:N", title="Reported by"), tooltip=[x, series, alt.Tooltip(f"{y}:Q", format=".0%"), shape]
+        shape=alt.Shape(f"{shape}:N", title="Reported by"),
+        tooltip=[x, series, alt.Tooltip(f"{y}:Q", format=".0%"), shape],
     )
     return (base.mark_line() + points).properties(width=WIDTH, height=HEIGHT)
 
 
-def curve_against_level(frame, *, x: str, y: str, level: float, level_label: str, marker_x: float, marker_y: float,
-                        marker_label: str, title: str, subtitle: str, x_title: str, y_title: str, x_format: str = "%",
-                        y_format: str = ",.0f") -> alt.LayerChart:
+def curve_against_level(
+    frame,
+    *,
+    x: str,
+    y: str,
+    level: float,
+    level_label: str,
+    marker_x: float,
+    marker_y: float,
+    marker_label: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    y_title: str,
+    x_format: str = "%",
+    y_format: str = ",.0f",
+) -> alt.LayerChart:
     """A curve of ``y`` against ``x``, a horizontal reference level, and the chosen point marked."""
-    curve = alt.Chart(frame, title=_title(title, subtitle)).mark_line(strokeWidth=2.5).encode(
-        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_format)),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
-        tooltip=[alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{y}:Q", format=y_format)],
+    curve = (
+        alt.Chart(frame, title=_title(title, subtitle))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=x_format)),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
+            tooltip=[alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{y}:Q", format=y_format)],
+        )
     )
     reference = reference_rule(level, level_label, color=PALETTE[1], at="left")
     marker = pd.DataFrame([{x: marker_x, y: marker_y, "label": marker_label}])
@@ -288,8 +346,19 @@ def curve_against_level(frame, *, x: str, y: str, level: float, level_label: str
     return (curve + reference + point + point_text).properties(width=WIDTH, height=HEIGHT)
 
 
-def bars_with_reference(frame, *, x: str, y: str, title: str, subtitle: str, x_title: str, y_title: str,
-                        reference: float | None = None, reference_label: str = "", y_format: str = ",.1f") -> alt.LayerChart:
+def bars_with_reference(
+    frame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    y_title: str,
+    reference: float | None = None,
+    reference_label: str = "",
+    y_format: str = ",.1f",
+) -> alt.LayerChart:
     """One bar per ``x`` in the frame's order, each labelled with its value, and an optional dashed reference level."""
     order = list(frame[x])
     base = alt.Chart(frame, title=_title(title, subtitle)).encode(

@@ -9,8 +9,20 @@ import pandas as pd
 from . import HEIGHT, PALETTE, WIDTH, _title, stacked_order
 
 
-def range_ladder(frame: pd.DataFrame, *, x: str, low: str, high: str, point: str, marks: pd.DataFrame, title: str,
-                 subtitle: str, x_title: str, y_title: str, y_format: str = ",.0f") -> alt.LayerChart:
+def range_ladder(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    low: str,
+    high: str,
+    point: str,
+    marks: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    y_title: str,
+    y_format: str = ",.0f",
+) -> alt.LayerChart:
     """One bar per step of ``x`` from ``low`` to ``high`` (a range, not a stack), this run's ``point``
     as a dot, and labelled tick marks from ``marks`` (columns ``x``, ``y``, ``label``) such as a
     figure the article states."""
@@ -33,17 +45,24 @@ def range_ladder(frame: pd.DataFrame, *, x: str, low: str, high: str, point: str
         .mark_point(size=110, filled=True, color=PALETTE[4])
         .encode(x=encode_x, y=f"{point}:Q", tooltip=[x, alt.Tooltip(f"{point}:Q", format=y_format)])
     )
-    ticks = alt.Chart(marks).mark_tick(thickness=3, size=80, color=PALETTE[1]).encode(
-        x=alt.X("x:N", sort=None, scale=scale), y="y:Q", tooltip=["label:N", alt.Tooltip("y:Q", format=y_format)]
+    ticks = (
+        alt.Chart(marks)
+        .mark_tick(thickness=3, size=80, color=PALETTE[1])
+        .encode(
+            x=alt.X("x:N", sort=None, scale=scale), y="y:Q", tooltip=["label:N", alt.Tooltip("y:Q", format=y_format)]
+        )
     )
-    tick_text = alt.Chart(marks).mark_text(align="left", dx=44, color=PALETTE[1]).encode(
-        x=alt.X("x:N", sort=None, scale=scale), y="y:Q", text="label:N"
+    tick_text = (
+        alt.Chart(marks)
+        .mark_text(align="left", dx=44, color=PALETTE[1])
+        .encode(x=alt.X("x:N", sort=None, scale=scale), y="y:Q", text="label:N")
     )
     return (bars + dots + ticks + tick_text).properties(width=WIDTH, height=HEIGHT)
 
 
-def funding_against_need(funding: pd.DataFrame, need: pd.DataFrame, *, title: str, subtitle: str, y_title: str,
-                         y_format: str = ",.0f") -> alt.LayerChart:
+def funding_against_need(
+    funding: pd.DataFrame, need: pd.DataFrame, *, title: str, subtitle: str, y_title: str, y_format: str = ",.0f"
+) -> alt.LayerChart:
     """Funding on hand stacked by source (columns ``bar``, ``source``, ``amount``) beside the cost still
     to come (columns ``bar``, ``low``, ``high``, ``this_run``): a bar at this run's value with the
     range the sources allow drawn as a line through it."""
@@ -56,24 +75,48 @@ def funding_against_need(funding: pd.DataFrame, need: pd.DataFrame, *, title: st
         .encode(
             x=encode_x,
             y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=y_format), stack="zero"),
-            color=alt.Color("source:N", title=None, sort=sources,
-                            scale=alt.Scale(domain=sources, range=list(PALETTE[: len(sources)]))),
+            color=alt.Color(
+                "source:N",
+                title=None,
+                sort=sources,
+                scale=alt.Scale(domain=sources, range=list(PALETTE[: len(sources)])),
+            ),
             tooltip=["source:N", alt.Tooltip("amount:Q", format=y_format)],
         )
     )
     stacked = stacked_order(stacked, "source", sources)
-    need_bar = alt.Chart(need).mark_bar(size=90, color=PALETTE[6], opacity=0.6).encode(
-        x=encode_x, y="this_run:Q", tooltip=["bar:N", alt.Tooltip("this_run:Q", format=y_format)]
+    need_bar = (
+        alt.Chart(need)
+        .mark_bar(size=90, color=PALETTE[6], opacity=0.6)
+        .encode(x=encode_x, y="this_run:Q", tooltip=["bar:N", alt.Tooltip("this_run:Q", format=y_format)])
     )
-    need_range = alt.Chart(need).mark_rule(strokeWidth=3, color="#333333").encode(
-        x=encode_x, y="low:Q", y2="high:Q",
-        tooltip=["bar:N", alt.Tooltip("low:Q", format=y_format), alt.Tooltip("high:Q", format=y_format)],
+    need_range = (
+        alt.Chart(need)
+        .mark_rule(strokeWidth=3, color="#333333")
+        .encode(
+            x=encode_x,
+            y="low:Q",
+            y2="high:Q",
+            tooltip=["bar:N", alt.Tooltip("low:Q", format=y_format), alt.Tooltip("high:Q", format=y_format)],
+        )
     )
     return (stacked + need_bar + need_range).properties(width=WIDTH, height=HEIGHT)
 
 
-def dated_points(frame: pd.DataFrame, *, x: str, order: str, y: str, series: str, title: str, subtitle: str,
-                 x_title: str, y_title: str, tooltip: list, y_format: str = "$,.2f") -> alt.LayerChart:
+def dated_points(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    order: str,
+    y: str,
+    series: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    y_title: str,
+    tooltip: list,
+    y_format: str = "$,.2f",
+) -> alt.LayerChart:
     """Values at labelled moments, in ``order``, one line and point colour per ``series`` (who reported them)."""
     sort = list(frame.sort_values(order)[x].drop_duplicates())
     base = alt.Chart(frame, title=_title(title, subtitle)).encode(

@@ -8,12 +8,25 @@ import pandas as pd
 from . import HEIGHT, PALETTE, WIDTH, _title
 
 
-def fan(frame: pd.DataFrame, *, x: str, title: str, subtitle: str, x_title: str, y_title: str,
-        outer: tuple[str, str] = ("p5", "p95"), label_angle: int = 0) -> alt.LayerChart:
+def fan(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    y_title: str,
+    outer: tuple[str, str] = ("p5", "p95"),
+    label_angle: int = 0,
+) -> alt.LayerChart:
     """Median line with 25-75% and ``outer`` bands; ``frame`` has columns x, the outer pair, p25, p50, p75."""
     low, high = outer
-    base = alt.Chart(frame, title=_title(title, subtitle)).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=label_angle)))
-    outer_band = base.mark_area(opacity=0.25, color=PALETTE[1]).encode(y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q")
+    base = alt.Chart(frame, title=_title(title, subtitle)).encode(
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=label_angle))
+    )
+    outer_band = base.mark_area(opacity=0.25, color=PALETTE[1]).encode(
+        y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q"
+    )
     inner = base.mark_area(opacity=0.45, color=PALETTE[1]).encode(y="p25:Q", y2="p75:Q")
     median = base.mark_line(point=True, color=PALETTE[0]).encode(
         y="p50:Q", tooltip=[x, *(alt.Tooltip(f"{q}:Q", format=",.2f") for q in (low, "p25", "p50", "p75", high))]
@@ -21,8 +34,9 @@ def fan(frame: pd.DataFrame, *, x: str, title: str, subtitle: str, x_title: str,
     return (outer_band + inner + median).properties(width=WIDTH, height=HEIGHT)
 
 
-def histogram(frame: pd.DataFrame, *, start: str, end: str, count: str, title: str, subtitle: str, x_title: str,
-              y_title: str) -> alt.Chart:
+def histogram(
+    frame: pd.DataFrame, *, start: str, end: str, count: str, title: str, subtitle: str, x_title: str, y_title: str
+) -> alt.Chart:
     """Bars from precomputed bins (``start`` to ``end``) with their share of scenarios."""
     return (
         alt.Chart(frame, title=_title(title, subtitle))
@@ -31,14 +45,27 @@ def histogram(frame: pd.DataFrame, *, start: str, end: str, count: str, title: s
             x=alt.X(f"{start}:Q", title=x_title, bin="binned"),
             x2=f"{end}:Q",
             y=alt.Y(f"{count}:Q", title=y_title, axis=alt.Axis(format="%")),
-            tooltip=[alt.Tooltip(f"{start}:Q", format=",.1f"), alt.Tooltip(f"{end}:Q", format=",.1f"), alt.Tooltip(f"{count}:Q", format=".1%")],
+            tooltip=[
+                alt.Tooltip(f"{start}:Q", format=",.1f"),
+                alt.Tooltip(f"{end}:Q", format=",.1f"),
+                alt.Tooltip(f"{count}:Q", format=".1%"),
+            ],
         )
         .properties(width=WIDTH, height=HEIGHT)
     )
 
 
-def paired_bars(frame: pd.DataFrame, *, category: str, value: str, pair: str, title: str, subtitle: str, x_title: str,
-                order: list[str]) -> alt.Chart:
+def paired_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    pair: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    order: list[str],
+) -> alt.Chart:
     """Horizontal bars of ``value`` per ``category``, two per category (``pair``), categories in ``order``."""
     return (
         alt.Chart(frame, title=_title(title, subtitle))

@@ -14,7 +14,10 @@ PARAMETERS = (
     Parameter(
         name="sofr",
         label="SOFR",
-        description="SOFR level for 2025-2030, the base rate of every floating-rate loan (180-day average, August 2025; the March 2025 value was not readable)",
+        description=(
+            "SOFR level for 2025-2030, the base rate of every floating-rate loan "
+            "(180-day average, August 2025; the March 2025 value was not readable)"
+        ),
         unit="fraction",
         minimum=0.0,
         maximum=0.2,

@@ -149,7 +149,9 @@ def check_scheduled_delivery(scheduled, contract_date: int, term_years: float) -
     allowed = f"allowed: csci_scheduled_delivery from {contract_date} to {term_end} (date, yyyymmdd)"
     not_date = ~is_date(array)
     if np.any(not_date):
-        raise ParameterError(f"csci_scheduled_delivery = {_first(not_date, array)[0]!r} is not a calendar date; {allowed}")
+        raise ParameterError(
+            f"csci_scheduled_delivery = {_first(not_date, array)[0]!r} is not a calendar date; {allowed}"
+        )
     early = array < contract_date
     if np.any(early):
         (value,) = _first(early, array)
@@ -176,7 +178,9 @@ def check_delay(delay_quarters, scheduled, term_years: float) -> np.ndarray:
     allowed = f"allowed: csci_delay_quarters from 0 to {term_quarters} (quarters)"
     bad = ~np.isfinite(delay) | (delay != np.round(delay)) | (delay < 0)
     if np.any(bad):
-        raise ParameterError(f"csci_delay_quarters = {_first(bad, raw)[0]!r} is not a whole number of quarters from 0; {allowed}")
+        raise ParameterError(
+            f"csci_delay_quarters = {_first(bad, raw)[0]!r} is not a whole number of quarters from 0; {allowed}"
+        )
     delay = delay.astype(np.int64)
     beyond = delay > term_quarters
     if np.any(beyond):
