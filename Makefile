@@ -17,13 +17,13 @@ $(READY): requirements.txt pyproject.toml
 
 ## book: build the static site into _build/html from the committed, executed notebooks (refused if data/ changed since they ran)
 book: $(READY)
-	$(BIN)/python -m runthenumbers.freshness
+	$(BIN)/python -m runthenumbers.runner.freshness
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@test -f _build/html/index.html
 	@echo "The site is in _build/html: open _build/html/index.html, or run 'make serve'."
 
 ## test: every test and check (data, models, pairing, nbval, site build, headless browser)
-test: $(READY) $(CHROMIUM)
+test: $(READY) $(CHROMIUM) lint
 	$(BIN)/python -m pytest
 
 ## lint-workflow: actionlint on .github/workflows (the pinned binary from requirements.txt)
@@ -64,7 +64,7 @@ pages: $(READY)
 
 ## execute: re-pair each notebooks/*.md with its .ipynb and re-execute it in place (after changing data or code)
 execute: $(READY)
-	$(BIN)/python -m runthenumbers.notebooks
+	$(BIN)/python -m runthenumbers.runner.notebooks
 
 ## serve: serve the built site on http://127.0.0.1:8000
 serve: book

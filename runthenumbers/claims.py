@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from . import chapters, data
 from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
-from .notebooks import baseline_values, published_dir
+from .runner.notebooks import baseline_values, published_dir
 from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
 
 VERDICTS = ("supported", "roughly", "contradicted", "garbled", "unverifiable", "opinion")

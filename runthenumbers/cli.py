@@ -213,7 +213,7 @@ def params(fmt: str) -> None:
 )
 def run_command(assignments, params_file, notebooks, no_site, force, out) -> None:
     """Re-execute the notebooks with new inputs and compare every published value with the baseline."""
-    from . import interrupts, outputs, scenarios
+    from .runner import interrupts, outputs, scenarios
 
     try:
         scenario = scenarios.plan(scenarios.collect_values(assignments, params_file), notebooks)
@@ -279,8 +279,9 @@ SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees
 @format_option()
 def schedule_command(assignments, params_file, period, fmt) -> None:
     """Print the all-debt schedule: every facility's opening balance, draws, interest, fees, principal and closing balance, USD."""
-    from . import credit, scenarios
+    from . import credit
     from .parameters import resolve
+    from .runner import scenarios
 
     try:
         given = scenarios.collect_values(assignments, params_file)
@@ -433,8 +434,9 @@ def _stopped(stop) -> None:
 @click.option("--force", is_flag=True, help="Replace an earlier sweep's --out file; nothing else is ever replaced.")
 def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     """Draw many scenarios of the uncertain inputs and summarise the funding need and debt service."""
-    from . import interrupts, outputs, sweep
+    from . import sweep
     from .liquidity import QUARTERS, Starting
+    from .runner import interrupts, outputs
 
     if samples <= 0:
         _fail(f"--samples = {samples} is not a positive whole number; allowed: 1 or more")

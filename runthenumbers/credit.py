@@ -495,77 +495,6 @@ def reconciliation(filing: Filing, ledger: Ledger, schedules: list[FacilitySched
 
 
 # ---------------------------------------------------------------------------------------------
-# Coverage and leverage, quarter by quarter, from reported figures
-
-# Each measure is looked up under these fact-id patterns ({q} is 2025q3); where several exist, the one
-# whose source ranks first in PRIMACY is taken, so a filed figure beats a report of it.
-MEASURES: dict[str, tuple[str, ...]] = {
-    "revenue": ("cw_revenue_{q}_primary", "cw_revenue_{q}", "after_revenue_{q}"),
-    "adjusted_ebitda": ("cw_adj_ebitda_{q}", "after_adj_ebitda_{q}"),
-    "operating_income": ("cw_operating_income_{q}", "after_operating_income_{q}"),
-    "interest_expense": (
-        "cw_interest_expense_net_{q}",
-        "after_interest_expense_net_{q}",
-        "debt_interest_expense_net_{q}",
-        "cw_interest_expense_{q}",
-    ),
-    "debt": ("debt_total_principal_{q}", "after_debt_principal_{q}", "after_debt_total_{q}"),
-    "cash": ("cw_cash_{q}",),
-}
-PRIMACY = (
-    "filing",
-    "press-release",
-    "transcript",
-    "rating-action",
-    "court-filing",
-    "news",
-    "analysis",
-    "aggregator",
-    "ai-summary",
-    "article",
-)
-
-
-def quarter_key(quarter: str) -> str:
-    """'2025-Q3' as the ledger's id suffix: '2025q3'."""
-    return quarter.replace("-Q", "q")
-
-
-def best_fact(ledger: Ledger, candidates) -> str | None:
-    """Of the candidate fact ids the ledger holds, the one with the most primary source (first on a tie)."""
-    held = [c for c in candidates if c in ledger.facts]
-    return min(held, key=lambda c: PRIMACY.index(ledger.source_of(c).kind), default=None)
-
-
-def reported_measures(ledger: Ledger, quarters: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each measure by quarter (USD; NaN where the ledger has no figure) and the fact id behind each."""
-    values, ids = {}, {}
-    for measure, patterns in MEASURES.items():
-        chosen = [best_fact(ledger, [p.format(q=quarter_key(q)) for p in patterns]) for q in quarters]
-        ids[measure] = chosen
-        values[measure] = [ledger.value(c) if c else np.nan for c in chosen]
-    return pd.DataFrame(values, index=list(quarters)), pd.DataFrame(ids, index=list(quarters))
-
-
-def coverage_and_leverage(measures: pd.DataFrame) -> pd.DataFrame:
-    """Quarterly ratios: EBITDA and EBIT over interest, and debt over annualized EBITDA, gross and net.
-
-    A quarter's EBITDA is annualized by four because the business more than doubled within a year,
-    so a trailing-twelve-month figure would mostly measure the past; the trailing figure is given
-    where four quarters are known (``ttm_leverage``). NaN marks a ratio whose inputs are missing.
-    """
-    m = measures
-    ratios = pd.DataFrame(index=m.index)
-    ratios["ebitda_to_interest"] = m["adjusted_ebitda"] / m["interest_expense"]
-    ratios["ebit_to_interest"] = m["operating_income"] / m["interest_expense"]
-    ratios["debt_to_ebitda"] = m["debt"] / (4 * m["adjusted_ebitda"])
-    ratios["net_debt_to_ebitda"] = (m["debt"] - m["cash"]) / (4 * m["adjusted_ebitda"])
-    trailing = m["adjusted_ebitda"].rolling(4, min_periods=4).sum()
-    ratios["ttm_leverage"] = m["debt"] / trailing
-    return ratios
-
-
-# ---------------------------------------------------------------------------------------------
 # What the chapter shows: the wall, cover for it, and where 2025's borrowing went
 
 # The SOFR reading the filed effective rates are taken to embed: the ledger's only mid-2025 one.
@@ -595,54 +524,12 @@ def service_by_year(schedules: list[FacilitySchedule], quarters: tuple[str, ...]
     return frame
 
 
-@dataclass(frozen=True)
-class Liquidity:
-    """Cash and committed, undrawn borrowing at the filing's date (USD), each with its fact ids."""
-
-    cash: float
-    undrawn: float
-    facts: tuple[str, ...]
-
-    @property
-    def total(self) -> float:
-        return self.cash + self.undrawn
-
-
-def liquidity_2025_06_30(ledger: Ledger) -> Liquidity:
-    """Cash and restricted cash at 2025-06-30 (the filing does not split them in any readable copy) and the
-    revolver's undrawn commitment. DDTL 2.0's draw period had ended; its later tranche was signed in September."""
-    facts = ("cw_cash_and_restricted_total_2025q2", "cw_revolver_commitment_2025q2", "debt_revolver_balance_2025q2")
-    undrawn = ledger.value("cw_revolver_commitment_2025q2") - ledger.value("debt_revolver_balance_2025q2")
-    return Liquidity(cash=ledger.value(facts[0]), undrawn=undrawn, facts=facts)
-
-
 def break_even_haircut(earnings: float, service: float) -> float:
     """The fraction of ``earnings`` that can be lost before they no longer cover ``service``: 1 - service/earnings.
 
     Negative when earnings already fall short; NaN when there are no earnings to lose.
     """
     return 1.0 - service / earnings if earnings > 0 else float("nan")
-
-
-# The cash-flow statement's lines for the nine months to 2025-09-30 (fact ids): where 2025's money came
-# from and went, as filed, with nothing inferred.
-CASH_FLOW_2025_9M = {
-    "operating cash flow": "cw_ocf_2025_9m",
-    "debt issued": "cw_debt_proceeds_2025_9m",
-    "IPO proceeds (first quarter)": "cw_ipo_proceeds_cash_2025q1",
-    "capital expenditure": "cw_capex_cash_2025_9m",
-    "debt repaid": "cw_debt_repayments_2025_9m",
-}
-
-
-def sources_and_uses(ledger: Ledger) -> pd.DataFrame:
-    """The filed 2025 cash flows (nine months) as sources and uses, USD; uses are positive amounts."""
-    rows = []
-    for label, fact in CASH_FLOW_2025_9M.items():
-        value = abs(ledger.value(fact))
-        side = "use" if label in ("capital expenditure", "debt repaid") else "source"
-        rows.append({"flow": label, "side": side, "usd": value, "fact": fact})
-    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import csv
 import io
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -374,3 +375,14 @@ def _undated_problems(name: str, sources: dict, lines: dict, notes: dict) -> lis
                 )
             )
     return problems
+
+
+@lru_cache(maxsize=4)
+def _cached(data_dir: str) -> Ledger:
+    return load_ledger(data_dir)
+
+
+def cached_ledger(data_dir: str | Path | None = None) -> Ledger:
+    """The validated ledger of ``data_dir`` (default :data:`DATA_DIR`), read once per process and then kept:
+    a notebook's glue calls and a test session share one copy (the ledger is frozen)."""
+    return _cached(str(data_dir or DATA_DIR))

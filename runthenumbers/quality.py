@@ -22,7 +22,7 @@ import nbformat
 
 from . import chapters
 from .data import PRIMARY_KINDS, Ledger, load_ledger
-from .notebooks import NOTEBOOK_DIR
+from .runner.notebooks import NOTEBOOK_DIR
 
 PROVENANCE_MIME = "application/vnd.runthenumbers.provenance+json"
 # The share may only rise: a change that moves published numbers onto weaker sources fails a test.
@@ -147,7 +147,7 @@ def _as_code(fact: str) -> str:
 
 def to_html(report: list[PageQuality]) -> str:
     """The method page's panel: a table by page, then each page's numbers that rest on secondary sources."""
-    from .publish import html_table
+    from .markup import html_table
 
     titles = {p.page: p.title for p in report} | {"all": "All pages"}
     body = [

@@ -28,13 +28,12 @@ from .liquidity import (
     YEARS,
     Starting,
     by_year,
-    capex_per_mw_bounds,
     first_shortfall,
     funding_paths,
     quarter_name,
-    reported_unit_economics,
 )
 from .parameters import REGISTRY, ParameterError
+from .reported import capex_per_mw_bounds, reported_unit_economics
 
 CHUNK = 50_000
 # The most scenarios one sweep may draw: memory grows by 4 bytes a kept figure a scenario (see

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
 from pathlib import Path
 
 import pytest
 
-from runthenumbers.data import REPO_ROOT, Ledger, load_ledger
+from runthenumbers.data import REPO_ROOT, Ledger, cached_ledger
 
 DATA = REPO_ROOT / "data"
 
 
-@functools.cache
 def shared_ledger() -> Ledger:
-    """The validated ledger, read on first use and then kept: for helpers and hypothesis strategies that
-    cannot take a fixture. The ``ledger`` fixture is the same object."""
-    return load_ledger()
+    """The validated ledger, read on first use and then kept (:func:`data.cached_ledger`): for helpers and
+    hypothesis strategies that cannot take a fixture. The ``ledger`` fixture is the same object."""
+    return cached_ledger()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runthenumbers import credit
+from runthenumbers import credit, reported
 from runthenumbers.credit import FILING_2025_06_30 as FILING
 from runthenumbers.credit import CreditError, facility_schedules, horizon
 
@@ -237,15 +237,15 @@ def test_ratings_load_with_their_sources_and_refuse_a_bad_row(ledger, tmp_path):
 def test_the_books_2024_leverage_reconciles_with_fitchs(ledger):
     """Debt at 2024-12-31 over 2024's four reported quarters of adjusted EBITDA, against Fitch's 6.6x."""
     quarters = tuple(f"2024-Q{q}" for q in range(1, 5))
-    measures, _ = credit.reported_measures(ledger, quarters)
-    leverage = credit.coverage_and_leverage(measures).loc["2024-Q4", "ttm_leverage"]
+    measures, _ = reported.reported_measures(ledger, quarters)
+    leverage = reported.coverage_and_leverage(measures).loc["2024-Q4", "ttm_leverage"]
     assert leverage == pytest.approx(ledger.value("rating_fitch_gross_leverage_fy2024_20250519"), abs=0.05)
 
 
 def test_reported_measures_prefer_the_filed_figure(ledger):
-    _, ids = credit.reported_measures(ledger, ("2025-Q1",))
+    _, ids = reported.reported_measures(ledger, ("2025-Q1",))
     assert ledger.source_of(ids.loc["2025-Q1", "revenue"]).kind in ("filing", "press-release")
-    assert credit.best_fact(ledger, ["no_such_fact"]) is None
+    assert reported.best_fact(ledger, ["no_such_fact"]) is None
 
 
 def test_break_even_haircut_is_the_share_of_earnings_that_can_go():
@@ -257,10 +257,10 @@ def test_break_even_haircut_is_the_share_of_earnings_that_can_go():
 def test_publish_table_formats_numbers_and_names_missing_cells():
     import pandas as pd
 
-    from runthenumbers import publish
+    from runthenumbers import tables
 
     frame = pd.DataFrame({"Facility": ["A & B"], "USD m": [1234.5], "Rate": [float("nan")]}, index=["2025-Q1"])
-    out = publish.table(frame, formats={"USD m": "{:,.1f}"}, index_label="Quarter", missing="not read").to_html()
+    out = tables.table(frame, formats={"USD m": "{:,.1f}"}, index_label="Quarter", missing="not read").to_html()
     assert '<th scope="row">2025-Q1</th>' in out
     assert 'class="num">1,234.5</td>' in out and ">A &amp; B</td>" in out and "<td>not read</td>" in out
 

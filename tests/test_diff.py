@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from runthenumbers.claims import CLAIM_COLUMNS
 from runthenumbers.cli import main
 from runthenumbers.data import FACT_COLUMNS, SOURCE_COLUMNS
-from runthenumbers.notebooks import GLUE_MIME
+from runthenumbers.runner.notebooks import GLUE_MIME
 
 SOURCE = {
     "id": "filing",

@@ -25,12 +25,13 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from runthenumbers import freshness, outputs, sweep
+from runthenumbers import sweep
 from runthenumbers.cli import main
 from runthenumbers.data import REPO_ROOT
 from runthenumbers.errors import ECHO_LIMIT
 from runthenumbers.ledger_rules import FRACTION_EXCEPTIONS, SIGN_EXCEPTIONS
-from runthenumbers.notebooks import GLUE_MIME, NOTEBOOK_DIR
+from runthenumbers.runner import freshness, outputs
+from runthenumbers.runner.notebooks import GLUE_MIME, NOTEBOOK_DIR
 
 BIN = Path(sys.executable).parent
 PROTECTED_FILES = [REPO_ROOT / "data" / "facts.csv", NOTEBOOK_DIR / "debt.ipynb"]
@@ -1108,7 +1109,7 @@ def test_echoed_values_are_cut():
 
 
 def test_a_whole_number_parameter_takes_a_float_spelling():
-    from runthenumbers.scenarios import collect_values
+    from runthenumbers.runner.scenarios import collect_values
 
     assert collect_values(["samples=1e4"], None) == {"samples": 10000}
 
@@ -1247,7 +1248,7 @@ def test_a_changed_ledger_makes_every_notebook_stale(ledger_copy):
     facts = ledger_copy / "facts.csv"
     facts.write_text(facts.read_text(encoding="utf-8").replace("1915000000", "2049050000", 1), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "runthenumbers.freshness"],
+        [sys.executable, "-m", "runthenumbers.runner.freshness"],
         capture_output=True,
         text=True,
         env={**os.environ, "RUNTHENUMBERS_DATA": str(ledger_copy)},
@@ -1258,7 +1259,7 @@ def test_a_changed_ledger_makes_every_notebook_stale(ledger_copy):
 
 def test_make_book_checks_freshness_before_building():
     plan = subprocess.run(["make", "-n", "book"], cwd=REPO_ROOT, capture_output=True, text=True).stdout.splitlines()
-    checks = [i for i, line in enumerate(plan) if "runthenumbers.freshness" in line]
+    checks = [i for i, line in enumerate(plan) if "runthenumbers.runner.freshness" in line]
     builds = [i for i, line in enumerate(plan) if "jupyter-book build" in line]
     assert checks and builds and checks[0] < builds[0]
 
@@ -1314,7 +1315,7 @@ def test_a_broken_notebook_is_named_by_the_freshness_check(tmp_path, monkeypatch
     folder = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOK_DIR, folder, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
     damage(folder / "debt.ipynb")
-    monkeypatch.setattr("runthenumbers.notebooks.NOTEBOOK_DIR", folder)
+    monkeypatch.setattr("runthenumbers.runner.notebooks.NOTEBOOK_DIR", folder)
     assert freshness.main() == 2
     error = capsys.readouterr().err
     assert error.startswith(f"error: notebooks/debt.ipynb cannot be read: {reason}")
@@ -1434,7 +1435,7 @@ def test_a_killed_run_leaves_no_process_and_the_next_run_clears_its_temporary(tm
 WORKER_SIGNALS = """
 import signal
 from concurrent.futures import ProcessPoolExecutor
-from runthenumbers import interrupts
+from runthenumbers.runner import interrupts
 
 def handlers():
     return [signal.getsignal(s) == signal.SIG_DFL for s in (signal.SIGTERM, signal.SIGHUP)]
@@ -1466,7 +1467,7 @@ def test_an_interrupted_sweep_leaves_no_output(tmp_path, signum, code):
 def test_an_interrupted_site_build_stops_its_whole_tree(tmp_path):
     script = (
         "import sys\n"
-        "from runthenumbers import interrupts\n"
+        "from runthenumbers.runner import interrupts\n"
         "with interrupts.signals_raise():\n"
         "    try:\n"
         "        interrupts.run_group(['bash', '-c', 'sleep 60 & sleep 60; wait'])\n"

@@ -12,7 +12,7 @@ import jupytext
 import pytest
 
 from runthenumbers.data import FACT_COLUMNS
-from runthenumbers.notebooks import NOTEBOOK_DIR, paired_notebooks
+from runthenumbers.runner.notebooks import NOTEBOOK_DIR, paired_notebooks
 
 NOTEBOOKS = paired_notebooks()
 # Figures typed into prose: "$1.9", "62%", "440 million". Numbers must reach the prose through glue.
@@ -87,7 +87,7 @@ def test_every_published_value_appears_in_the_page_provenance_table(pair):
 
 
 def test_reading_a_notebook_twice_gives_the_same_cell_ids():
-    from runthenumbers.notebooks import read_markdown
+    from runthenumbers.runner.notebooks import read_markdown
 
     first, second = (read_markdown(NOTEBOOK_DIR / "concentration.md") for _ in range(2))
     assert [c.id for c in first.cells] == [c.id for c in second.cells]

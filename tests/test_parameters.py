@@ -8,8 +8,8 @@ import jupytext
 import pytest
 
 from runthenumbers.data import load_ledger
-from runthenumbers.notebooks import SUMMARIES, paired_notebooks
 from runthenumbers.parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
+from runthenumbers.runner.notebooks import SUMMARIES, paired_notebooks
 
 
 def test_defaults_come_from_the_ledger():

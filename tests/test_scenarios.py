@@ -10,12 +10,12 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from runthenumbers import scenarios
 from runthenumbers.cli import main
 from runthenumbers.data import REPO_ROOT
-from runthenumbers.notebooks import NOTEBOOK_DIR, paired_notebooks
 from runthenumbers.parameters import REGISTRY
 from runthenumbers.publish import format_value
+from runthenumbers.runner import scenarios
+from runthenumbers.runner.notebooks import NOTEBOOK_DIR, paired_notebooks
 from runthenumbers.units import money
 
 

@@ -21,8 +21,8 @@ import pytest
 from runthenumbers import chapters
 from runthenumbers.charts import main_dataset
 from runthenumbers.data import REPO_ROOT
-from runthenumbers.notebooks import baseline_values
-from runthenumbers.site import sha256_manifest
+from runthenumbers.runner.notebooks import baseline_values
+from runthenumbers.site.assets import sha256_manifest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

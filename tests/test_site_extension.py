@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runthenumbers import site
+from runthenumbers.site import assets as site
 
 
 def test_the_vega_bundle_is_kept_when_the_same_versions_made_it(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@
 
 ``make execute`` records in each executed notebook's metadata the SHA-256 of the ledger it read
 (:func:`data_digest`, over the ledger files of ``data/``). ``make book`` runs ``python -m
-runthenumbers.freshness`` first: if any notebook's record differs from the ledger's digest, the book
+runthenumbers.runner.freshness`` first: if any notebook's record differs from the ledger's digest, the book
 would show the new ledger beside numbers computed from the old one, so it stops, naming the stale
 notebooks. A notebook that cannot be read (cut short, missing, not UTF-8) stops it too, by name.
 
@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import data
+from .. import data
 
 METADATA_KEY = "runthenumbers"
 DIGEST_KEY = "data_sha256"

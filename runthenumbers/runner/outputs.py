@@ -33,8 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import REPO_ROOT
-from .errors import UserError, clipped
+from ..data import REPO_ROOT
+from ..errors import UserError, clipped
 
 # The one folder of the repository that outputs may go into (it is in .gitignore).
 OUTPUT_AREA = "runs"

@@ -10,7 +10,7 @@ forked while the main process's handlers are installed), asks the kernel to send
 main process dies (``PR_SET_PDEATHSIG``, even on SIGKILL), and watches its parent as well, so it
 never outlives the command; its kernels stop when their parent goes (ipykernel polls its parent).
 A killed command cannot remove its temporary output itself; the next command writing the same
-target does (:mod:`runthenumbers.outputs`).
+target does (:mod:`runthenumbers.runner.outputs`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Keep each paired notebook's executed ``.ipynb`` in step with its reviewable ``.md``.
 
-``python -m runthenumbers.notebooks`` (``make execute``) rebuilds every ``notebooks/*.ipynb`` from its
+``python -m runthenumbers.runner.notebooks`` (``make execute``) rebuilds every ``notebooks/*.ipynb`` from its
 ``.md`` twin and executes it in place. Execution records no timings, so re-running it on unchanged
 inputs rewrites byte-identical files.
 """
@@ -18,8 +18,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from ..data import REPO_ROOT
 from . import freshness
-from .data import REPO_ROOT
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 GLUE_MIME = "application/papermill.record/text/plain"

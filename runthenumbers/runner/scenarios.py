@@ -21,9 +21,10 @@ import jupytext
 import nbformat
 import yaml
 
+from ..data import REPO_ROOT, load_ledger
+from ..errors import describe, shown
+from ..parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
 from . import interrupts, outputs, safeyaml
-from .data import REPO_ROOT, load_ledger
-from .errors import describe, shown
 from .notebooks import (
     KERNEL,
     KERNEL_ARGUMENTS,
@@ -35,7 +36,6 @@ from .notebooks import (
     paired_notebooks,
     read_markdown,
 )
-from .parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
 
 SITE_SOURCES = ("book", "_config.yml", "_toc.yml")
 

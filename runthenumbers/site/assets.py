@@ -1,0 +1,154 @@
+"""The site's assets: the offline Vega bundle, each chart's downloads, the page scripts and ``SHA256SUMS``.
+
+For each page that holds a chart it adds the Vega, Vega-Lite and vega-embed bundle (from the pinned
+vl-convert, matching Altair's schema), writes each chart's data (CSV), spec (JSON) and drawing (SVG)
+under ``charts/``, and points the figure's links at them. It also drops thebe, which would load code
+from a CDN, rewrites ``rtn-root/`` links to the page's depth, and last writes ``SHA256SUMS``, a digest
+of every file of the built site.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+from ..links import DOWNLOAD_DIR, SITE_ROOT
+
+# The models, charts and ledger are imported where they are used: a rebuild that finds nothing to do
+# then never loads them (altair, pydantic and vl-convert would be most of its time).
+
+STATIC_DIR = Path(__file__).parent.parent / "static"
+
+
+VEGA_BUNDLE = "vega-bundle.js"
+
+
+PAGE_SCRIPT = "runthenumbers.js"
+
+
+CHART_MARKER = 'class="rtn-chart"'
+
+
+NUMBER_MARKER = "rtn-num"
+
+
+CLAIMS_MARKER = "rtn-claims-filter"
+
+
+SITE_MANIFEST = "SHA256SUMS"
+
+
+FIGURE = re.compile(
+    r'<figure class="rtn-chart" id="(?P<id>[\w-]+)">'
+    r'<div class="rtn-chart-view"[^>]*>(?P<svg><svg.*?</svg>)</div>'
+    r'.*?<script type="application/json" class="rtn-chart-spec">(?P<spec>.*?)</script></figure>',
+    re.DOTALL,
+)
+
+
+def vega_bundle_header() -> str:
+    """The bundle's first line, naming what made it: a bundle with this line needs no rebuilding.
+
+    Read from the installed packages' metadata, not by importing altair (the Vega-Lite version follows
+    from altair's), which would be most of a no-change rebuild's time.
+    """
+    return f"/* Vega, Vega-Lite and vega-embed for altair {version('altair')}, bundled by vl-convert {version('vl-convert-python')}. */\n"
+
+
+def vega_bundle() -> str:
+    import vl_convert
+
+    from ..charts import VEGA_LITE_VERSION
+
+    # The bundle's top-level declarations would clash with other classic scripts: give it a scope.
+    body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    return f"{vega_bundle_header()}/* Vega-Lite {VEGA_LITE_VERSION}. */\n(function () {{\n{body}\n}})();\n"
+
+
+def write_vega_bundle(static: Path) -> bool:
+    """Write the bundle into ``static`` unless the same versions already made the one there; say whether it wrote.
+
+    Bundling takes vl-convert about two seconds, most of a no-change rebuild, and gives the same bytes
+    for the same versions, so a rebuild keeps the bundle it finds.
+    """
+    target = static / VEGA_BUNDLE
+    if target.is_file():
+        with target.open(encoding="utf-8") as handle:
+            if handle.readline() == vega_bundle_header():
+                return False
+    static.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(vega_bundle(), encoding="utf-8")
+    partial.replace(target)
+    return True
+
+
+def chart_csv(spec: dict) -> str:
+    from ..charts import main_dataset
+
+    rows = main_dataset(spec)
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_chart_downloads(body: str, folder: Path) -> int:
+    """Write each chart of ``body`` as CSV, Vega-Lite JSON and SVG into ``folder``; return how many."""
+    folder.mkdir(parents=True, exist_ok=True)
+    found = 0
+    for match in FIGURE.finditer(body):
+        spec = json.loads(match["spec"])
+        stem = folder / match["id"]
+        stem.with_suffix(".csv").write_text(chart_csv(spec), encoding="utf-8")
+        stem.with_suffix(".vl.json").write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        stem.with_suffix(".svg").write_text(match["svg"] + "\n", encoding="utf-8")
+        found += 1
+    return found
+
+
+def _is_thebe(script) -> bool:
+    return "thebe" in str(script).lower() or "THEBE" in getattr(script, "attributes", {}).get("body", "")
+
+
+def page_scripts(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    if CHART_MARKER in body:
+        app.add_js_file(VEGA_BUNDLE)
+        write_chart_downloads(body, Path(app.outdir) / DOWNLOAD_DIR)
+    if CHART_MARKER in body or NUMBER_MARKER in body or CLAIMS_MARKER in body:
+        app.add_js_file(PAGE_SCRIPT)
+    context["body"] = body.replace(SITE_ROOT, "../" * pagename.count("/"))
+    # Jupyter Book always adds thebe (live code on a remote Binder kernel, loaded from a CDN). This
+    # book is static and offline, and thebe's inline script is added twice, a console error.
+    scripts = context.get("script_files", [])
+    scripts[:] = [s for s in scripts if not _is_thebe(s)]
+
+
+def sha256_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
+    """``sha256sum``-style lines for every file under ``folder``, sorted by path."""
+    lines = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name not in skip:
+            lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
+    return "\n".join(lines) + "\n"
+
+
+def finish_site(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        outdir = Path(app.outdir)
+        write_vega_bundle(outdir / "_static")
+        # Last, so that it covers every other file of the site.
+        (outdir / SITE_MANIFEST).write_text(sha256_manifest(outdir, skip=(SITE_MANIFEST,)), encoding="utf-8")
+
+
+def add_static_path(app, config) -> None:
+    config.html_static_path.append(str(STATIC_DIR))

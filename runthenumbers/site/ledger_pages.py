@@ -1,0 +1,230 @@
+"""The ledger's pages: the bibliography, the fact pages, the claims tables and their filter, the data
+manifest and the source-quality panel, each a directive that reads the ledger when its page is written."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from .. import chapters
+from ..links import section_href, source_href
+
+# The models, charts and ledger are imported where they are used: a rebuild that finds nothing to do
+# then never loads them (altair, pydantic and vl-convert would be most of its time).
+
+
+class SourcesDirective(SphinxDirective):
+    """The bibliography: every source of the ledger with an anchor ``source-<id>`` to cite."""
+
+    def run(self) -> list[nodes.Node]:
+        from .. import data
+        from ..markup import html_table
+
+        ledger = data.load_ledger()
+        self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
+        cited = {}
+        for fact in ledger.facts.values():
+            cited[fact.source] = cited.get(fact.source, 0) + 1
+        rows = []
+        for source in sorted(ledger.sources.values(), key=lambda s: (s.kind, s.publisher.lower(), s.id)):
+            rows.append(
+                f'<tr id="source-{source.id}"><td>{html.escape(source.kind)}</td>'
+                f"<td>{html.escape(source.publisher)}</td>"
+                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a> '
+                f'<code class="rtn-id">{html.escape(source.id)}</code></td>'
+                f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td></tr>"
+            )
+        table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts"], rows)
+        return [nodes.raw("", table, format="html")]
+
+
+class FactsDirective(SphinxDirective):
+    """One fact page of the ledger (see ``Chapter.fact_page``), a row per fact with an anchor ``fact-<id>``."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        from .. import data
+        from ..markup import html_table
+        from ..publish import format_fact
+
+        ledger = data.load_ledger()
+        self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
+        self.env.note_dependency(str(Path(chapters.__file__)))
+        rows = []
+        for fact in ledger.facts.values():
+            if chapters.fact_chapter(fact.id).fact_page != self.arguments[0]:
+                continue
+            source = ledger.sources[fact.source]
+            rows.append(
+                f'<tr id="fact-{fact.id}" class="rtn-main"><td><code>{fact.id}</code></td>'
+                f"<td>{html.escape(format_fact(fact))}</td><td>{html.escape(fact.period)}</td>"
+                f'<td><a href="{source_href(source.id)}">{html.escape(source.publisher)}</a> ({source.kind})</td></tr>'
+            )
+            # Where, quote and note run under the row across the table: long text reflows instead of
+            # squeezing seven columns into the page.
+            detail = [f"<b>Where:</b> {html.escape(fact.locator)}"]
+            if fact.quote:
+                detail.append(f"<b>Quote:</b> “<span{_quote_language(fact.quote)}>{html.escape(fact.quote)}</span>”")
+            if fact.note:
+                detail.append(f"<b>Note:</b> {_link_fact_ids(fact.note, ledger)}")
+            rows.append(f'<tr class="rtn-detail"><td colspan="4">{"<br>".join(detail)}</td></tr>')
+        table = html_table("rtn-facts", ["Fact", "Value", "Period", "Source"], rows)
+        return [nodes.raw("", table, format="html")]
+
+
+class ClaimsDirective(SphinxDirective):
+    """The claims of one argument as a table: figures, computed verdict, reason, and links."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        from .. import data
+        from ..claims import load_claims
+        from ..markup import html_table
+        from ..runner.notebooks import published_dir
+        from ..units import signed_percent
+
+        ledger = data.load_ledger()
+        self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
+        # Checked figures are read from the executed notebooks: a re-executed chapter refreshes this page.
+        for path in sorted(published_dir().glob("*.ipynb")):
+            self.env.note_dependency(str(path))
+        rows = []
+        for claim in load_claims(ledger=ledger):
+            if claim.row.argument != self.arguments[0]:
+                continue
+            shown = [_claim_value(ledger, claim, claim.article_value), _claim_value(ledger, claim, claim.checked_value)]
+            difference = "" if claim.difference is None else signed_percent(claim.difference)
+            if claim.is_split:
+                # A split claim heads its sub-claims, which follow it in the ledger: no verdict of its own.
+                verdict_cell, verdict_attr, row_class = (
+                    f"split into {len(claim.parts)}",
+                    "split",
+                    "rtn-main rtn-claim-parent",
+                )
+            else:
+                verdict = html.escape(claim.verdict)
+                if claim.row.section:
+                    verdict = f'<a href="{section_href(claim.row.section)}">{verdict}</a>'
+                verdict_cell = f'<span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span>'
+                verdict_attr = claim.verdict
+                row_class = "rtn-main rtn-claim-part" if claim.row.parent_id else "rtn-main"
+            why = _link_fact_ids(claim.row.explanation, ledger)
+            if claim.row.tolerance is not None:
+                why += f" <em>Tolerance {claim.row.tolerance:.0%}: {_link_fact_ids(claim.row.tolerance_reason, ledger)}.</em>"
+            if claim.row.searched:
+                why += f" <em>Searched: {_link_fact_ids(claim.row.searched, ledger)}</em>"
+            sources = ", ".join(
+                f'<a href="{source_href(source)}">{html.escape(ledger.sources[source].publisher)}</a>'
+                for source in claim.row.sources.split()
+            )
+            parent = f' data-parent="{claim.row.parent_id}"' if claim.row.parent_id else ""
+            rows.append(
+                f'<tr id="claim-{claim.row.id}" class="{row_class}"{parent} data-verdict="{verdict_attr}"><td>{claim.row.id}</td>'
+                f"<td>{html.escape(claim.row.claim)}</td><td>{html.escape(shown[0])}</td><td>{html.escape(shown[1])}</td>"
+                f"<td>{difference}</td><td>{verdict_cell}</td></tr>"
+            )
+            # The reason and the sources run under the claim, across the table.
+            rows.append(
+                f'<tr class="rtn-detail" data-verdict="{verdict_attr}"{parent}><td colspan="6"><b>Why:</b> {why}'
+                f"<br><b>Sources:</b> {sources}</td></tr>"
+            )
+        table = html_table(
+            "rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict"], rows
+        )
+        return [nodes.raw("", table, format="html")]
+
+
+def _claim_value(ledger, claim, value) -> str:
+    """A claim's article or checked figure in the unit of the article's fact, dates at their precision."""
+    from ..publish import format_value
+
+    if value is None:
+        return ""
+    if not claim.row.article_fact:
+        return format_value(value, "")
+    fact = ledger.fact(claim.row.article_fact)
+    return format_value(value, fact.unit, period=fact.period, note=fact.note)
+
+
+_FACT_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _link_fact_ids(text: str, ledger) -> str:
+    """``text`` escaped, each ledger fact id in it shown as code and linked to its row."""
+    from ..links import fact_href
+
+    def link(match: re.Match) -> str:
+        name = match.group(0)
+        return (
+            f'<a href="{fact_href(name)}"><code>{name}</code></a>' if name in ledger.facts else f"<code>{name}</code>"
+        )
+
+    return _FACT_ID.sub(link, html.escape(text))
+
+
+def _quote_language(quote: str) -> str:
+    """A ``lang`` attribute for a quote in Chinese (the article is read in translation), else nothing."""
+    return ' lang="zh"' if re.search(r"[\u4e00-\u9fff]", quote) else ""
+
+
+class ClaimsFilterDirective(SphinxDirective):
+    """Buttons that show only the claims with chosen verdicts; hidden until the page script runs."""
+
+    def run(self) -> list[nodes.Node]:
+        from .. import data
+        from ..claims import VERDICTS, graded, load_claims
+
+        self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
+        counts = {v: 0 for v in VERDICTS}
+        for claim in graded(load_claims()):
+            counts[claim.verdict] += 1
+        boxes = "".join(
+            f'<label><input type="checkbox" value="{v}" checked> {v} ({counts[v]})</label>' for v in VERDICTS
+        )
+        return [
+            nodes.raw(
+                "",
+                f'<fieldset class="rtn-claims-filter" hidden><legend>Show claims judged</legend>{boxes}</fieldset>',
+                format="html",
+            )
+        ]
+
+
+class DataManifestDirective(SphinxDirective):
+    """A SHA-256 digest of each data file, so a reader can check that a copy is the one this site used."""
+
+    def run(self) -> list[nodes.Node]:
+        from .. import data
+        from ..markup import html_table
+
+        rows = []
+        for path in sorted(data.DATA_DIR.glob("*.csv")):
+            self.env.note_dependency(str(path))
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            count = path.read_text(encoding="utf-8").count("\n") - 1
+            rows.append(
+                f"<tr><td><code>data/{path.name}</code></td><td>{count}</td><td><code>{digest}</code></td></tr>"
+            )
+        table = html_table("rtn-manifest", ["File", "Rows", "SHA-256"], rows)
+        return [nodes.raw("", table, format="html")]
+
+
+class SourceQualityDirective(SphinxDirective):
+    """The share of published numbers whose facts come from primary sources, by chapter, and the rest listed."""
+
+    def run(self) -> list[nodes.Node]:
+        from .. import data, quality
+        from ..runner.notebooks import NOTEBOOK_DIR
+
+        self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
+        self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
+        for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+            self.env.note_dependency(str(path))
+        return [nodes.raw("", quality.to_html(quality.source_quality()), format="html")]
