@@ -1,12 +1,15 @@
 """The book's chapters, declared once: everything that lists chapters is derived from :data:`CHAPTERS`.
 
 One :class:`Chapter` entry gives a part of the book its name, title, claim-id letter, fact-id
-prefixes and notebook. From the entries come
+prefixes, notebook and the pages whose published values it reads (``reads``); a :class:`BookPage`
+declares what a hand-written page of ``book/`` reads. From the entries come
 
 - the claims ledger's sections and id letters (:mod:`runthenumbers.claims`);
 - which fact page lists a fact (:func:`fact_page`), and the fact pages' index;
-- the parameter modules (``runthenumbers/parameters/<name>.py`` for each chapter with a notebook);
-- the chapter list of the summary notebook and of the introduction;
+- the parameter modules (``runthenumbers/parameters/<name>.py`` for each page that takes inputs);
+- which page may read which (:mod:`runthenumbers.values` refuses any other read), the order pages
+  run in (:func:`execution_order`: a page after the pages it reads) and which pages a changed page
+  makes stale (:func:`readers_of`);
 - ``_toc.yml``, ``book/claims.md`` and ``book/facts.md``, and the generated block of ``book/intro.md``.
 
 The files are written by ``python -m runthenumbers.chapters`` (``make pages``) and a test fails when
@@ -42,6 +45,9 @@ class Chapter:
     - ``fact_page``: the fact page's name, ``book/facts-<fact_page>.md`` (default: ``name``).
     - ``fact_title``: its line in the fact pages' index.
     - ``question``: what the chapter asks, for the introduction's list.
+    - ``reads``: the pages whose published values this page reads (the summary reads the chapters).
+      A page that reads others takes no inputs of its own: a scenario re-runs it after the pages it
+      reads, with their new values.
     """
 
     name: str
@@ -54,6 +60,7 @@ class Chapter:
     fact_page: str = ""
     fact_title: str = ""
     question: str = ""
+    reads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
@@ -66,12 +73,45 @@ class Chapter:
             raise ValueError(f"chapter {self.name}: an argument needs a notebook and a question")
         if self.fact_prefix and not self.fact_title:
             raise ValueError(f"chapter {self.name}: a chapter with facts needs a fact_title for the index")
+        if self.reads and not self.notebook:
+            raise ValueError(f"chapter {self.name}: only a page with a notebook reads other pages")
+        if self.name in self.reads:
+            raise ValueError(f"chapter {self.name}: a page cannot read itself")
         if not self.fact_page:
             object.__setattr__(self, "fact_page", self.name if self.fact_prefix else "")
+
+    @property
+    def takes_inputs(self) -> bool:
+        """A page with a notebook that reads no other page: its inputs are in ``parameters/<name>.py``."""
+        return bool(self.notebook) and not self.reads
+
+
+@dataclass(frozen=True)
+class BookPage:
+    """A hand-written page of ``book/`` that shows values the notebooks published.
+
+    - ``name``: ``book/<name>.md``;
+    - ``reads``: the pages whose values it shows (``{rtn-value}`` refuses any other);
+    - ``every_page``: it reads every page with a notebook (the claims ledger, the source-quality panel);
+    - ``order``: its place among the verdict pages at the head of the table of contents, or ``None``
+      for a page placed elsewhere (the home page is the root, the method page explains the book).
+    """
+
+    name: str
+    reads: tuple[str, ...] = ()
+    every_page: bool = False
+    order: int | None = None
 
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("article", "The article", fact_prefix=("article",), order=0, fact_title="what the article claims"),
+    Chapter(
+        "summary",
+        "The answer in numbers",
+        notebook="notebooks/summary",
+        order=5,
+        reads=("concentration", "debt", "credit", "capex", "partner_risk", "uncertainty"),
+    ),
     Chapter(
         "context",
         "Context and company",
@@ -135,8 +175,20 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("uncertainty", "Uncertainty", notebook="notebooks/uncertainty", order=60),
     Chapter("conclusion", "The conclusion", claim_prefix="S", order=70),
     Chapter(
-        "after", "After the article", fact_prefix=("after",), order=80, fact_title="what happened after the article"
+        "after",
+        "What happened next",
+        fact_prefix=("after",),
+        notebook="notebooks/after",
+        order=80,
+        fact_title="what happened after the article",
+        reads=("credit",),
     ),
+)
+
+BOOK_PAGES: tuple[BookPage, ...] = (
+    BookPage("intro", reads=("summary", "credit", "concentration", "capex")),
+    BookPage("claims", every_page=True, order=6),
+    BookPage("method", every_page=True),
 )
 
 
@@ -153,6 +205,10 @@ def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     prefixes = [p for c in chapters for p in c.fact_prefix]
     if len(prefixes) != len(set(prefixes)):
         raise ValueError(f"a fact prefix is declared twice: {sorted(prefixes)}")
+    pages = {c.name for c in chapters if c.notebook}
+    for chapter in chapters:
+        if unknown := [r for r in chapter.reads if r not in pages]:
+            raise ValueError(f"chapter {chapter.name} reads {', '.join(unknown)}: no chapter with a notebook has that name")
     return tuple(sorted(chapters, key=lambda c: c.order))
 
 
@@ -171,8 +227,53 @@ def claim_id_pattern(chapters: tuple[Chapter, ...] | None = None) -> str:
 
 
 def with_notebook(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
-    """The chapters that have a notebook, each with its inputs in ``runthenumbers/parameters/<name>.py``."""
+    """The chapters that have a notebook: every page that publishes values."""
     return tuple(c for c in ordered(chapters) if c.notebook)
+
+
+def with_inputs(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
+    """The pages that take inputs, each declared in ``runthenumbers/parameters/<name>.py``: those reading no page."""
+    return tuple(c for c in ordered(chapters) if c.takes_inputs)
+
+
+def reading_pages(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
+    """The pages with a notebook that read other pages (the summary, what happened next), in order."""
+    return tuple(c for c in ordered(chapters) if c.notebook and c.reads)
+
+
+def execution_order(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
+    """Every page with a notebook, each after the pages it reads, otherwise by ``order``."""
+    waiting = list(with_notebook(chapters))
+    done: list[Chapter] = []
+    while waiting:
+        ready = [c for c in waiting if all(r in {d.name for d in done} for r in c.reads)]
+        if not ready:
+            raise ValueError(f"the pages {', '.join(c.name for c in waiting)} read each other in a circle")
+        done.append(ready[0])
+        waiting.remove(ready[0])
+    return tuple(done)
+
+
+def readers_of(names, chapters: tuple[Chapter, ...] | None = None) -> tuple[str, ...]:
+    """The pages that read any of ``names``, directly or through another page, in execution order."""
+    found = set(names)
+    for chapter in execution_order(chapters):
+        if found & set(chapter.reads):
+            found.add(chapter.name)
+    return tuple(c.name for c in execution_order(chapters) if c.name in found - set(names))
+
+
+def book_pages(pages: tuple[BookPage, ...] | None = None) -> dict[str, BookPage]:
+    return {p.name: p for p in (BOOK_PAGES if pages is None else pages)}
+
+
+def reads_of(reader: str, chapters: tuple[Chapter, ...] | None = None, pages: tuple[BookPage, ...] | None = None):
+    """The pages ``reader`` (a chapter or a :class:`BookPage`) declares it reads; ``None`` for no such page."""
+    if reader in book_pages(pages):
+        page = book_pages(pages)[reader]
+        return tuple(c.name for c in with_notebook(chapters)) if page.every_page else page.reads
+    chapter = {c.name: c for c in ordered(chapters)}.get(reader)
+    return None if chapter is None else chapter.reads
 
 
 def arguments(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
@@ -226,6 +327,13 @@ def number_word(count: int) -> str:
     return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
 
 
+def verdict_pages(chapters: tuple[Chapter, ...] | None = None, pages: tuple[BookPage, ...] | None = None) -> list[str]:
+    """The toc's first part: the pages that read the chapters' results and the book pages placed among them."""
+    placed = [(c.order, c.notebook) for c in reading_pages(chapters)]
+    placed += [(p.order, f"book/{p.name}") for p in book_pages(pages).values() if p.order is not None]
+    return [path for _, path in sorted(placed)]
+
+
 def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
     """``_toc.yml``: the verdict pages, the chapters with notebooks, then how the book is made."""
     lines = [
@@ -235,12 +343,10 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "parts:",
         "  - caption: The verdict",
         "    chapters:",
-        "      - file: notebooks/summary",
-        "      - file: book/claims",
-        "      - file: notebooks/after",
+        *(f"      - file: {path}" for path in verdict_pages(chapters)),
         f"  - caption: The {number_word(len(arguments(chapters)))} arguments",
         "    chapters:",
-        *(f"      - file: {c.notebook}" for c in with_notebook(chapters)),
+        *(f"      - file: {c.notebook}" for c in with_inputs(chapters)),
         "  - caption: How this book is made",
         "    chapters:",
         "      - file: book/method",
@@ -332,7 +438,9 @@ def missing_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None =
         if chapter.fact_page:
             needed.append(f"book/facts-{chapter.fact_page}.md")
         if chapter.notebook:
-            needed += [f"{chapter.notebook}.md", f"runthenumbers/parameters/{chapter.name}.py"]
+            needed.append(f"{chapter.notebook}.md")
+        if chapter.takes_inputs:
+            needed.append(f"runthenumbers/parameters/{chapter.name}.py")
         missing += [n for n in needed if not (root / n).exists()]
     return missing
 

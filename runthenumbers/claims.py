@@ -2,7 +2,8 @@
 
 ``data/claims.csv`` names, for each claim, the article's figure (a ledger fact) and the checked
 figure: a ledger fact (``fact:<id>``) or a value a chapter publishes (``<notebook>:<name>``, read
-from the committed, executed notebook). Where both exist the verdict is computed from them with the
+from the executed notebook through :class:`runthenumbers.values.Reader`, as the page that shows the
+claims declares). Where both exist the verdict is computed from them with the
 row's tolerance (and its reason) by :func:`runthenumbers.verdicts.judge`; only claims without a
 figure to compare carry a verdict typed in, with a reason. This module is the one owner of every
 verdict: the notebooks glue what it computes (:func:`runthenumbers.publish.check`) and a test holds
@@ -21,9 +22,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from . import chapters, data
+from . import chapters, data, values
 from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
-from .runner.notebooks import baseline_values, published_dir
 from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
 
 VERDICTS = ("supported", "roughly", "contradicted", "garbled", "unverifiable", "opinion")
@@ -153,7 +153,8 @@ def graded(claims: list[Claim]) -> list[Claim]:
 
 
 def tally(claims: list[Claim]) -> dict[str, int]:
-    """Counts of the graded claims by verdict, with 'total', 'hold', 'fail' and 'not_checked'."""
+    """Counts of the graded claims by verdict, with 'total', 'hold', 'fail', 'not_checked' and 'checkable'
+    (those with a figure or fact that could be checked: neither unverifiable nor an opinion)."""
     counts = Counter(c.verdict for c in graded(claims))
     result = {v: counts[v] for v in VERDICTS}
     result.update(
@@ -161,6 +162,7 @@ def tally(claims: list[Claim]) -> dict[str, int]:
         hold=sum(counts[v] for v in HOLDS),
         fail=sum(counts[v] for v in FAILS),
         not_checked=counts["unverifiable"],
+        checkable=sum(counts.values()) - counts["unverifiable"] - counts["opinion"],
     )
     return result
 
@@ -280,31 +282,40 @@ def verdict_of(row: ClaimRow, article: float | None, checked: float | None) -> s
     return row.verdict
 
 
-def load_claims(path: Path | None = None, ledger: Ledger | None = None) -> list[Claim]:
-    """Read and check data/claims.csv against the ledger and the chapters; raise LedgerError listing problems."""
+def load_claims(
+    path: Path | None = None, ledger: Ledger | None = None, reader: values.Reader | None = None
+) -> list[Claim]:
+    """Read and check data/claims.csv against the ledger and the chapters; raise LedgerError listing problems.
+
+    The checked figures a chapter published are read through ``reader``: by default the claims page's,
+    which reads every page; a page that shows the claims passes its own, so that what it reads stays declared.
+    """
     path = path or data.DATA_DIR / "claims.csv"
     name = display_name(path)
     ledger = ledger or data.load_ledger()
+    reader = reader or values.Reader("claims")
     rows, problems, lines = read_rows(path)
     notebooks = sorted(
         {r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")}
     )
-    available = {p.stem for p in published_dir().glob("*.ipynb")}
-    values = baseline_values([n for n in notebooks if n in available])
+    # An unknown or unexecuted page publishes nothing: its rows are refused below, by line. A known page
+    # the reader does not declare is refused by the reader, naming both pages.
+    pages = {c.name for c in chapters.with_notebook()}
+    published = {n: reader.values(n) for n in notebooks if n in pages and (reader.exists(n) or not reader.declares(n))}
     parts: dict[str, list[str]] = {}
     for row in rows.values():
         if row.parent_id:
             parts.setdefault(row.parent_id, []).append(row.id)
     problems += _structure_problems(rows, lines, name)
     for claim_id, row in rows.items():
-        problems += _row_problems(row, lines[claim_id], name, ledger, values, claim_id in parts)
+        problems += _row_problems(row, lines[claim_id], name, ledger, published, claim_id in parts)
     if problems:
         raise LedgerError(sorted(problems, key=lambda p: p.line))
     claims = []
     for row in rows.values():
         split = tuple(parts.get(row.id, ()))
         article = ledger.value(row.article_fact) if row.article_fact else None
-        checked = _checked_value(row, ledger, values)
+        checked = _checked_value(row, ledger, published)
         verdict = "" if split else verdict_of(row, article, checked)
         if message := ("" if split else evidence_problem(row, verdict, ledger)):
             problems.append(Problem(name, lines[row.id], "sources", message))

@@ -21,7 +21,7 @@ import pytest
 from runthenumbers import chapters
 from runthenumbers.charts import main_dataset
 from runthenumbers.data import REPO_ROOT
-from runthenumbers.runner.notebooks import baseline_values
+from runthenumbers.values import baseline_values
 from runthenumbers.site.assets import sha256_manifest
 
 CHROMIUM = "/usr/bin/chromium"

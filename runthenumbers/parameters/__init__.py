@@ -28,7 +28,7 @@ from .core import Parameter, ParameterError, Rule
 
 __all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "reader_label", "resolve"]
 
-CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_notebook())
+CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_inputs())
 
 REGISTRY: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
 RULES: tuple[Rule, ...] = tuple(rule for module in CHAPTER_MODULES for rule in getattr(module, "RULES", ()))

@@ -7,35 +7,35 @@ inputs rewrites byte-identical files.
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from .. import chapters
 from ..data import REPO_ROOT
+from ..values import GLUE_MIME, NOTEBOOK_DIR
 from . import freshness
 
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-GLUE_MIME = "application/papermill.record/text/plain"
-# Pages that summarise the chapters' committed outputs: executed after them, never re-run with new inputs.
-SUMMARIES = ("after", "summary")
+__all__ = ["GLUE_MIME", "NOTEBOOK_DIR", "SUMMARIES", "execute", "paired_notebooks", "read_markdown", "write_pair"]
+
+# Pages that read other pages' values (runthenumbers/chapters.py): executed after them, with no inputs of their own.
+SUMMARIES = tuple(c.name for c in chapters.reading_pages())
 KERNEL = "python3"
-PUBLISHED_ENV = "RUNTHENUMBERS_NOTEBOOKS"
 # Kernels log only errors: ipykernel's warning that it talks over local TCP without encryption is
 # about a kernel on this machine, started for one notebook, and would alarm a reader of the output.
 KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 
 
 def paired_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The ``.md`` notebooks (those with a jupytext header) in ``directory``: chapters by name, then summaries."""
+    """The ``.md`` notebooks (those with a jupytext header) in ``directory``, in execution order: each
+    after the pages it reads (:func:`runthenumbers.chapters.execution_order`), undeclared ones last by name."""
     found = [p for p in directory.glob("*.md") if "jupytext:" in p.read_text(encoding="utf-8").split("\n---", 1)[0]]
-    return sorted(found, key=lambda p: (p.stem in SUMMARIES, p.stem))
+    order = [c.name for c in chapters.execution_order()]
+    return sorted(found, key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
 
 
 def read_markdown(markdown: Path) -> nbformat.NotebookNode:
@@ -73,34 +73,6 @@ def write_pair(markdown: Path) -> Path:
     freshness.record(executed)  # make book refuses the notebook once data/ changes
     jupytext.write(executed, target)
     return target
-
-
-def glued_values(notebook: nbformat.NotebookNode) -> dict[str, object]:
-    """Every scalar the notebook glued, by name, read back as a Python value."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name and GLUE_MIME in output.get("data", {}):
-                text = output["data"][GLUE_MIME]
-                try:
-                    values[name] = ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    values[name] = text
-    return values
-
-
-def published_dir() -> Path:
-    """The folder of executed notebooks whose values the pages read: the committed ``notebooks/``, or
-    a scenario run's, named by the environment variable :data:`PUBLISHED_ENV` (set by the runner for the
-    summary pages it re-executes and for the site it builds)."""
-    return Path(os.environ.get(PUBLISHED_ENV) or NOTEBOOK_DIR)
-
-
-def baseline_values(notebooks: Iterable[str], directory: Path | None = None) -> dict[str, dict[str, object]]:
-    """The glued values of the executed notebooks in ``directory`` (default :func:`published_dir`)."""
-    folder = Path(directory) if directory else published_dir()
-    return {name: glued_values(nbformat.read(folder / f"{name}.ipynb", as_version=4)) for name in notebooks}
 
 
 def main(argv: list[str]) -> int:
