@@ -13,7 +13,9 @@ declares what a hand-written page of ``book/`` reads. From the entries come
 - ``_toc.yml``, ``book/claims.md`` and ``book/facts.md``, and the generated block of ``book/intro.md``.
 
 The files are written by ``python -m runthenumbers.chapters`` (``make pages``) and a test fails when
-a committed file differs from what the entries give. This module imports nothing from the project:
+a committed file differs from what the entries give. The functions a page may ask note each question
+in :mod:`runthenumbers.access`, so a page depends on their answers, not on every entry: a new
+chapter stales no page that never asks about it. This module imports only :mod:`runthenumbers.access`:
 every layer may read it.
 """
 
@@ -23,6 +25,8 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from .access import query
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -192,6 +196,7 @@ BOOK_PAGES: tuple[BookPage, ...] = (
 )
 
 
+@query
 def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """``chapters`` (default: :data:`CHAPTERS`) sorted by ``order``, refused if two share a key."""
     chapters = CHAPTERS if chapters is None else chapters
@@ -208,39 +213,48 @@ def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     pages = {c.name for c in chapters if c.notebook}
     for chapter in chapters:
         if unknown := [r for r in chapter.reads if r not in pages]:
-            raise ValueError(f"chapter {chapter.name} reads {', '.join(unknown)}: no chapter with a notebook has that name")
+            raise ValueError(
+                f"chapter {chapter.name} reads {', '.join(unknown)}: no chapter with a notebook has that name"
+            )
     return tuple(sorted(chapters, key=lambda c: c.order))
 
 
+@query
 def by_name(chapters: tuple[Chapter, ...] | None = None) -> dict[str, Chapter]:
     return {c.name: c for c in ordered(chapters)}
 
 
+@query
 def claim_sections(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The chapters with claims, in order: the claims page's sections and the ledger's ``argument`` values."""
     return tuple(c for c in ordered(chapters) if c.claim_prefix)
 
 
+@query
 def claim_id_pattern(chapters: tuple[Chapter, ...] | None = None) -> str:
     """The regular expression a claim id must match: one of the chapters' letters, then a number."""
     return rf"^[{''.join(c.claim_prefix for c in claim_sections(chapters))}]\d+$"
 
 
+@query
 def with_notebook(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The chapters that have a notebook: every page that publishes values."""
     return tuple(c for c in ordered(chapters) if c.notebook)
 
 
+@query
 def with_inputs(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The pages that take inputs, each declared in ``runthenumbers/parameters/<name>.py``: those reading no page."""
     return tuple(c for c in ordered(chapters) if c.takes_inputs)
 
 
+@query
 def reading_pages(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The pages with a notebook that read other pages (the summary, what happened next), in order."""
     return tuple(c for c in ordered(chapters) if c.notebook and c.reads)
 
 
+@query
 def execution_order(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """Every page with a notebook, each after the pages it reads, otherwise by ``order``."""
     waiting = list(with_notebook(chapters))
@@ -254,6 +268,7 @@ def execution_order(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapte
     return tuple(done)
 
 
+@query
 def readers_of(names, chapters: tuple[Chapter, ...] | None = None) -> tuple[str, ...]:
     """The pages that read any of ``names``, directly or through another page, in execution order."""
     found = set(names)
@@ -263,10 +278,12 @@ def readers_of(names, chapters: tuple[Chapter, ...] | None = None) -> tuple[str,
     return tuple(c.name for c in execution_order(chapters) if c.name in found - set(names))
 
 
+@query
 def book_pages(pages: tuple[BookPage, ...] | None = None) -> dict[str, BookPage]:
     return {p.name: p for p in (BOOK_PAGES if pages is None else pages)}
 
 
+@query
 def reads_of(reader: str, chapters: tuple[Chapter, ...] | None = None, pages: tuple[BookPage, ...] | None = None):
     """The pages ``reader`` (a chapter or a :class:`BookPage`) declares it reads; ``None`` for no such page."""
     if reader in book_pages(pages):
@@ -276,15 +293,18 @@ def reads_of(reader: str, chapters: tuple[Chapter, ...] | None = None, pages: tu
     return None if chapter is None else chapter.reads
 
 
+@query
 def arguments(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The essay's arguments, in order: the chapters the introduction lists and the summary reads."""
     return tuple(c for c in ordered(chapters) if c.argument)
 
 
+@query
 def fact_pages(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     return tuple(c for c in ordered(chapters) if c.fact_page)
 
 
+@query
 def fact_prefixes(chapters: tuple[Chapter, ...] | None = None) -> tuple[str, ...]:
     """Every first word a fact id may have, in chapter order."""
     return tuple(p for c in fact_pages(chapters) for p in c.fact_prefix)
@@ -297,6 +317,7 @@ class UnroutedFact(KeyError):
         return self.args[0]
 
 
+@query
 def fact_chapter(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> Chapter:
     """The chapter whose fact page lists ``fact_id``, chosen by the id's first word."""
     prefix = fact_id.split("_", 1)[0]
@@ -309,6 +330,7 @@ def fact_chapter(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> C
     )
 
 
+@query
 def fact_page(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> str:
     """The page (from the site's root) that lists ``fact_id``: ``book/facts-<page>.html``."""
     return f"book/facts-{fact_chapter(fact_id, chapters).fact_page}.html"
@@ -327,6 +349,7 @@ def number_word(count: int) -> str:
     return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
 
 
+@query
 def verdict_pages(chapters: tuple[Chapter, ...] | None = None, pages: tuple[BookPage, ...] | None = None) -> list[str]:
     """The toc's first part: the pages that read the chapters' results and the book pages placed among them."""
     placed = [(c.order, c.notebook) for c in reading_pages(chapters)]

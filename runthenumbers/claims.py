@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from . import chapters, data, values
+from .access import Table, unlogged
 from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
 from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
 
@@ -32,8 +33,16 @@ HOLDS = ("supported", "roughly")
 FAILS = ("contradicted", "garbled")
 # Verdicts that need evidence besides the article: a verdict on the figure, not on the reading.
 JUDGED = ("supported", "roughly", "contradicted")
-# The chapters with a claims section, in order (runthenumbers/chapters.py); the "argument" column names one.
-ARGUMENTS = tuple(c.name for c in chapters.claim_sections())
+
+
+def __getattr__(name: str):
+    # ARGUMENTS, the chapters with a claims section in order (runthenumbers/chapters.py), which the
+    # "argument" column names: asked of the chapters when read, so only a page that reads it depends on it.
+    if name == "ARGUMENTS":
+        return tuple(c.name for c in chapters.claim_sections())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 CLAIM_COLUMNS = (
     "id",
     "argument",
@@ -82,7 +91,8 @@ class ClaimRow(BaseModel):
     @classmethod
     def _known_chapter(cls, argument: str, info: ValidationInfo) -> str:
         # Read at validation time, not import time, so the sections follow runthenumbers/chapters.py.
-        sections = {c.name: c for c in chapters.claim_sections()}
+        with unlogged():
+            sections = {c.name: c for c in chapters.claim_sections()}
         if argument not in sections:
             raise ValueError(f"'{argument}' is not a chapter with claims (allowed: {', '.join(sections)})")
         letter = sections[argument].claim_prefix
@@ -272,7 +282,8 @@ def evidence_problem(row: ClaimRow, verdict: str, ledger: Ledger) -> str:
 
 def read_rows(path: Path | None = None) -> tuple[dict[str, ClaimRow], list[Problem], dict[str, int]]:
     """The rows of data/claims.csv, validated one by one, with their problems and lines."""
-    return read_table(path or data.DATA_DIR / "claims.csv", CLAIM_COLUMNS, ClaimRow)
+    rows, problems, lines = read_table(path or data.DATA_DIR / "claims.csv", CLAIM_COLUMNS, ClaimRow)
+    return Table("data/claims.csv", rows), problems, lines
 
 
 def verdict_of(row: ClaimRow, article: float | None, checked: float | None) -> str:
@@ -298,10 +309,13 @@ def load_claims(
     notebooks = sorted(
         {r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")}
     )
-    # An unknown or unexecuted page publishes nothing: its rows are refused below, by line. A known page
-    # the reader does not declare is refused by the reader, naming both pages.
-    pages = {c.name for c in chapters.with_notebook()}
-    published = {n: reader.values(n) for n in notebooks if n in pages and (reader.exists(n) or not reader.declares(n))}
+    # A known page the reader does not declare is refused by the reader, naming both pages; an unknown
+    # or unexecuted page publishes nothing, and its rows are refused below, by line.
+    published = {
+        n: reader.values(n)
+        for n in notebooks
+        if (reader.declares(n) and reader.exists(n)) or (not reader.declares(n) and chapters.reads_of(n) is not None)
+    }
     parts: dict[str, list[str]] = {}
     for row in rows.values():
         if row.parent_id:

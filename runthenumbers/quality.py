@@ -84,9 +84,7 @@ def source_quality(ledger: Ledger | None = None, directory: Path | None = None) 
     of ``directory`` (default: :func:`runthenumbers.values.published_dir`, a scenario's when the site is one's)."""
     ledger = ledger or load_ledger()
     reader = Reader(READER, directory)
-    return [
-        classify(stem, title, reader.provenance(stem), ledger) for stem, title in pages() if reader.exists(stem)
-    ]
+    return [classify(stem, title, reader.provenance(stem), ledger) for stem, title in pages() if reader.exists(stem)]
 
 
 def overall_share(report: list[PageQuality]) -> float:

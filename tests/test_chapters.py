@@ -108,7 +108,13 @@ def test_a_chapter_entry_is_checked_when_written():
 def test_the_claims_sections_and_parameters_follow_the_chapters():
     from runthenumbers import parameters
 
-    assert claims.ARGUMENTS == ("context", "concentration", "debt", "capex", "partner_risk", "conclusion")
+    # Hand-checked against the entries: a chapter with a claim letter, in order; credit has none. A new
+    # chapter with claims joins the sections without an edit here.
+    sections = claims.ARGUMENTS
+    assert sections[0] == "context" and sections[-1] == "conclusion" and "credit" not in sections
+    assert sections.index("concentration") < sections.index("debt") < sections.index("capex")
+    assert sections == tuple(c.name for c in sorted(CHAPTERS, key=lambda c: c.order) if c.claim_prefix)
     assert [m.__name__.rsplit(".", 1)[-1] for m in parameters.CHAPTER_MODULES] == [
-        c.name for c in chapters.with_notebook()
+        c.name for c in chapters.with_inputs()
     ]
+    assert {"summary", "after"}.isdisjoint(m.__name__.rsplit(".", 1)[-1] for m in parameters.CHAPTER_MODULES)

@@ -22,15 +22,21 @@ import importlib
 from collections.abc import Mapping
 
 from .. import chapters
+from ..access import Table, query, unlogged
 from ..data import Ledger
 from ..errors import shown
 from .core import Parameter, ParameterError, Rule
 
 __all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "reader_label", "resolve"]
 
-CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_inputs())
+# Every module is loaded, whichever page asks: a page depends on the declarations it looks up (REGISTRY,
+# for_notebook), which runthenumbers.access notes, not on the list of chapters.
+with unlogged():
+    CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_inputs())
 
-REGISTRY: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
+DECLARED: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
+# Each lookup noted (runthenumbers.access): a page depends on the parameters it looked up.
+REGISTRY: Table[Parameter] = Table("parameters", DECLARED)
 RULES: tuple[Rule, ...] = tuple(rule for module in CHAPTER_MODULES for rule in getattr(module, "RULES", ()))
 
 
@@ -42,8 +48,10 @@ def reader_label(name: str) -> str:
     return REGISTRY[name].reader_label if name in REGISTRY else name.replace("_", " ")
 
 
+@query
 def for_notebook(notebook: str) -> dict[str, Parameter]:
-    return {name: p for name, p in REGISTRY.items() if notebook in p.notebooks}
+    """The parameters of ``notebook``, in the registry's order."""
+    return {name: p for name, p in DECLARED.items() if notebook in p.notebooks}
 
 
 def unknown_parameter_message(name: str, valid: list[str]) -> str:
