@@ -41,11 +41,12 @@ class Log:
         return self._quiet > 0
 
     def row(self, table: str, key: str) -> None:
-        if not self._quiet:
+        # Inside a noted query the answer stands for what the query read.
+        if not self._quiet and not self._depth:
             self.rows.setdefault(table, set()).add(str(key))
 
     def listing(self, table: str) -> None:
-        if not self._quiet:
+        if not self._quiet and not self._depth:
             self.listed.add(table)
 
     def report(self) -> dict[str, object]:
@@ -83,7 +84,8 @@ def query_key(module: str, function: str, args: tuple[str, ...]) -> str:
 def query(function: Callable) -> Callable:
     """Note each call of a registry function made from outside the registry with only names as arguments
     (``fact_page("debt_sofr")``, not a call with another tuple of chapters, as tests make): its answer is
-    what the caller read. Calls the function makes itself are not noted: the outermost answer is enough."""
+    what the caller read. What the function reads itself (other queries, table rows) is not noted: the
+    outermost answer is enough, and the freshness check asks the same question again."""
     module = function.__module__.removeprefix("runthenumbers.")
 
     @functools.wraps(function)

@@ -10,7 +10,9 @@ declares what a hand-written page of ``book/`` reads. From the entries come
 - which page may read which (:mod:`runthenumbers.values` refuses any other read), the order pages
   run in (:func:`execution_order`: a page after the pages it reads) and which pages a changed page
   makes stale (:func:`readers_of`);
-- ``_toc.yml``, ``book/claims.md`` and ``book/facts.md``, and the generated block of ``book/intro.md``.
+- ``_toc.yml`` (written by ``make pages``), and the lists the site draws into ``book/claims.md``,
+  ``book/facts.md`` and ``book/intro.md`` when it writes them (:func:`render_claims_sections`,
+  :func:`render_fact_pages`, :func:`render_arguments`).
 
 The files are written by ``python -m runthenumbers.chapters`` (``make pages``) and a test fails when
 a committed file differs from what the entries give. The functions a page may ask note each question
@@ -341,8 +343,6 @@ def fact_page(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> str:
 
 
 GENERATED = "generated from runthenumbers/chapters.py by `make pages`; edit the chapters there"
-INTRO_BEGIN = "% begin chapter list: " + GENERATED
-INTRO_END = "% end chapter list"
 
 
 def number_word(count: int) -> str:
@@ -381,67 +381,28 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-CLAIMS_INTRO = """\
-Every claim of the article, from the claims ledger (`data/claims.csv`), with the article's figure,
-the figure that checks it, and the verdict. A compound claim is split into sub-claims (D7a, D7b),
-listed under it, each with its own verdict; the counts below count the sub-claims. Where both
-figures exist the verdict is **computed** from them with the tolerance written in the ledger, with
-its reason: *supported* within that tolerance, *roughly* within ±25%, *contradicted* beyond. A
-*supported* or *roughly* verdict needs a filing, a company release or two independent reports;
-a copy of the article's own source is not enough. The other verdicts are written with their reason:
-*garbled* (a translation or transcription error, corrected), *unverifiable* (no independent readable
-source; the ledger says what was searched), and *opinion* (a judgement, not a figure). Each verdict
-links to the part of a chapter that computes it; each source to the bibliography. The same ledger
-prints in a terminal with `runthenumbers claims`.
-"""
+def render_claims_sections(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The sections of ``book/claims.md`` (its ``rtn-claims-sections`` directive): one per chapter with claims."""
+    return "\n".join(f"## {c.title}\n\n```{{rtn-claims}} {c.name}\n```\n" for c in claim_sections(chapters))
 
 
-def render_claims_page(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """``book/claims.md``: the filter, then one section per chapter with claims."""
-    parts = [f"% {GENERATED}.\n# The claims, checked\n", CLAIMS_INTRO, "```{rtn-claims-filter}\n```\n"]
-    for chapter in claim_sections(chapters):
-        parts.append(f"## {chapter.title}\n\n```{{rtn-claims}} {chapter.name}\n```\n")
-    return "\n".join(parts)
+def render_fact_pages(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The index of ``book/facts.md`` (its ``rtn-fact-pages`` directive): a line per fact page."""
+    return "".join(f"- {{doc}}`facts-{c.fact_page}`: {c.fact_title}\n" for c in fact_pages(chapters))
 
 
-FACTS_INTRO = """\
-Every figure the book uses comes from `data/facts.csv`: its value in the unit it was recorded in,
-the period it refers to, the document it comes from (see {doc}`sources`), where in that document it
-stands, and a short exact quote containing it. Each number in the chapters links to the table of how
-it was computed, and from there to the ledger's rows on the pages below, one per group of facts.
-Quotes from the article are from the Chinese translation the project was given.
-"""
-
-
-def render_facts_index(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """``book/facts.md``: what the ledger is, and a line per fact page."""
-    items = "".join(f"- {{doc}}`facts-{c.fact_page}`: {c.fact_title}\n" for c in fact_pages(chapters))
-    return f"% {GENERATED}.\n# The fact ledger\n\n{FACTS_INTRO}\n{items}"
-
-
-def render_intro_block(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """The introduction's list of the essay's arguments, between its two marker comments."""
+def render_arguments(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The introduction's list of the essay's arguments (its ``rtn-arguments`` directive), under a heading."""
     listed = arguments(chapters)
     items = "".join(f"{i}. {{doc}}`{c.title} <../{c.notebook}>`: {c.question}\n" for i, c in enumerate(listed, start=1))
-    return f"{INTRO_BEGIN}\n## The {number_word(len(listed))} arguments\n\n{items}{INTRO_END}"
-
-
-def render_intro(current: str, chapters: tuple[Chapter, ...] | None = None) -> str:
-    """``current`` (the text of ``book/intro.md``) with its generated block replaced."""
-    pattern = re.compile(re.escape(INTRO_BEGIN) + r".*?" + re.escape(INTRO_END), re.DOTALL)
-    if not pattern.search(current):
-        raise ValueError(f"book/intro.md has no block between '{INTRO_BEGIN}' and '{INTRO_END}'")
-    return pattern.sub(lambda _: render_intro_block(chapters), current, count=1)
+    return f"## The {number_word(len(listed))} arguments\n\n{items}"
 
 
 def generated_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None = None) -> dict[Path, str]:
-    """Each file derived from the chapters, with the text the chapters give it."""
-    return {
-        root / "_toc.yml": render_toc(chapters),
-        root / "book" / "claims.md": render_claims_page(chapters),
-        root / "book" / "facts.md": render_facts_index(chapters),
-        root / "book" / "intro.md": render_intro((root / "book" / "intro.md").read_text(encoding="utf-8"), chapters),
-    }
+    """Each file derived from the chapters, with the text the chapters give it. The lists inside pages
+    (the claims page's sections, the fact pages' index, the introduction's arguments) are drawn when
+    the page is written, by the site's directives, so a new chapter changes no page's source."""
+    return {root / "_toc.yml": render_toc(chapters)}
 
 
 def stale_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None = None) -> list[Path]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from . import chapters, data, values
-from .access import Table, unlogged
+from .access import Table, query, unlogged
 from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
 from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
 
@@ -284,6 +284,16 @@ def read_rows(path: Path | None = None) -> tuple[dict[str, ClaimRow], list[Probl
     """The rows of data/claims.csv, validated one by one, with their problems and lines."""
     rows, problems, lines = read_table(path or data.DATA_DIR / "claims.csv", CLAIM_COLUMNS, ClaimRow)
     return Table("data/claims.csv", rows), problems, lines
+
+
+@query
+def rows_of(argument: str) -> list[ClaimRow]:
+    """The rows of data/claims.csv in chapter ``argument``, in the ledger's order: what a chapter lists of its
+    own claims, and all a page that lists them depends on (a claim of another chapter stales no such page)."""
+    rows, problems, _ = read_rows()
+    if problems:
+        raise LedgerError(problems)
+    return [row for row in rows.values() if row.argument == argument]
 
 
 def verdict_of(row: ClaimRow, article: float | None, checked: float | None) -> str:

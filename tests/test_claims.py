@@ -228,3 +228,28 @@ def test_claims_cli_prints_every_claim(fmt):
         assert c4["verdict"] == "supported" and c4["article_value"] == 440e6
     else:
         assert all(re.search(rf"^{i}\b", result.output, re.MULTILINE) for i in ids)
+
+
+def test_the_tally_counts_what_could_be_checked_once_for_every_page():
+    """The home page's "58 of 73 checkable claims" and the summary's claims_checkable come from here."""
+    from runthenumbers.claims import Claim, ClaimRow
+
+    def claim(verdict: str, parts=()) -> Claim:
+        row = ClaimRow(id="G1", argument="context", claim="x", verdict=verdict or "opinion", explanation="y")
+        return Claim(row=row, article_value=None, checked_value=None, verdict=verdict, parts=parts)
+
+    verdicts = ["supported", "roughly", "contradicted", "garbled", "unverifiable", "unverifiable", "opinion"]
+    counts = tally([claim(v) for v in verdicts] + [claim("", parts=("G1a", "G1b"))])
+    assert (counts["total"], counts["checkable"], counts["hold"], counts["not_checked"]) == (7, 4, 2, 2)
+
+
+def test_a_page_reads_the_checked_figures_only_from_pages_it_declares(tmp_path):
+    from runthenumbers import values
+
+    rows = _rows()
+    row = next(r for r in rows if r["checked"].startswith("debt:") and not r["id"][-1].islower())
+    path = tmp_path / "claims.csv"
+    _write(path, [row])
+    with pytest.raises(values.UndeclaredRead, match="after reads the values of debt"):
+        load_claims(path, reader=values.Reader("after"))
+    assert [c.row.id for c in load_claims(path, reader=values.Reader("summary"))] == [row["id"]]

@@ -49,3 +49,62 @@ def test_check_refuses_a_chapter_value_not_yet_published(glued):
 def test_a_typed_verdict_is_glued_as_written(glued):
     assert publish.check("G7") == "unverifiable"
     assert glued["g7_verdict"] == "unverifiable"
+
+
+def test_reuse_glues_another_page_s_value_with_that_page_s_provenance(glued, tmp_path):
+    from published_pages import write_page
+
+    from runthenumbers import values
+
+    schedule = [f"debt_fact_{i}" for i in range(24)]
+    write_page(
+        tmp_path,
+        "credit",
+        {
+            "service_2026_bn": {
+                "value": 5.25,
+                "formula": "principal + interest of all debt in 2026",
+                "facts": schedule,
+            },
+            "latest_quarter": {"value": "2025-Q3", "formula": "latest reported quarter", "facts": []},
+        },
+    )
+    read = values.Reader("summary", tmp_path)
+    assert publish.reuse(read, "credit", "service_2026_bn", as_name="all_service_2026_bn") == 5.25
+    assert publish.reuse(read, "credit", "latest_quarter") == "2025-Q3"
+    assert glued == {"all_service_2026_bn": 5.25, "latest_quarter": "2025-Q3"}
+    derivations = publish.provenance().derivations
+    assert derivations["all_service_2026_bn"] == {
+        "value": 5.25,
+        "formula": "credit page: principal + interest of all debt in 2026",
+        "facts": schedule,
+        "from": "credit:service_2026_bn",
+    }
+    assert derivations["latest_quarter"]["from"] == "credit:latest_quarter"
+    html = publish.provenance().to_html()
+    assert '<a href="rtn-root/notebooks/credit.html#num-service_2026_bn">credit:service_2026_bn</a>: ' in html
+    assert publish.provenance()._repr_mimebundle_()[values.PROVENANCE_MIME]["all_service_2026_bn"]["facts"] == schedule
+
+
+def test_reuse_refuses_a_page_the_reader_does_not_declare(glued, tmp_path):
+    from published_pages import write_page
+
+    from runthenumbers import values
+
+    write_page(tmp_path, "debt", {"base_2026_bn": {"value": 2.0, "formula": "", "facts": []}})
+    with pytest.raises(values.UndeclaredRead, match="after reads the values of debt"):
+        publish.reuse(values.Reader("after", tmp_path), "debt", "base_2026_bn")
+    assert glued == {}
+
+
+def test_the_summary_republishes_the_chapters_values_with_all_their_facts():
+    """summary.md once listed 3 facts for all_service_2026_bn where the credit page lists the schedule's."""
+    from runthenumbers import values
+
+    summary = values.Reader("method").provenance("summary")
+    reused = {name: how for name, how in summary.items() if "from" in how}
+    assert len(reused) >= 27
+    for name, how in reused.items():
+        page, _, original = how["from"].partition(":")
+        assert how["facts"] == values.Reader("method").provenance(page)[original]["facts"], name
+    assert len(summary["all_service_2026_bn"]["facts"]) > 3

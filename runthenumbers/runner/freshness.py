@@ -223,7 +223,12 @@ class Inputs:
             return self._table(table).get(row, ABSENT)
         if key in KINDS:
             return _sha("\n".join(self._table(key)))[:SHORT]
-        return _replay(key)
+        # A query that reads the ledger (claims.rows_of) reads the folder being checked.
+        saved, data.DATA_DIR = data.DATA_DIR, self.data_dir
+        try:
+            return _replay(key)
+        finally:
+            data.DATA_DIR = saved
 
 
 def _code_digest(key: str) -> str:

@@ -3,6 +3,8 @@
 - :mod:`.assets`: the offline Vega bundle, chart downloads, page scripts and ``SHA256SUMS``;
 - :mod:`.ledger_pages`: the sources, facts, claims, data-manifest and source-quality directives;
 - :mod:`.home`: the conclusion;
+- :mod:`.chapter_lists`: the claims page's sections, the fact pages' index and the introduction's
+  arguments, drawn from the chapters;
 - here: ``setup``, the ``{glue:text}`` role that links each number to its provenance, and the
   ``{rtn-value}`` role that writes another page's published value into prose.
 """
@@ -18,6 +20,7 @@ from sphinx.util.docutils import SphinxRole
 
 from ..citation import CiteDirective
 from .assets import NUMBER_MARKER, add_static_path, finish_site, page_scripts
+from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
 from .home import ConclusionDirective
 from .ledger_pages import (
     ClaimsDirective,
@@ -120,6 +123,9 @@ def setup(app):
     app.add_directive("rtn-cite", CiteDirective)
     app.add_directive("rtn-conclusion", ConclusionDirective)
     app.add_directive("rtn-source-quality", SourceQualityDirective)
+    app.add_directive("rtn-claims-sections", ClaimsSectionsDirective)
+    app.add_directive("rtn-fact-pages", FactPagesDirective)
+    app.add_directive("rtn-arguments", ArgumentsDirective)
     app.add_role("rtn-value", ValueRole())
     app.connect("builder-inited", _forget_readers)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
