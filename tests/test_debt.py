@@ -12,18 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from runthenumbers import debt
+from runthenumbers import calendar, debt
 from runthenumbers.debt import (
-    N_QUARTERS,
-    QUARTERS,
+    HORIZON,
     Terms,
-    annual,
     annual_debt_service,
     ddtl1_schedule,
     ddtl2_schedule,
     even_draws,
     facility_schedule,
-    quarter_index,
     rate_band,
     service_grid,
     simple_interest,
@@ -61,17 +58,18 @@ def _fields(schedule):
 
 
 def test_quarters_run_from_2025_q1_to_2030_q4():
-    assert len(QUARTERS) == N_QUARTERS == 24
-    assert (QUARTERS[0], QUARTERS[3], QUARTERS[-1]) == ("2025-Q1", "2025-Q4", "2030-Q4")
+    quarters = HORIZON.quarters
+    assert len(quarters) == len(HORIZON) == 24
+    assert (quarters[0], quarters[3], quarters[-1]) == ("2025-Q1", "2025-Q4", "2030-Q4")
 
 
 def test_quarter_index_by_hand():
     # March 2028 is the first quarter of the fourth year after 2025: 3 x 4 + 0 = 12.
-    assert quarter_index(20280331) == 12
-    assert quarter_index(20250101) == 0
-    assert quarter_index(20251001) == 3
-    assert quarter_index(20290531) == 17
-    assert quarter_index(20241231) == -1
+    assert HORIZON.index(20280331) == 12
+    assert HORIZON.index(20250101) == 0
+    assert HORIZON.index(20251001) == 3
+    assert HORIZON.index(20290531) == 17
+    assert HORIZON.index(20241231) == -1
 
 
 def test_terms_come_from_the_ledger():
@@ -85,7 +83,7 @@ def test_terms_come_from_the_ledger():
 def test_annual_sums_four_quarters():
     quarterly = np.arange(24.0).reshape(1, 24)
     # 2025 is quarters 0..3: 0 + 1 + 2 + 3 = 6; 2030 is 20..23: 86.
-    assert annual(quarterly).tolist() == [[6.0, 22.0, 38.0, 54.0, 70.0, 86.0]]
+    assert HORIZON.by_year(quarterly).tolist() == [[6.0, 22.0, 38.0, 54.0, 70.0, 86.0]]
 
 
 def test_inputs_broadcast_scalar_column_and_path():
@@ -366,7 +364,7 @@ def test_amortization_in_part_quarters_is_refused():
 
 
 def test_model_refuses_a_negative_rate():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         facility_schedule(100.0, [[0.05], [-0.01]])
     assert (
         str(caught.value) == "rate = -0.01 (scenario 1, 2025-Q1) is outside the allowed range 0 to 1 (annual fraction)"
@@ -374,7 +372,7 @@ def test_model_refuses_a_negative_rate():
 
 
 def test_model_refuses_a_draw_above_the_facility():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         ddtl2_schedule(
             3.8e9,
             even_draws(4e9, 1),
@@ -391,7 +389,7 @@ def test_model_refuses_a_draw_above_the_facility():
 
 
 def test_model_refuses_a_draw_after_the_deadline():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         ddtl2_schedule(
             3.8e9,
             even_draws(1e9, 3),
@@ -408,13 +406,13 @@ def test_model_refuses_a_draw_after_the_deadline():
 
 
 def test_model_refuses_a_filed_repayment_without_the_filed_profile():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         ddtl2_schedule(3.8e9, 0.0, 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3, amortization_months=0)
     assert str(caught.value) == "amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile"
 
 
 def test_model_refuses_a_part_quarter_amortization():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         ddtl2_schedule(3.8e9, 0.0, 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3, amortization_months=2)
     assert str(caught.value) == (
         "amortization_months = 2 is not allowed; allowed: a whole number of quarters, from 3 months up (months)"
@@ -422,7 +420,7 @@ def test_model_refuses_a_part_quarter_amortization():
 
 
 def test_model_refuses_a_badly_shaped_path():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         facility_schedule(100.0, np.zeros((2, 5)))
     assert (
         str(caught.value) == "rate has shape (2, 5); allowed: a scalar, (scenarios,), (scenarios, 1) or (scenarios, 24)"
@@ -430,4 +428,5 @@ def test_model_refuses_a_badly_shaped_path():
 
 
 def test_model_module_exposes_its_quarters():
-    assert debt.FORECAST_YEARS == (2025, 2026, 2027, 2028, 2029, 2030)
+    assert debt.HORIZON.calendar_years == (2025, 2026, 2027, 2028, 2029, 2030)
+    assert debt.HORIZON == calendar.ARTICLE_HORIZON == calendar.Horizon("2025-Q1", "2030-Q4")
