@@ -156,18 +156,9 @@ def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     return tuple(sorted(chapters, key=lambda c: c.order))
 
 
-def by_name(chapters: tuple[Chapter, ...] | None = None) -> dict[str, Chapter]:
-    return {c.name: c for c in ordered(chapters)}
-
-
 def claim_sections(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The chapters with claims, in order: the claims page's sections and the ledger's ``argument`` values."""
     return tuple(c for c in ordered(chapters) if c.claim_prefix)
-
-
-def claim_id_pattern(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """The regular expression a claim id must match: one of the chapters' letters, then a number."""
-    return rf"^[{''.join(c.claim_prefix for c in claim_sections(chapters))}]\d+$"
 
 
 def with_notebook(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:

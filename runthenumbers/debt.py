@@ -291,12 +291,12 @@ def ddtl2_schedule(
         s, t = (int(i[0]) for i in np.nonzero(late))
         last = int(deadline[s, 0])
         deadline_text, allowed = (
-            (HORIZON.label(last), f"draws from {HORIZON.first} to {HORIZON.label(last)}")
+            (f" {HORIZON.label(last)}", f"draws from {HORIZON.first} to {HORIZON.label(last)}")
             if last >= 0
-            else (f"before {HORIZON.first}", "no draws")
+            else (f", which passed before {HORIZON.first}", "no draws")
         )
         raise ParameterError(
-            f"draws = {float(flows['draws'][s, t])!r} in {HORIZON.label(t)} (scenario {s}) come after the draw deadline "
+            f"draws = {float(flows['draws'][s, t])!r} in {HORIZON.label(t)} (scenario {s}) come after the draw deadline"
             f"{deadline_text}; allowed: {allowed}"
         )
     require_between("draws", flows["draws"], 0.0, np.inf, "USD", where=HORIZON.place)

@@ -405,6 +405,54 @@ def test_model_refuses_a_draw_after_the_deadline():
     )
 
 
+def test_model_refuses_draws_when_the_deadline_passed_before_the_horizon():
+    with pytest.raises(ParameterError) as caught:
+        ddtl2_schedule(
+            0.0,
+            even_draws(1e8, 0),
+            0.1,
+            facility_size=7.6e9,
+            draw_deadline=-1,
+            first_repayment=3,
+            amortization_months=60,
+        )
+    assert str(caught.value) == (
+        "draws = 100000000.0 in 2025-Q1 (scenario 0) come after the draw deadline, which passed before 2025-Q1; "
+        "allowed: no draws"
+    )
+
+
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        ({"maturity": 1.5}, "maturity = 1.5 is not a whole number; allowed: 0 to 400 (quarter index, 0 = 2025-Q1)"),
+        ({"maturity": 401}, "maturity = 401 is outside the allowed range 0 to 400 (quarter index, 0 = 2025-Q1)"),
+        (
+            {"fee_until": -2},
+            "fee_until = -2 is outside the allowed range -1 to 400 (quarter index, 0 = 2025-Q1; -1: never)",
+        ),
+        (
+            {"maturity": [3, 2.5]},
+            "maturity = 2.5 is not a whole number; allowed: 0 to 400 (quarter index, 0 = 2025-Q1)",
+        ),
+    ],
+)
+def test_model_refuses_a_quarter_index_that_is_not_whole_or_out_of_range(keywords, message):
+    with pytest.raises(ParameterError) as caught:
+        facility_schedule([100.0, 100.0], 0.05, **keywords)
+    assert str(caught.value) == message
+
+
+def test_model_refuses_a_draw_after_maturity_naming_the_scenario_and_quarter():
+    draws = np.zeros((1, 24))
+    draws[0, 5] = 10.0
+    with pytest.raises(ParameterError) as caught:
+        facility_schedule(100.0, 0.05, draws=draws, maturity=4)
+    assert str(caught.value) == (
+        "draws = 10.0 (scenario 0, 2026-Q2) come after the loan's maturity; allowed: draws up to the maturity quarter"
+    )
+
+
 def test_model_refuses_a_filed_repayment_without_the_filed_profile():
     with pytest.raises(ParameterError) as caught:
         ddtl2_schedule(3.8e9, 0.0, 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3, amortization_months=0)
