@@ -217,6 +217,16 @@ def number_word(count: int) -> str:
     return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
 
 
+def chapters_caption(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The heading of the chapters with notebooks: the essay's arguments and the chapters beyond them
+    ('The four arguments, and two chapters beyond them')."""
+    argued, beyond = len(arguments(chapters)), len(with_notebook(chapters)) - len(arguments(chapters))
+    caption = f"The {number_word(argued)} arguments"
+    if beyond:
+        caption += f", and {number_word(beyond)} {'chapter' if beyond == 1 else 'chapters'} beyond them"
+    return caption
+
+
 def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
     """``_toc.yml``: the verdict pages, the chapters with notebooks, then how the book is made."""
     lines = [
@@ -229,7 +239,7 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "      - file: notebooks/summary",
         "      - file: book/claims",
         "      - file: notebooks/after",
-        f"  - caption: The {number_word(len(arguments(chapters)))} arguments",
+        f"  - caption: {chapters_caption(chapters)}",
         "    chapters:",
         *(f"      - file: {c.notebook}" for c in with_notebook(chapters)),
         "  - caption: How this book is made",
