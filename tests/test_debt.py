@@ -371,55 +371,38 @@ def test_model_refuses_a_negative_rate():
     )
 
 
-def test_model_refuses_a_draw_above_the_facility():
-    with pytest.raises(ParameterError) as caught:
-        ddtl2_schedule(
+@pytest.mark.parametrize(
+    ("opening", "draws", "deadline", "message"),
+    [
+        (
             3.8e9,
             even_draws(4e9, 1),
-            0.1,
-            facility_size=7.6e9,
-            draw_deadline=2,
-            first_repayment=3,
-            amortization_months=60,
-        )
-    assert str(caught.value) == (
-        "opening balance plus draws = 7800000000.0 (scenario 0) is above the facility size 7600000000.0; "
-        "allowed: from 0 to 7600000000.0 (USD)"
-    )
-
-
-def test_model_refuses_a_draw_after_the_deadline():
-    with pytest.raises(ParameterError) as caught:
-        ddtl2_schedule(
+            2,
+            "opening balance plus draws = 7800000000.0 (scenario 0) is above the facility size 7600000000.0; "
+            "allowed: from 0 to 7600000000.0 (USD)",
+        ),
+        (
             3.8e9,
             even_draws(1e9, 3),
-            0.1,
-            facility_size=7.6e9,
-            draw_deadline=2,
-            first_repayment=3,
-            amortization_months=60,
-        )
-    assert str(caught.value) == (
-        "draws = 250000000.0 in 2025-Q4 (scenario 0) come after the draw deadline 2025-Q3; "
-        "allowed: draws from 2025-Q1 to 2025-Q3"
-    )
-
-
-def test_model_refuses_draws_when_the_deadline_passed_before_the_horizon():
-    with pytest.raises(ParameterError) as caught:
-        ddtl2_schedule(
+            2,
+            "draws = 250000000.0 in 2025-Q4 (scenario 0) come after the draw deadline 2025-Q3; "
+            "allowed: draws from 2025-Q1 to 2025-Q3",
+        ),
+        (
             0.0,
             even_draws(1e8, 0),
-            0.1,
-            facility_size=7.6e9,
-            draw_deadline=-1,
-            first_repayment=3,
-            amortization_months=60,
+            -1,
+            "draws = 100000000.0 in 2025-Q1 (scenario 0) come after the draw deadline, which passed before 2025-Q1; "
+            "allowed: no draws",
+        ),
+    ],
+)
+def test_model_refuses_draws_the_facility_cannot_take(opening, draws, deadline, message):
+    with pytest.raises(ParameterError) as caught:
+        ddtl2_schedule(
+            opening, draws, 0.1, facility_size=7.6e9, draw_deadline=deadline, first_repayment=3, amortization_months=60
         )
-    assert str(caught.value) == (
-        "draws = 100000000.0 in 2025-Q1 (scenario 0) come after the draw deadline, which passed before 2025-Q1; "
-        "allowed: no draws"
-    )
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(
