@@ -222,20 +222,9 @@ def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
 
 
 @query
-def by_name(chapters: tuple[Chapter, ...] | None = None) -> dict[str, Chapter]:
-    return {c.name: c for c in ordered(chapters)}
-
-
-@query
 def claim_sections(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The chapters with claims, in order: the claims page's sections and the ledger's ``argument`` values."""
     return tuple(c for c in ordered(chapters) if c.claim_prefix)
-
-
-@query
-def claim_id_pattern(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """The regular expression a claim id must match: one of the chapters' letters, then a number."""
-    return rf"^[{''.join(c.claim_prefix for c in claim_sections(chapters))}]\d+$"
 
 
 @query
@@ -357,6 +346,16 @@ def verdict_pages(chapters: tuple[Chapter, ...] | None = None, pages: tuple[Book
     return [path for _, path in sorted(placed)]
 
 
+def chapters_caption(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The heading of the chapters with notebooks: the essay's arguments and the chapters beyond them
+    ('The four arguments, and two chapters beyond them')."""
+    argued, beyond = len(arguments(chapters)), len(with_inputs(chapters)) - len(arguments(chapters))
+    caption = f"The {number_word(argued)} arguments"
+    if beyond:
+        caption += f", and {number_word(beyond)} {'chapter' if beyond == 1 else 'chapters'} beyond them"
+    return caption
+
+
 def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
     """``_toc.yml``: the verdict pages, the chapters with notebooks, then how the book is made."""
     lines = [
@@ -368,6 +367,12 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "    chapters:",
         *(f"      - file: {path}" for path in verdict_pages(chapters)),
         f"  - caption: The {number_word(len(arguments(chapters)))} arguments",
+
+
+        "      - file: notebooks/summary",
+        "      - file: book/claims",
+        "      - file: notebooks/after",
+        f"  - caption: {chapters_caption(chapters)}",
         "    chapters:",
         *(f"      - file: {c.notebook}" for c in with_inputs(chapters)),
         "  - caption: How this book is made",

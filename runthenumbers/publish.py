@@ -218,13 +218,3 @@ def format_value(value: float, unit: str, *, period: str = "", note: str = "") -
 def format_fact(fact) -> str:
     """A ledger fact's value at the precision its source gives."""
     return format_value(fact.value, fact.unit, period=fact.period, note=fact.note)
-
-
-# Kinds of source that are the companies' own documents, or the record of what they said.
-FIRST_HAND = ("filing", "press-release", "transcript")
-
-
-def first_hand_counts(ledger: Ledger) -> tuple[int, int]:
-    """How many of the ledger's figures, the essay's own aside, come from first-hand sources, and of how many."""
-    evidence = [f for f in ledger.facts.values() if ledger.sources[f.source].kind != "article"]
-    return sum(1 for f in evidence if ledger.sources[f.source].kind in FIRST_HAND), len(evidence)
