@@ -366,12 +366,6 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "  - caption: The verdict",
         "    chapters:",
         *(f"      - file: {path}" for path in verdict_pages(chapters)),
-        f"  - caption: The {number_word(len(arguments(chapters)))} arguments",
-
-
-        "      - file: notebooks/summary",
-        "      - file: book/claims",
-        "      - file: notebooks/after",
         f"  - caption: {chapters_caption(chapters)}",
         "    chapters:",
         *(f"      - file: {c.notebook}" for c in with_inputs(chapters)),
