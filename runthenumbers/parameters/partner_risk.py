@@ -1,6 +1,6 @@
 """Inputs of the partner-risk chapter: CoreWeave's capacity at Core Scientific and a delivery stress case.
 
-Dates are yyyymmdd integers, as the ledger stores them. The sources give 12-year contract terms
+Dates are yyyymmdd integers, as the ledger stores them, and messages write them as 2026-12-31. The sources give 12-year contract terms
 without saying when a term starts, so the model counts the 12 years from the scheduled delivery of
 the capacity. Dates must lie within the contract term: the scheduled delivery no earlier than the
 first contract (signed 2024-06-03) and no later than one term after it, and the late delivery
@@ -46,10 +46,10 @@ PARAMETERS = (
         name="csci_scheduled_delivery",
         label="Scheduled delivery",
         description=(
-            "When the Core Scientific capacity is due in service, yyyymmdd; default: the end of the second half of "
+            "When the Core Scientific capacity is due in service, a date (2026-12-31); default: the end of the second half of "
             "2026, when the last option's capacity was to be operational; must lie within the contract term"
         ),
-        unit="date, yyyymmdd",
+        unit="date",
         minimum=0,
         maximum=99_991_231,
         notebooks=NOTEBOOKS,
@@ -146,24 +146,24 @@ def check_scheduled_delivery(scheduled, contract_date: int, term_years: float) -
     from the first contract's date to one term after it."""
     array = np.asarray(scheduled).astype(np.int64)
     term_end = int(add_months(contract_date, round(term_years * 12)))
-    allowed = f"allowed: csci_scheduled_delivery from {contract_date} to {term_end} (date, yyyymmdd)"
+    allowed = f"allowed: csci_scheduled_delivery from {date_label(contract_date)} to {date_label(term_end)}"
     not_date = ~is_date(array)
     if np.any(not_date):
         raise ParameterError(
-            f"csci_scheduled_delivery = {_first(not_date, array)[0]!r} is not a calendar date; {allowed}"
+            f"csci_scheduled_delivery = {date_label(_first(not_date, array)[0])} is not a calendar date; {allowed}"
         )
     early = array < contract_date
     if np.any(early):
         (value,) = _first(early, array)
         raise ParameterError(
-            f"csci_scheduled_delivery = {value!r} ({date_label(value)}) is before the first contract was signed on "
+            f"csci_scheduled_delivery = {date_label(value)} is before the first contract was signed on "
             f"{date_label(contract_date)}; {allowed}"
         )
     late = array > term_end
     if np.any(late):
         (value,) = _first(late, array)
         raise ParameterError(
-            f"csci_scheduled_delivery = {value!r} ({date_label(value)}) is outside the contract term: more than "
+            f"csci_scheduled_delivery = {date_label(value)} is outside the contract term: more than "
             f"{term_years:g} years after the first contract was signed on {date_label(contract_date)}; {allowed}"
         )
     return array
