@@ -25,10 +25,10 @@ MEASURE = """
 import json, resource, sys, time
 from runthenumbers import sweep
 from runthenumbers.data import load_ledger
-from runthenumbers.liquidity import Starting
+from runthenumbers.liquidity import FundingStart
 n = int(sys.argv[1])
 ledger = load_ledger()
-start = Starting.from_ledger(ledger)
+start = FundingStart.from_ledger(ledger)
 inputs = sweep.registry(ledger)
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 runs = []

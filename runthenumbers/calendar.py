@@ -7,8 +7,11 @@ Three representations, each where it fits, with conversions between them:
   :func:`half_label`, :func:`quarter_of_date`);
 - a **quarter** is a :class:`pandas.Period` of frequency ``Q`` (:func:`quarter`), labelled
   ``2025-Q1`` (:func:`quarter_label`);
-- the models count quarters of their horizon, 2025-Q1 to 2030-Q4, by a 0-based **index** into
-  :data:`QUARTERS` (:func:`quarter_index`, :func:`index_label`), because numpy arrays are indexed so.
+- a model counts the quarters of its :class:`Horizon` by a 0-based **index**, because numpy arrays
+  are indexed so. Each model has its own horizon, starting the quarter after the balance sheet it
+  starts from: the article's two loans run over :data:`ARTICLE_HORIZON` (2025-Q1 to 2030-Q4, from
+  the balances of 2024-12-31), the all-debt schedule and the funding model from their filing's date
+  to the end of 2031 (:attr:`runthenumbers.credit.Filing.horizon`).
 
 Every function that takes dates accepts a number or an array of them.
 """
@@ -16,6 +19,8 @@ Every function that takes dates accepts a number or an array of them.
 from __future__ import annotations
 
 import calendar as _calendar
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,12 +43,6 @@ MONTH_NAMES = (
 MONTHS_PER_QUARTER = 3
 QUARTERS_PER_YEAR = 4
 MONTHS_PER_YEAR = 12
-
-# The models' horizon: the six calendar years the debt and liquidity models cover.
-FIRST_YEAR = 2025
-FORECAST_YEARS = tuple(range(FIRST_YEAR, FIRST_YEAR + 6))
-QUARTERS = tuple(f"{year}-Q{q}" for year in FORECAST_YEARS for q in range(1, QUARTERS_PER_YEAR + 1))
-N_QUARTERS = len(QUARTERS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,20 +150,97 @@ def quarter_label(period: pd.Period) -> str:
     return f"{period.year}-Q{period.quarter}"
 
 
-def quarter_index(value) -> int:
-    """The 0-based index in :data:`QUARTERS` of a quarter given as a yyyymmdd date, a label or a Period:
-    20250101 -> 0 (2025-Q1), '2028-Q1' -> 12. Quarters before 2025 give negative indices and quarters
-    after 2030 indices of 24 or more."""
-    period = quarter(value)
-    return (period.year - FIRST_YEAR) * QUARTERS_PER_YEAR + period.quarter - 1
+def extended_quarter(date, months) -> pd.Period:
+    """The quarter holding yyyymmdd ``date``, moved on by an extension of ``months`` counted in whole
+    quarters: a deadline in June 2025 with a 3-month extension gives 2025-Q3, with a 2-month one 2025-Q2."""
+    return quarter(date) + int(months) // MONTHS_PER_QUARTER
 
 
-def index_label(index: int) -> str:
-    """'2025-Q1' for index 0; also labels quarters outside the horizon."""
-    index = int(index)
-    return f"{FIRST_YEAR + index // QUARTERS_PER_YEAR}-Q{index % QUARTERS_PER_YEAR + 1}"
+# ---------------------------------------------------------------------------------------------
+# A model's horizon: its quarters by 0-based index
 
 
-def index_label_or_never(index: int) -> str:
-    """A quarter index's label, or 'never (by 2030)' for -1 (the models' "did not happen")."""
-    return f"never (by {FORECAST_YEARS[-1]})" if index < 0 else QUARTERS[index]
+@dataclass(frozen=True)
+class Horizon:
+    """The consecutive calendar quarters a model runs over, ``first`` to ``last`` inclusive ('2025-Q3').
+
+    A model's arrays carry one column per quarter along their last axis, and a quarter is named by
+    its 0-based index (:meth:`index`, :meth:`label`); an index of -1 is a model's "never".
+    """
+
+    first: str
+    last: str
+
+    def __post_init__(self) -> None:
+        for end in (self.first, self.last):
+            if quarter_label(quarter(end)) != end:
+                raise ValueError(f"horizon end = {end!r} is not a quarter label; allowed: a label such as '2025-Q3'")
+        if quarter(self.last) < quarter(self.first):
+            raise ValueError(f"horizon {self.first} to {self.last} ends before it starts")
+
+    @classmethod
+    def after(cls, as_of, last_year: int) -> "Horizon":
+        """The quarters from the one after the balance-sheet date ``as_of`` (yyyymmdd) to the end of ``last_year``."""
+        return cls(quarter_label(quarter(as_of) + 1), f"{int(last_year)}-Q{QUARTERS_PER_YEAR}")
+
+    @cached_property
+    def quarters(self) -> tuple[str, ...]:
+        """Every quarter's label, in order: ('2025-Q3', '2025-Q4', ...)."""
+        return tuple(quarter_label(q) for q in pd.period_range(quarter(self.first), quarter(self.last), freq="Q"))
+
+    def __len__(self) -> int:
+        return len(self.quarters)
+
+    @cached_property
+    def indices(self) -> np.ndarray:
+        """0, 1, ... len - 1: every quarter's index, to compare with arrays of indices."""
+        return _frozen(np.arange(len(self)))
+
+    @cached_property
+    def years(self) -> np.ndarray:
+        """The calendar year of each quarter: (len,) ints."""
+        return _frozen(np.array([int(label[:4]) for label in self.quarters]))
+
+    @cached_property
+    def calendar_years(self) -> tuple[int, ...]:
+        """The calendar years the horizon touches, in order; the first and last may be part years."""
+        return tuple(int(y) for y in dict.fromkeys(self.years.tolist()))
+
+    def index(self, value) -> int:
+        """The index of the quarter holding ``value`` (a yyyymmdd date, a label such as '2026-Q4' or a Period):
+        negative before the first quarter, ``len`` or more after the last."""
+        return (quarter(value) - quarter(self.first)).n
+
+    def label(self, index: int) -> str:
+        """The label of quarter ``index`` ('2025-Q3' for 0 when the horizon starts then), or 'never' for -1.
+        Other indices outside the horizon label the quarters before or after it."""
+        index = int(index)
+        return "never" if index == -1 else quarter_label(quarter(self.first) + index)
+
+    def in_year(self, year: int) -> slice:
+        """The indices of ``year``'s quarters, as a slice (empty for a year outside the horizon)."""
+        held = np.flatnonzero(self.years == year)
+        return slice(int(held[0]), int(held[-1]) + 1) if held.size else slice(0, 0)
+
+    def by_year(self, quarterly) -> np.ndarray:
+        """``quarterly`` (..., len) summed by calendar year: (..., len(calendar_years)), each year's quarters
+        added in order, whatever the array's memory layout."""
+        array = np.asarray(quarterly)
+        if array.shape[-1:] != (len(self),):
+            raise ValueError(f"by_year needs {len(self)} quarters on the last axis; got shape {array.shape}")
+        return np.stack([array[..., self.in_year(year)].sum(axis=-1) for year in self.calendar_years], axis=-1)
+
+    def place(self, bad) -> str:
+        """Where the first True of a (scenarios, len) mask lies: 'scenario 3, 2026-Q1'."""
+        scenario, index = (int(i[0]) for i in np.nonzero(np.asarray(bad)))
+        return f"scenario {scenario}, {self.quarters[index]}"
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+# The article's horizon: its six years 2025-2030, from the balances of 2024-12-31 it reads. The two-loan
+# model runs over it, and an input in "quarter number" counts its quarters from 1 (1 = 2025-Q1).
+ARTICLE_HORIZON = Horizon.after(20241231, 2030)

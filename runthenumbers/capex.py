@@ -43,17 +43,21 @@ KW_PER_MW = 1_000.0
 # neglected x^2/12 term is then under 1e-17, below double precision.
 _SERIES_BELOW = 1e-8
 
-# The notebook's inputs, whose ranges the model functions enforce with the same messages, and the
-# model arguments that are not notebook inputs: (low, high, unit) each.
-_LIMITS: dict[str, tuple[float, float, str]] = {p.name: (p.minimum, p.maximum, p.unit) for p in PARAMETERS}
-_LIMITS["power_cost"] = (0.0, 100.0, "USD/GPU-hour")
-_LIMITS["spent"] = (0.0, np.inf, "USD")
-_LIMITS["megawatts"] = (0.0, np.inf, "MW")
+# The notebook's inputs as declared, (low, high, unit) each: the model functions enforce their ranges with the
+# notebook's messages.
+_INPUT_RANGES: dict[str, tuple[float, float, str]] = {p.name: (p.minimum, p.maximum, p.unit) for p in PARAMETERS}
 
 
 def _checked(name: str, value) -> np.ndarray:
-    """``value`` as a float array, or the :class:`ParameterError` of its first value outside ``name``'s range."""
-    return require_between(name, value, *_LIMITS[name])
+    """``value`` of notebook input ``name`` as a float array, or the :class:`ParameterError` of its first value
+    outside the input's declared range."""
+    return require_between(name, value, *_INPUT_RANGES[name])
+
+
+def _hourly_cost(name: str, value) -> np.ndarray:
+    """A running cost per GPU-hour (power, a data hall), which is not a notebook input: from 0 to the highest
+    rental price an input may take."""
+    return require_between(name, value, 0.0, _INPUT_RANGES["rental_price"][1], "USD/GPU-hour")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -62,15 +66,15 @@ def _checked(name: str, value) -> np.ndarray:
 
 def cost_per_mw(spent, megawatts) -> np.ndarray:
     """USD per MW: what ``spent`` (USD) bought, spread over the ``megawatts`` (MW) it brought into service."""
-    megawatts = _checked("megawatts", megawatts)
+    megawatts = require_between("megawatts", megawatts, 0.0, np.inf, "MW")
     if np.any(megawatts == 0):
         raise ValueError("megawatts = 0 cannot carry a cost per MW; allowed: megawatts above 0 (MW)")
-    return _checked("spent", spent) / megawatts
+    return require_between("spent", spent, 0.0, np.inf, "USD") / megawatts
 
 
 def build_cost(megawatts, capex_per_mw) -> np.ndarray:
     """USD to bring ``megawatts`` (MW) into service at ``capex_per_mw`` (USD/MW)."""
-    return _checked("megawatts", megawatts) * _checked("capex_per_mw", capex_per_mw)
+    return require_between("megawatts", megawatts, 0.0, np.inf, "MW") * _checked("capex_per_mw", capex_per_mw)
 
 
 def remaining_build_cost(contracted_mw, active_mw, capex_per_mw) -> np.ndarray:
@@ -213,7 +217,7 @@ def operating_cash_per_year(rental_price, utilization, power_cost) -> np.ndarray
     """USD a GPU earns in a year before paying for itself: (price x utilization - power per hour) x 8,760."""
     return (
         _checked("rental_price", rental_price) * _checked("utilization", utilization)
-        - _checked("power_cost", power_cost)
+        - _hourly_cost("power_cost", power_cost)
     ) * HOURS_PER_YEAR
 
 
@@ -255,7 +259,7 @@ def break_even_price(utilization, capex_per_gpu, useful_life, financing_rate, po
     (capital charge / 8,760 + power per hour) / utilization: the margin is zero and the payback
     period equals the useful life. Below it, the GPU is worn out before it has paid back.
     """
-    per_installed_hour = capital_charge(capex_per_gpu, useful_life, financing_rate) / HOURS_PER_YEAR + _checked(
+    per_installed_hour = capital_charge(capex_per_gpu, useful_life, financing_rate) / HOURS_PER_YEAR + _hourly_cost(
         "power_cost", power_cost
     )
     return per_installed_hour / _checked("utilization", utilization)
@@ -267,7 +271,7 @@ def never_pays_back_price(utilization, capex_per_gpu, financing_rate, power_cost
     The operating cash only covers the interest on the capex: (r x capex / 8,760 + power) / utilization.
     """
     interest = _checked("financing_rate", financing_rate) * _checked("capex_per_gpu", capex_per_gpu) / HOURS_PER_YEAR
-    return (interest + _checked("power_cost", power_cost)) / _checked("utilization", utilization)
+    return (interest + _hourly_cost("power_cost", power_cost)) / _checked("utilization", utilization)
 
 
 def payback_curve(prices, utilization, capex_per_gpu, financing_rate, power_cost, max_years: float) -> pd.DataFrame:
@@ -290,8 +294,8 @@ def gpu_cost_stack(
     per_installed = {
         "Depreciation": depreciation_per_hour(capex_per_gpu, useful_life),
         "Financing": financing_per_hour(capex_per_gpu, useful_life, financing_rate),
-        "Power": _checked("power_cost", power_cost),
-        "Data hall": _checked("power_cost", colocation_cost),
+        "Power": _hourly_cost("power_cost", power_cost),
+        "Data hall": _hourly_cost("colocation_cost", colocation_cost),
     }
     utilization = _checked("utilization", utilization)
     return pd.DataFrame(

@@ -156,18 +156,9 @@ def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     return tuple(sorted(chapters, key=lambda c: c.order))
 
 
-def by_name(chapters: tuple[Chapter, ...] | None = None) -> dict[str, Chapter]:
-    return {c.name: c for c in ordered(chapters)}
-
-
 def claim_sections(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The chapters with claims, in order: the claims page's sections and the ledger's ``argument`` values."""
     return tuple(c for c in ordered(chapters) if c.claim_prefix)
-
-
-def claim_id_pattern(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """The regular expression a claim id must match: one of the chapters' letters, then a number."""
-    return rf"^[{''.join(c.claim_prefix for c in claim_sections(chapters))}]\d+$"
 
 
 def with_notebook(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
@@ -226,6 +217,16 @@ def number_word(count: int) -> str:
     return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
 
 
+def chapters_caption(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The heading of the chapters with notebooks: the essay's arguments and the chapters beyond them
+    ('The four arguments, and two chapters beyond them')."""
+    argued, beyond = len(arguments(chapters)), len(with_notebook(chapters)) - len(arguments(chapters))
+    caption = f"The {number_word(argued)} arguments"
+    if beyond:
+        caption += f", and {number_word(beyond)} {'chapter' if beyond == 1 else 'chapters'} beyond them"
+    return caption
+
+
 def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
     """``_toc.yml``: the verdict pages, the chapters with notebooks, then how the book is made."""
     lines = [
@@ -238,7 +239,7 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "      - file: notebooks/summary",
         "      - file: book/claims",
         "      - file: notebooks/after",
-        f"  - caption: The {number_word(len(arguments(chapters)))} arguments",
+        f"  - caption: {chapters_caption(chapters)}",
         "    chapters:",
         *(f"      - file: {c.notebook}" for c in with_notebook(chapters)),
         "  - caption: How this book is made",

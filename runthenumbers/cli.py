@@ -297,7 +297,7 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
         )
     except (ParameterError, credit.CreditError) as error:
         _fail(str(error))
-    frame = credit.schedule_frame(schedules, credit.horizon(credit.FILING_2025_06_30.as_of))
+    frame = credit.schedule_frame(schedules, credit.FILING_2025_06_30.horizon)
     columns = SCHEDULE_COLUMNS
     if period == "year":
         frame = credit.by_year(frame)
@@ -418,7 +418,7 @@ def _stopped(stop) -> None:
 def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     """Draw many scenarios of the uncertain inputs and summarise the funding need and debt service."""
     from . import sweep
-    from .liquidity import QUARTERS, Starting
+    from .liquidity import HORIZON, FundingStart
     from .runner import interrupts, outputs
 
     if samples <= 0:
@@ -427,14 +427,14 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         _fail(
             f"--samples = {samples:,} is above the limit of {sweep.MAX_SAMPLES:,}; allowed: 1 to {sweep.MAX_SAMPLES:,}"
         )
-    if deadline not in QUARTERS:
-        _fail(f"--deadline = {deadline!r} is not a quarter from {QUARTERS[0]} to {QUARTERS[-1]}")
+    if deadline not in HORIZON.quarters:
+        _fail(f"--deadline = {deadline!r} is not a quarter from {HORIZON.first} to {HORIZON.last}")
     ledger = _ledger()
     try:
         for name in sweep.REGISTERED:  # a ledger default outside its range is named before anything is drawn
             REGISTRY[name].checked_default(ledger)
         inputs = sweep.override(sweep.registry(ledger), list(overrides), ledger)
-        start = Starting.from_ledger(ledger)
+        start = FundingStart.from_ledger(ledger)
     except (sweep.SweepError, ParameterError) as error:
         _fail(str(error))
     started = time.perf_counter()
@@ -471,7 +471,7 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
     )
     click.echo(
         f"  half of the scenarios peak by {results['peak_quarter_median']}; "
-        f"{results['peak_at_horizon_end_share']:.0%} are still at their peak in {QUARTERS[-1]}"
+        f"{results['peak_at_horizon_end_share']:.0%} are still at their peak in {HORIZON.last}"
     )
     click.echo("Annual debt service of all debt, USD billions:")
     for year, values in results["annual_debt_service_usd"].items():

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .calendar import quarter, quarter_label
+from .calendar import Horizon
 from .data import Ledger
 
 Repayment = Literal["bullet", "pace", "level", "residual"]
@@ -52,7 +52,7 @@ class Facility:
     floating: bool
     # For ``pace``: an earlier filed balance, and how many quarters separate it from ``balance``.
     earlier_balance: str | None = None
-    quarters_between: int = 0
+    quarters_since_earlier: int = 0
     # A filed date before which nothing is repaid (DDTL 2.0 amortizes from October 2025).
     repays_from: str | None = None
 
@@ -83,6 +83,11 @@ class Filing:
     later_issues: tuple[Issue, ...] = ()
     total_principal: str | None = None
 
+    @property
+    def horizon(self) -> Horizon:
+        """The quarters modelled: from the one after the balance-sheet date to the end of :data:`LAST_YEAR`."""
+        return Horizon.after(int(self.as_of.replace("-", "")), LAST_YEAR)
+
 
 FILING_2025_06_30 = Filing(
     as_of="2025-06-30",
@@ -96,7 +101,7 @@ FILING_2025_06_30 = Filing(
             "pace",
             floating=True,
             earlier_balance="debt_ddtl1_balance_2024q4",
-            quarters_between=2,
+            quarters_since_earlier=2,
         ),
         Facility(
             "ddtl2",
@@ -188,7 +193,7 @@ FILING_2025_03_31 = Filing(
             "pace",
             floating=True,
             earlier_balance="debt_ddtl1_balance_2024q4",
-            quarters_between=1,
+            quarters_since_earlier=1,
         ),
         Facility(
             "ddtl2",
@@ -244,30 +249,11 @@ FILING_2025_03_31 = Filing(
     total_principal="debt_total_principal_2025q1",
 )
 
+# The schedule runs to the end of this year, whatever the filing: the 2031 notes fall due in it.
 LAST_YEAR = 2031
 # A residual within this much of the facility's own balance reconciles: the filing rounds to thousands,
 # and the two tables are separate disclosures.
 RECONCILE_TOLERANCE = 0.01
-
-
-# ---------------------------------------------------------------------------------------------
-# Quarters
-
-
-def horizon(as_of: str) -> tuple[str, ...]:
-    """The quarters modelled: from the one after ``as_of`` ('2025-06-30') to the end of :data:`LAST_YEAR`."""
-    first = quarter(int(as_of.replace("-", ""))) + 1
-    last = pd.Period(year=LAST_YEAR, quarter=4, freq="Q")
-    return tuple(quarter_label(q) for q in pd.period_range(first, last, freq="Q"))
-
-
-def quarter_position(quarters: tuple[str, ...], date) -> int:
-    """Position in ``quarters`` of the quarter holding ``date`` (yyyymmdd); past the end gives len(quarters) or more."""
-    return (quarter(date) - quarter(quarters[0])).n
-
-
-def years_of(quarters: tuple[str, ...]) -> np.ndarray:
-    return np.array([int(q[:4]) for q in quarters])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,19 +288,19 @@ def _check_terms(facility_key: str, balance: float, rate: float, maturity_index:
         raise CreditError(f"{facility_key}: maturity falls before its first draw")
 
 
-def _principal(facility: Facility, ledger: Ledger, quarters: tuple[str, ...]) -> np.ndarray:
+def _principal(facility: Facility, ledger: Ledger, horizon: Horizon) -> np.ndarray:
     """Principal due each quarter for every rule except ``residual``."""
     balance = ledger.value(facility.balance)
-    maturity = quarter_position(quarters, ledger.value(facility.maturity))
-    due = np.zeros(len(quarters))
-    last = min(maturity, len(quarters) - 1)
+    maturity = horizon.index(ledger.value(facility.maturity))
+    due = np.zeros(len(horizon))
+    last = min(maturity, len(horizon) - 1)
     if facility.repayment == "bullet":
-        if maturity < len(quarters):
+        if maturity < len(horizon):
             due[maturity] = balance
         return due
     if facility.repayment == "pace":
         earlier = ledger.value(facility.earlier_balance)
-        per_quarter = (earlier - balance) / facility.quarters_between
+        per_quarter = (earlier - balance) / facility.quarters_since_earlier
         if per_quarter < 0:
             raise CreditError(f"{facility.key}: balance grew from {earlier:,.0f} to {balance:,.0f}; no repayment pace")
         due[: last + 1] = per_quarter
@@ -325,7 +311,7 @@ def _principal(facility: Facility, ledger: Ledger, quarters: tuple[str, ...]) ->
     # Capped at what is owed, with the rest as a balloon at maturity.
     paid_before = np.minimum(np.cumsum(due), balance)
     due = np.diff(paid_before, prepend=0.0)
-    if maturity < len(quarters):
+    if maturity < len(horizon):
         due[maturity] += balance - paid_before[maturity]
     return due
 
@@ -337,15 +323,14 @@ def filed_table(filing: Filing, ledger: Ledger) -> pd.Series:
     )
 
 
-def _residual_principal(
-    facility: Facility, known: np.ndarray, filing: Filing, ledger: Ledger, quarters: tuple[str, ...]
-) -> np.ndarray:
+def _residual_principal(facility: Facility, known: np.ndarray, filing: Filing, ledger: Ledger) -> np.ndarray:
     """What the filed table leaves each year for the residual facility, spread over its quarters to maturity."""
+    horizon = filing.horizon
     balance = ledger.value(facility.balance)
-    maturity = quarter_position(quarters, ledger.value(facility.maturity))
-    first = quarter_position(quarters, ledger.value(facility.repays_from)) if facility.repays_from else 0
-    years = years_of(quarters)
-    due = np.zeros(len(quarters))
+    maturity = horizon.index(ledger.value(facility.maturity))
+    first = horizon.index(ledger.value(facility.repays_from)) if facility.repays_from else 0
+    years = horizon.years
+    due = np.zeros(len(horizon))
     for year, fact in filing.maturities.items():
         in_year = (years > max(filing.maturities, key=lambda y: y or 0)) if year is None else (years == year)
         left = ledger.value(fact) - known[in_year].sum()
@@ -354,7 +339,7 @@ def _residual_principal(
                 f"{facility.key}: the other facilities repay {known[in_year].sum():,.0f} in {year or 'later years'}, "
                 f"more than the filed {ledger.value(fact):,.0f}; the schedule does not reconcile with the filed table"
             )
-        position = np.arange(len(quarters))
+        position = horizon.indices
         open_quarters = np.flatnonzero(in_year & (position >= first) & (position <= maturity))
         if left > RECONCILE_TOLERANCE * balance and open_quarters.size == 0:
             raise CreditError(
@@ -386,8 +371,8 @@ def _flows(key, label, opening_balance, draws, principal, rate, sofr_change, flo
 
 
 def principal_by_facility(filing: Filing, ledger: Ledger) -> dict[str, np.ndarray]:
-    """Principal due each quarter of :func:`horizon`, USD, for each facility outstanding at the filing's date."""
-    quarters = horizon(filing.as_of)
+    """Principal due each quarter of the filing's horizon, USD, for each facility outstanding at its date."""
+    horizon = filing.horizon
     principal: dict[str, np.ndarray] = {}
     for facility in filing.facilities:
         rate = 0.0 if facility.rate is None else ledger.value(facility.rate)
@@ -395,21 +380,21 @@ def principal_by_facility(filing: Filing, ledger: Ledger) -> dict[str, np.ndarra
             facility.key,
             ledger.value(facility.balance),
             rate,
-            quarter_position(quarters, ledger.value(facility.maturity)),
+            horizon.index(ledger.value(facility.maturity)),
         )
         if facility.repayment != "residual":
-            principal[facility.key] = _principal(facility, ledger, quarters)
+            principal[facility.key] = _principal(facility, ledger, horizon)
     residuals = [f for f in filing.facilities if f.repayment == "residual"]
     if len(residuals) != 1:
         raise CreditError(f"a filing needs exactly one residual facility; found {len(residuals)}")
     known = sum(principal.values())
-    principal[residuals[0].key] = _residual_principal(residuals[0], known, filing, ledger, quarters)
+    principal[residuals[0].key] = _residual_principal(residuals[0], known, filing, ledger)
     return {f.key: principal[f.key] for f in filing.facilities}
 
 
 def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[FacilitySchedule]:
     """Every facility's schedule for each SOFR change in ``sofr_change`` (a scalar or one per scenario)."""
-    quarters = horizon(filing.as_of)
+    horizon = filing.horizon
     sofr_change = np.atleast_1d(np.asarray(sofr_change, dtype=float))
     unpriced = [f.key for f in filing.facilities if f.rate is None]
     if unpriced:
@@ -425,7 +410,7 @@ def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[
                 facility.key,
                 facility.label,
                 ledger.value(facility.balance),
-                np.zeros(len(quarters)),
+                np.zeros(len(horizon)),
                 principal[facility.key],
                 ledger.value(facility.rate),
                 sofr_change,
@@ -434,25 +419,22 @@ def facility_schedules(filing: Filing, ledger: Ledger, sofr_change=0.0) -> list[
             )
         )
     for issue in filing.later_issues:
-        issued, maturity = (
-            quarter_position(quarters, ledger.value(issue.issued)),
-            quarter_position(quarters, ledger.value(issue.maturity)),
-        )
+        issued, maturity = horizon.index(ledger.value(issue.issued)), horizon.index(ledger.value(issue.maturity))
         amount, rate = ledger.value(issue.principal), ledger.value(issue.rate)
         _check_terms(issue.key, amount, rate, maturity, issued)
-        draws, repaid = np.zeros(len(quarters)), np.zeros(len(quarters))
+        draws, repaid = np.zeros(len(horizon)), np.zeros(len(horizon))
         draws[issued] = amount
-        if maturity < len(quarters):
+        if maturity < len(horizon):
             repaid[maturity] = amount
         schedules.append(_flows(issue.key, issue.label, 0.0, draws, repaid, rate, sofr_change, False, False))
     return schedules
 
 
-def schedule_frame(schedules: list[FacilitySchedule], quarters: tuple[str, ...], scenario: int = 0) -> pd.DataFrame:
-    """One row per facility and quarter: opening, draws, interest, fees, principal, closing (USD)."""
+def schedule_frame(schedules: list[FacilitySchedule], horizon: Horizon, scenario: int = 0) -> pd.DataFrame:
+    """One row per facility and quarter of ``horizon``: opening, draws, interest, fees, principal, closing (USD)."""
     rows = []
     for s in schedules:
-        for t, label in enumerate(quarters):
+        for t, label in enumerate(horizon.quarters):
             rows.append(
                 {
                     "facility": s.label,
@@ -480,8 +462,7 @@ def by_year(frame: pd.DataFrame) -> pd.DataFrame:
 
 def reconciliation(filing: Filing, ledger: Ledger, schedules: list[FacilitySchedule]) -> pd.DataFrame:
     """Model principal of the filed facilities by year against the filed table, with the difference."""
-    quarters = horizon(filing.as_of)
-    years = years_of(quarters)
+    years = filing.horizon.years
     filed = filed_table(filing, ledger)
     principal = sum(s.principal for s in schedules if s.filed)
     last_listed = max(y for y in filing.maturities if y is not None)
@@ -506,20 +487,20 @@ def sofr_change(sofr, ledger: Ledger) -> np.ndarray:
     return np.asarray(sofr, dtype=float) - ledger.value(SOFR_REFERENCE)
 
 
-def yearly(schedules: list[FacilitySchedule], quarters: tuple[str, ...], scenario: int = 0) -> pd.DataFrame:
+def yearly(schedules: list[FacilitySchedule], horizon: Horizon, scenario: int = 0) -> pd.DataFrame:
     """Principal and interest by facility and calendar year (USD), in the filing's facility order."""
-    return by_year(schedule_frame(schedules, quarters, scenario))
+    return by_year(schedule_frame(schedules, horizon, scenario))
 
 
-def wall(schedules: list[FacilitySchedule], quarters: tuple[str, ...]) -> pd.DataFrame:
+def wall(schedules: list[FacilitySchedule], horizon: Horizon) -> pd.DataFrame:
     """Principal due by calendar year and facility: one row per (year, facility) with any principal."""
-    frame = yearly(schedules, quarters)[["year", "facility", "principal"]]
+    frame = yearly(schedules, horizon)[["year", "facility", "principal"]]
     return frame[frame["principal"] > 0].reset_index(drop=True)
 
 
-def service_by_year(schedules: list[FacilitySchedule], quarters: tuple[str, ...], scenario: int = 0) -> pd.DataFrame:
+def service_by_year(schedules: list[FacilitySchedule], horizon: Horizon, scenario: int = 0) -> pd.DataFrame:
     """All-debt principal, interest and total service by calendar year (USD), indexed by year."""
-    frame = yearly(schedules, quarters, scenario).groupby("year")[["principal", "interest", "fees"]].sum()
+    frame = yearly(schedules, horizon, scenario).groupby("year")[["principal", "interest", "fees"]].sum()
     frame["service"] = frame["principal"] + frame["interest"] + frame["fees"]
     return frame
 
@@ -538,39 +519,46 @@ def break_even_haircut(earnings: float, service: float) -> float:
 
 @dataclass(frozen=True)
 class ServiceSurface:
-    """All-debt service per quarter as an exact linear function of the SOFR change:
-    ``base + sofr_change * per_point``, both (quarters,) in USD (``per_point`` per unit of rate).
+    """All-debt service per quarter of ``horizon`` as an exact linear function of the SOFR change:
+    ``base + sofr_change * per_sofr``, both (quarters,) in USD (``per_sofr`` per 1.00 of rate), and the
+    ``proceeds`` of the debt issued after the filing date, which SOFR does not move.
 
     Principal does not depend on SOFR and floating interest moves one for one with it, so the two
-    vectors carry the whole schedule; :func:`service_surface` reads them off the full model.
+    vectors carry the whole schedule; :func:`service_surface` reads them off the full model. The
+    funding model (:mod:`runthenumbers.liquidity`) and the credit benchmark run millions of scenarios on it.
     """
 
-    quarters: tuple[str, ...]
+    horizon: Horizon
     base: np.ndarray
-    per_point: np.ndarray
+    per_sofr: np.ndarray
+    proceeds: np.ndarray
 
     def service(self, sofr_change) -> np.ndarray:
         """Quarterly all-debt service for each SOFR change: (scenarios, quarters), USD."""
         change = np.asarray(sofr_change, dtype=float).reshape(-1, 1)
-        return self.base + change * self.per_point
+        return self.base + change * self.per_sofr
 
     def annual(self, sofr_change, chunk: int = 200_000) -> np.ndarray:
         """All-debt service by calendar year for each SOFR change: (scenarios, years), in chunks to bound memory."""
         change = np.asarray(sofr_change, dtype=float).reshape(-1)
-        years = years_of(self.quarters)
-        first = years.min()
-        out = np.empty((change.size, years.max() - first + 1))
+        out = np.empty((change.size, len(self.horizon.calendar_years)))
         for begin in range(0, change.size, chunk):
-            block = self.service(change[begin : begin + chunk])
-            out[begin : begin + chunk] = np.stack(
-                [block[:, years == y].sum(axis=1) for y in range(first, years.max() + 1)], axis=1
-            )
+            out[begin : begin + chunk] = self.horizon.by_year(self.service(change[begin : begin + chunk]))
         return out
 
 
+# The SOFR change the slope is read at: one point. The form is exact, so any step gives it up to rounding
+# (about 1e-14 of a quarter's service); this one is the step the funding model's published figures use.
+SURFACE_STEP = 0.01
+
+
 def service_surface(filing: Filing, ledger: Ledger) -> ServiceSurface:
-    """The exact linear form of all-debt service in the SOFR change, from two runs of the full model."""
-    at_zero, at_one = (
-        sum(s.debt_service[0] for s in facility_schedules(filing, ledger, change)) for change in (0.0, 1.0)
+    """The exact linear form of all-debt service in the SOFR change, from one run of the full model at two changes."""
+    schedules = facility_schedules(filing, ledger, [0.0, SURFACE_STEP])
+    service = sum(s.debt_service for s in schedules)
+    return ServiceSurface(
+        horizon=filing.horizon,
+        base=service[0],
+        per_sofr=(service[1] - service[0]) / SURFACE_STEP,
+        proceeds=sum(s.draws for s in schedules),
     )
-    return ServiceSurface(quarters=horizon(filing.as_of), base=at_zero, per_point=at_one - at_zero)

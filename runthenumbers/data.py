@@ -24,8 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Tests point this elsewhere to show that a changed fact changes the outputs.
 DATA_DIR = Path(os.environ.get("RUNTHENUMBERS_DATA", REPO_ROOT / "data"))
 
-# Primary kinds first. A transcript is the company speaking on its own call, copied by a third party;
-# an ai-summary is text a machine wrote about a document, never evidence on its own.
+# The one ordered list of source kinds, most primary first: where the ledger holds a figure from several
+# sources, the first kind here wins (runthenumbers.reported.best_fact). A transcript is the company
+# speaking on its own call, copied by a third party; an ai-summary is text a machine wrote about a
+# document, never evidence on its own; the article is the essay under review.
 SOURCE_KINDS = (
     "filing",
     "press-release",
@@ -57,8 +59,14 @@ UNITS = (
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind", "accessed")
 # Why a source has the kind it has, and why a date or reading date is missing (never invented).
 SOURCE_NOTE_COLUMNS = ("id", "kind_note", "date_note", "accessed_note")
-# Kinds that are the company, a court or an agency speaking for itself: the primary sources.
-PRIMARY_KINDS = ("filing", "press-release", "court-filing", "rating-action", "transcript")
+# The primary sources are the kinds before the first secondary one: the company, a court or an agency
+# speaking for itself. The claims' evidence rule and the share of published numbers (quality) use them.
+FIRST_SECONDARY_KIND = "news"
+PRIMARY_KINDS = SOURCE_KINDS[: SOURCE_KINDS.index(FIRST_SECONDARY_KIND)]
+# The companies' own documents: their filings, their releases and their own calls. A narrower idea than
+# the primary sources, since a court's record and a rating agency speak about a company, not for it;
+# the home page and the summary say how many of the ledger's figures come from these.
+COMPANY_DOCUMENTS = ("filing", "press-release", "transcript")
 FACT_COLUMNS = ("id", "value", "unit", "period", "source", "locator", "quote", "note")
 MAX_QUOTE_WORDS = 30
 
@@ -223,6 +231,13 @@ class Ledger:
 
     def source_of(self, fact_id: str) -> Source:
         return self.sources[self.fact(fact_id).source]
+
+
+def company_document_counts(ledger: Ledger) -> tuple[int, int]:
+    """How many of the ledger's figures, the essay's own aside, come from the companies' own documents
+    (:data:`COMPANY_DOCUMENTS`), and of how many."""
+    evidence = [f for f in ledger.facts.values() if ledger.sources[f.source].kind != "article"]
+    return sum(1 for f in evidence if ledger.sources[f.source].kind in COMPANY_DOCUMENTS), len(evidence)
 
 
 def display_name(path: Path) -> str:

@@ -1,11 +1,12 @@
 """Debt: quarterly schedules of CoreWeave's two delayed-draw term loans (DDTL 1.0 and DDTL 2.0).
 
-Every schedule covers the 24 quarters 2025-Q1 to 2030-Q4 (:data:`QUARTERS`) for any number of
-scenarios at once: arrays are shaped ``(scenarios, 24)`` and every input broadcasts, so an input
-may be a scalar, one value per scenario (a 1-D array of length S, or an ``(S, 1)`` column) or a
-full ``(S, 24)`` path such as a SOFR path. Money is in USD, rates are annual fractions (0.14 is
-14% a year), quarters are 0-based indices into :data:`QUARTERS` (0 = 2025-Q1) unless a name says
-"quarter number" (1 = 2025-Q1, as the notebook's inputs count them).
+Every schedule covers the 24 quarters 2025-Q1 to 2030-Q4 of the article's horizon (:data:`HORIZON`)
+for any number of scenarios at once: arrays are shaped ``(scenarios, 24)`` and every input
+broadcasts, so an input may be a scalar, one value per scenario (a 1-D array of length S, or an
+``(S, 1)`` column) or a full ``(S, 24)`` path such as a SOFR path. Money is in USD, rates are annual
+fractions (0.14 is 14% a year), quarters are 0-based indices of :data:`HORIZON` (0 = 2025-Q1) unless
+a name says "quarter number" (1 = 2025-Q1, as the notebook's inputs count them). A bad input raises
+:class:`~runthenumbers.checks.ParameterError` naming it, its value and what is allowed.
 
 Conventions, stated once:
 
@@ -26,22 +27,18 @@ import numpy as np
 import pandas as pd
 
 from . import credit
-from .calendar import (
-    FORECAST_YEARS,
-    MONTHS_PER_QUARTER,
-    N_QUARTERS,
-    QUARTERS,
-    QUARTERS_PER_YEAR,
-    index_label,
-    quarter_index,
-)
-from .checks import require_between
+from .calendar import ARTICLE_HORIZON, MONTHS_PER_QUARTER, extended_quarter
+from .checks import ParameterError, first_where, require_between, require_whole
 from .data import Ledger
-from .parameters.debt import draw_deadline_index
 
-_T = np.arange(N_QUARTERS)
+HORIZON = ARTICLE_HORIZON
+# Each quarter's index, to compare with maturities and deadlines given as indices.
+_QUARTER = HORIZON.indices
 # An upper bound for any rate the model is asked to use: 100% a year. Above it a value is a typo.
 MAX_RATE = 1.0
+# An upper bound for a quarter index or count: a century of quarters. Above it a value is a typo.
+MAX_QUARTERS = 400
+QUARTER_INDEX = f"quarter index, 0 = {HORIZON.first}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -55,10 +52,10 @@ def _column(value, name: str) -> np.ndarray:
         return array.reshape(1, 1)
     if array.ndim == 1:
         return array[:, None]
-    if array.ndim == 2 and array.shape[1] in (1, N_QUARTERS):
+    if array.ndim == 2 and array.shape[1] in (1, len(HORIZON)):
         return array
-    raise ValueError(
-        f"{name} has shape {array.shape}; allowed: a scalar, (scenarios,), (scenarios, 1) or (scenarios, {N_QUARTERS})"
+    raise ParameterError(
+        f"{name} has shape {array.shape}; allowed: a scalar, (scenarios,), (scenarios, 1) or (scenarios, {len(HORIZON)})"
     )
 
 
@@ -69,42 +66,17 @@ def _paths(**named) -> dict[str, np.ndarray]:
         scenarios = np.broadcast_shapes(*(c.shape[:1] for c in columns.values()))[0]
     except ValueError:
         shapes = ", ".join(f"{n} {c.shape}" for n, c in columns.items())
-        raise ValueError(f"inputs disagree on the number of scenarios: {shapes}") from None
-    return {name: np.broadcast_to(c, (scenarios, N_QUARTERS)).astype(float) for name, c in columns.items()}
+        raise ParameterError(f"inputs disagree on the number of scenarios: {shapes}") from None
+    return {name: np.broadcast_to(c, (scenarios, len(HORIZON))).astype(float) for name, c in columns.items()}
 
 
-def _index_column(value, name: str, scenarios: int, low: int, high: int) -> np.ndarray:
-    """A quarter index or count per scenario as an (S, 1) int array, checked to lie in [low, high]."""
+def _quarter_column(value, name: str, scenarios: int, low: int, high: int, unit: str = QUARTER_INDEX) -> np.ndarray:
+    """A quarter index or count per scenario as an (S, 1) int array of whole numbers in [low, high]."""
     array = np.asarray(value)
     if array.ndim > 1:
         array = array.reshape(-1)
     column = np.broadcast_to(np.atleast_1d(array), (scenarios,)).reshape(scenarios, 1)
-    as_float = column.astype(float)
-    fractional = ~np.isfinite(as_float) | (as_float != np.round(as_float))
-    if np.any(fractional):
-        raise ValueError(f"{name} = {_first_bad(column, fractional)} is not a whole number of quarters")
-    bad = (column < low) | (column > high)
-    if np.any(bad):
-        raise ValueError(
-            f"{name} = {_first_bad(column, bad)} is outside the allowed range {low} to {high} (quarter index, 0 = 2025-Q1)"
-        )
-    return column.astype(int)
-
-
-def _first_bad(array: np.ndarray, bad: np.ndarray):
-    value = array[np.nonzero(bad)][0]
-    return value.item() if hasattr(value, "item") else value
-
-
-def _where(bad: np.ndarray) -> str:
-    scenario, quarter = (int(i[0]) for i in np.nonzero(bad))
-    return f"scenario {scenario}, {QUARTERS[quarter]}"
-
-
-def annual(quarterly) -> np.ndarray:
-    """Sum a (..., 24) quarterly array to calendar years 2025-2030: shape (..., 6)."""
-    quarterly = np.asarray(quarterly, dtype=float)
-    return quarterly.reshape(*quarterly.shape[:-1], len(FORECAST_YEARS), QUARTERS_PER_YEAR).sum(axis=-1)
+    return require_whole(name, column, low, high, unit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +115,7 @@ class Schedule:
 
     def annual(self, name: str) -> np.ndarray:
         """A flow (a field or ``debt_service``/``repayment``) summed to calendar years: (scenarios, 6)."""
-        return annual(getattr(self, name))
+        return HORIZON.by_year(getattr(self, name))
 
 
 def debt_service(*schedules: Schedule) -> np.ndarray:
@@ -153,7 +125,7 @@ def debt_service(*schedules: Schedule) -> np.ndarray:
 
 def annual_debt_service(*schedules: Schedule) -> np.ndarray:
     """Total debt service of several facilities by calendar year 2025-2030: (S, 6)."""
-    return annual(debt_service(*schedules))
+    return HORIZON.by_year(debt_service(*schedules))
 
 
 def facility_schedule(
@@ -187,33 +159,36 @@ def facility_schedule(
         commitment=commitment,
     )
     scenarios = flows["rate"].shape[0]
-    require_between("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
-    require_between("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction", where=_where)
+    require_between("rate", flows["rate"], 0.0, MAX_RATE, "annual fraction", where=HORIZON.place)
+    require_between("fee_rate", flows["fee_rate"], 0.0, MAX_RATE, "annual fraction", where=HORIZON.place)
     for name in ("opening_balance", "draws", "scheduled_principal", "commitment"):
-        require_between(name, flows[name], 0.0, np.inf, "USD", where=_where)
-    maturity = _index_column(N_QUARTERS if maturity is None else maturity, "maturity", scenarios, 0, 10**6)
-    fee_until = _index_column(fee_until, "fee_until", scenarios, -1, 10**6)
-    late = (_T > maturity) & (flows["draws"] > 0)
+        require_between(name, flows[name], 0.0, np.inf, "USD", where=HORIZON.place)
+    maturity = _quarter_column(len(HORIZON) if maturity is None else maturity, "maturity", scenarios, 0, MAX_QUARTERS)
+    fee_until = _quarter_column(fee_until, "fee_until", scenarios, -1, MAX_QUARTERS, f"{QUARTER_INDEX}; -1: never")
+    late = (_QUARTER > maturity) & (flows["draws"] > 0)
     if np.any(late):
-        raise ValueError(
-            f"draws = {_first_bad(flows['draws'], late)!r} ({_where(late)}) come after the loan's maturity; "
+        (draw,) = first_where(late, flows["draws"])
+        raise ParameterError(
+            f"draws = {draw!r} ({HORIZON.place(late)}) come after the loan's maturity; "
             "allowed: draws up to the maturity quarter"
         )
 
     opening0 = flows["opening_balance"][:, :1]
-    live = _T <= maturity
+    live = _QUARTER <= maturity
     net = np.where(live, flows["draws"] - flows["scheduled_principal"], 0.0)
     # A running balance floored at zero is the running sum less its running minimum below zero (the
     # reflection identity), which keeps the whole schedule to cumulative operations.
     running = opening0 + np.cumsum(net, axis=1)
     before_balloon = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
-    balloon = np.where(_T == maturity, before_balloon, 0.0)
-    closing = np.where(_T >= maturity, 0.0, before_balloon)
+    balloon = np.where(_QUARTER == maturity, before_balloon, 0.0)
+    closing = np.where(_QUARTER >= maturity, 0.0, before_balloon)
     opening = np.concatenate([opening0, closing[:, :-1]], axis=1)
     principal = opening + flows["draws"] - closing - balloon
     average = (opening + closing) / 2.0
     interest = flows["rate"] / 4.0 * average
-    fees = np.where(_T <= fee_until, flows["fee_rate"] / 4.0 * np.maximum(flows["commitment"] - average, 0.0), 0.0)
+    fees = np.where(
+        _QUARTER <= fee_until, flows["fee_rate"] / 4.0 * np.maximum(flows["commitment"] - average, 0.0), 0.0
+    )
     return Schedule(
         opening=opening,
         draws=flows["draws"],
@@ -232,7 +207,7 @@ def ddtl1_schedule(opening_balance, rate, *, principal_per_quarter, extra_princi
     repayment per quarter, the way the loan's collateral test would demand more as the GPUs that
     secure it lose value. Both are USD per quarter (scalar, per scenario, or a path).
     """
-    require_between("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD", where=_where)
+    require_between("extra_principal", _paths(x=extra_principal)["x"], 0.0, np.inf, "USD", where=HORIZON.place)
     scheduled = _paths(a=principal_per_quarter, b=extra_principal)
     return facility_schedule(
         opening_balance, rate, scheduled_principal=scheduled["a"] + scheduled["b"], maturity=maturity
@@ -243,8 +218,8 @@ def even_draws(amount, last_draw_quarter) -> np.ndarray:
     """``amount`` (USD per scenario) drawn in equal parts in quarters 0 to ``last_draw_quarter`` inclusive: (S, 24)."""
     amount = _column(amount, "amount")[:, :1]
     scenarios = max(amount.shape[0], np.size(last_draw_quarter))
-    last = _index_column(last_draw_quarter, "last_draw_quarter", scenarios, 0, N_QUARTERS - 1)
-    return np.where(_T <= last, np.broadcast_to(amount, (scenarios, 1)) / (last + 1), 0.0)
+    last = _quarter_column(last_draw_quarter, "last_draw_quarter", scenarios, 0, len(HORIZON) - 1)
+    return np.where(_QUARTER <= last, np.broadcast_to(amount, (scenarios, 1)) / (last + 1), 0.0)
 
 
 def amortization_quarters(amortization_months) -> int | np.ndarray:
@@ -252,8 +227,8 @@ def amortization_quarters(amortization_months) -> int | np.ndarray:
     months = np.asarray(amortization_months, dtype=float)
     bad = ~((months >= MONTHS_PER_QUARTER) & (months % MONTHS_PER_QUARTER == 0))
     if np.any(bad):
-        value = months[bad].flat[0] if months.ndim else months.item()
-        raise ValueError(
+        (value,) = first_where(bad, months)
+        raise ParameterError(
             f"amortization_months = {value:g} is not allowed; allowed: a whole number of quarters, "
             f"from {MONTHS_PER_QUARTER} months up (months)"
         )
@@ -270,13 +245,13 @@ def straight_line_principal(opening_balance, draws, *, first_repayment, quarters
     """
     flows = _paths(opening_balance=opening_balance, draws=draws)
     scenarios = flows["draws"].shape[0]
-    first = _index_column(first_repayment, "first_repayment", scenarios, 0, 10**6)
-    quarters = _index_column(quarters, "quarters", scenarios, 1, 10**6)
+    first = _quarter_column(first_repayment, "first_repayment", scenarios, 0, MAX_QUARTERS)
+    quarters = _quarter_column(quarters, "quarters", scenarios, 1, MAX_QUARTERS, "quarters")
     drawn_before = np.concatenate([np.zeros((scenarios, 1)), flows["draws"][:, :-1]], axis=1)
     waiting = flows["opening_balance"][:, :1] + np.cumsum(drawn_before, axis=1)
-    starting = np.where(_T < first, 0.0, np.where(_T == first, waiting, drawn_before))
+    starting = np.where(_QUARTER < first, 0.0, np.where(_QUARTER == first, waiting, drawn_before))
     started = np.cumsum(starting, axis=1)
-    lag = _T - quarters
+    lag = _QUARTER - quarters
     finished = np.where(lag >= 0, np.take_along_axis(started, np.clip(lag, 0, None), axis=1), 0.0)
     return (started - finished) / quarters
 
@@ -308,21 +283,29 @@ def ddtl2_schedule(
     """
     flows = _paths(opening_balance=opening_balance, draws=draws, facility_size=facility_size)
     scenarios = flows["draws"].shape[0]
-    deadline = _index_column(draw_deadline, "draw_deadline", scenarios, -1, N_QUARTERS - 1)
-    late = (_T > deadline) & (flows["draws"] > 0)
+    deadline = _quarter_column(
+        draw_deadline, "draw_deadline", scenarios, -1, len(HORIZON) - 1, f"{QUARTER_INDEX}; -1: no draws"
+    )
+    late = (_QUARTER > deadline) & (flows["draws"] > 0)
     if np.any(late):
         s, t = (int(i[0]) for i in np.nonzero(late))
-        raise ValueError(
-            f"draws = {float(flows['draws'][s, t])!r} in {QUARTERS[t]} (scenario {s}) come after the draw deadline "
-            f"{index_label(deadline[s, 0])}; allowed: draws from 2025-Q1 to {index_label(deadline[s, 0])}"
+        last = int(deadline[s, 0])
+        deadline_text, allowed = (
+            (f" {HORIZON.label(last)}", f"draws from {HORIZON.first} to {HORIZON.label(last)}")
+            if last >= 0
+            else (f", which passed before {HORIZON.first}", "no draws")
         )
-    require_between("draws", flows["draws"], 0.0, np.inf, "USD", where=_where)
+        raise ParameterError(
+            f"draws = {float(flows['draws'][s, t])!r} in {HORIZON.label(t)} (scenario {s}) come after the draw deadline"
+            f"{deadline_text}; allowed: {allowed}"
+        )
+    require_between("draws", flows["draws"], 0.0, np.inf, "USD", where=HORIZON.place)
     drawn = flows["opening_balance"][:, 0] + flows["draws"].sum(axis=1)
     above = drawn > flows["facility_size"][:, 0] * (1 + 1e-12)
     if np.any(above):
         s = int(np.nonzero(above)[0][0])
         size = float(flows["facility_size"][s, 0])
-        raise ValueError(
+        raise ParameterError(
             f"opening balance plus draws = {float(drawn[s])!r} (scenario {s}) is above the facility size {size!r}; "
             f"allowed: from 0 to {size!r} (USD)"
         )
@@ -336,7 +319,7 @@ def ddtl2_schedule(
     )
     if np.any(as_filed):
         if filed_profile is None:
-            raise ValueError("amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile")
+            raise ParameterError("amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile")
         filed = drawn[:, None] * np.asarray(filed_profile, dtype=float)[None, :]
         scheduled = np.where(as_filed.reshape(-1, 1) if as_filed.ndim else as_filed, filed, scheduled)
     return facility_schedule(
@@ -359,7 +342,7 @@ def ddtl2_schedule(
 class Terms:
     """The loan terms the notebook does not vary, read from the ledger.
 
-    Quarter fields are 0-based indices into :data:`QUARTERS`.
+    Quarter fields are 0-based indices of :data:`HORIZON`.
     """
 
     ddtl1_balance: float
@@ -374,11 +357,17 @@ class Terms:
     def from_ledger(cls, ledger: Ledger) -> "Terms":
         return cls(
             ddtl1_balance=ledger.value("debt_ddtl1_balance_2024q4"),
-            ddtl1_maturity=quarter_index(ledger.value("debt_ddtl1_maturity")),
+            ddtl1_maturity=HORIZON.index(ledger.value("debt_ddtl1_maturity")),
             ddtl2_balance=ledger.value("debt_ddtl2_balance_2024q4"),
             ddtl2_facility_size=ledger.value("article_debt_ddtl2_facility_size"),
-            ddtl2_draw_deadline=draw_deadline_index(ledger),
-            ddtl2_maturity=quarter_index(ledger.value("debt_ddtl2_maturity")),
+            # The deadline's quarter plus the extension, in whole quarters: the last quarter a draw may fall in.
+            ddtl2_draw_deadline=HORIZON.index(
+                extended_quarter(
+                    ledger.value("article_debt_ddtl2_draw_deadline"),
+                    ledger.value("article_debt_ddtl2_extension_months"),
+                )
+            ),
+            ddtl2_maturity=HORIZON.index(ledger.value("debt_ddtl2_maturity")),
             ddtl2_filed_profile=filed_ddtl2_profile(ledger),
         )
 
@@ -388,9 +377,9 @@ def filed_ddtl2_profile(ledger: Ledger) -> np.ndarray:
     schedule calibrated to the filed maturity table gives it (:mod:`runthenumbers.credit`); it sums to one."""
     filing = credit.FILING_2025_06_30
     principal = credit.principal_by_facility(filing, ledger)["ddtl2"]
-    profile = np.zeros(N_QUARTERS)
-    first = quarter_index(credit.horizon(filing.as_of)[0])
-    span = min(len(principal), N_QUARTERS - first)
+    profile = np.zeros(len(HORIZON))
+    first = HORIZON.index(filing.horizon.first)
+    span = min(len(principal), len(HORIZON) - first)
     profile[first : first + span] = principal[:span]
     return profile / principal.sum()
 
@@ -427,8 +416,9 @@ def two_loans(
     )
     further = _column(ddtl2_drawn, "ddtl2_drawn")[:, :1] - terms.ddtl2_balance
     if np.any(further < 0):
-        raise ValueError(
-            f"ddtl2_drawn = {float(_first_bad(further + terms.ddtl2_balance, further < 0))!r} is below the balance "
+        (drawn,) = first_where(further < 0, further + terms.ddtl2_balance)
+        raise ParameterError(
+            f"ddtl2_drawn = {float(drawn)!r} is below the balance "
             f"already drawn at 2024-12-31 {terms.ddtl2_balance!r}; allowed: from {terms.ddtl2_balance!r} to "
             f"{terms.ddtl2_facility_size!r} (USD)"
         )
@@ -457,7 +447,7 @@ def service_grid(inputs: Mapping[str, float], terms: Terms, sofr_levels, drawn_a
     drawn_amounts = np.asarray(drawn_amounts, dtype=float)
     sofr, drawn = (a.reshape(-1) for a in np.meshgrid(sofr_levels, drawn_amounts, indexing="ij"))
     service = annual_debt_service(*two_loans(inputs, terms, sofr=sofr, ddtl2_drawn=drawn))
-    return service.reshape(len(sofr_levels), len(drawn_amounts), len(FORECAST_YEARS))
+    return service.reshape(len(sofr_levels), len(drawn_amounts), len(HORIZON.calendar_years))
 
 
 def rate_band(inputs: Mapping[str, float], terms: Terms, drawn_amounts, low: float, high: float) -> np.ndarray:
@@ -470,7 +460,7 @@ def rate_band(inputs: Mapping[str, float], terms: Terms, drawn_amounts, low: flo
     rates = np.repeat([low, high], len(drawn_amounts))
     drawn = np.tile(drawn_amounts, 2)
     service = annual_debt_service(*two_loans(inputs, terms, ddtl2_drawn=drawn, ddtl2_rate=rates))
-    return service.reshape(2, len(drawn_amounts), len(FORECAST_YEARS))
+    return service.reshape(2, len(drawn_amounts), len(HORIZON.calendar_years))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,14 +495,14 @@ def service_components(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> p
     rows = [
         {
             "quarter": quarter,
-            "year": str(FORECAST_YEARS[i // QUARTERS_PER_YEAR]),
+            "year": str(HORIZON.years[i]),
             "facility": facility,
             "kind": kind,
             "component": label,
             "usd": float(getattr(loans[facility], kind)[scenario, i]),
         }
         for facility, kind, label in COMPONENTS
-        for i, quarter in enumerate(QUARTERS)
+        for i, quarter in enumerate(HORIZON.quarters)
     ]
     return pd.DataFrame(rows)
 
@@ -531,7 +521,7 @@ def quarterly_table(ddtl1: Schedule, ddtl2: Schedule, scenario: int = 0) -> pd.D
         "DDTL 2.0 principal": ddtl2.principal + ddtl2.balloon,
         "Debt service": debt_service(ddtl1, ddtl2),
     }
-    frame = pd.DataFrame({name: values[scenario] for name, values in columns.items()}, index=list(QUARTERS))
+    frame = pd.DataFrame({name: values[scenario] for name, values in columns.items()}, index=list(HORIZON.quarters))
     frame.index.name = "quarter"
     return frame
 

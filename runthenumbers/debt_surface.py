@@ -1,10 +1,12 @@
-"""The debt model in closed form: each quarter's debt service as a surface in SOFR, DDTL 2.0 drawn and its rate.
+"""The two-loan model in closed form: each quarter's debt service as a surface in SOFR, DDTL 2.0 drawn and its rate.
 
 The full schedules of :mod:`runthenumbers.debt` are exact but cost a model run per scenario. With
 every other input fixed, a quarter's debt service is c0 + c1·SOFR + c2·drawn + c3·rate + c4·rate·drawn
-exactly (see :func:`service_coefficients`), so the liquidity model, the sweep and the debt chapter's
-sliders evaluate millions of scenarios from five coefficients per quarter, solved from and checked
-against the full model. ``inputs`` are the debt chapter's resolved inputs.
+exactly (see :func:`service_coefficients`), so the debt chapter's what-if sliders redraw any scenario
+in the browser from five coefficients a year (:func:`surface_by_year`), solved from and checked against
+the full model. ``inputs`` are the debt chapter's resolved inputs. The funding model and the sweep do
+not use it: they run on all of the debt, through the all-debt schedule's own linear form in SOFR
+(:func:`runthenumbers.credit.service_surface`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .calendar import FORECAST_YEARS
-from .debt import Terms, annual, debt_service, two_loans
+from .debt import HORIZON, Terms, debt_service, two_loans
 
 SURFACE_TERMS = ("constant", "sofr", "drawn_bn", "ddtl2_rate", "ddtl2_rate_x_drawn_bn")
 
@@ -54,36 +55,11 @@ def service_coefficients(inputs: Mapping[str, float], terms: Terms) -> np.ndarra
     return coefficients
 
 
-def draw_coefficients(inputs: Mapping[str, float], terms: Terms) -> np.ndarray:
-    """DDTL 2.0 draws per quarter as c0 + c1·drawn (drawn in billions), shaped (2, 24)."""
-    drawn = np.array([terms.ddtl2_balance, terms.ddtl2_facility_size])
-    draws = two_loans(inputs, terms, ddtl2_drawn=drawn)[1].draws
-    slope = (draws[1] - draws[0]) / ((drawn[1] - drawn[0]) / 1e9)
-    return np.stack([draws[0] - slope * drawn[0] / 1e9, slope])
-
-
-def quarterly_service(coefficients: np.ndarray, sofr, drawn, ddtl2_rate) -> np.ndarray:
-    """Debt service per quarter (USD) from :func:`service_coefficients`, shaped (scenarios, 24).
-
-    ``drawn`` is per scenario; ``sofr`` and ``ddtl2_rate`` per scenario or per scenario and quarter.
-    """
-    drawn_bn = np.asarray(drawn, dtype=float).reshape(-1, 1) / 1e9
-    sofr = np.asarray(sofr, dtype=float)
-    rate = np.asarray(ddtl2_rate, dtype=float)
-    c = coefficients
-    if rate.ndim < 2 or rate.shape[1] == 1:
-        # Terms that vary only by scenario go through one matrix product; only SOFR's path is per quarter.
-        rate = np.broadcast_to(rate.reshape(-1, 1), drawn_bn.shape)
-        per_scenario = np.hstack([np.ones_like(drawn_bn), drawn_bn, rate, rate * drawn_bn]) @ c[[0, 2, 3, 4]]
-        return per_scenario + c[1] * (sofr.reshape(-1, 1) if sofr.ndim < 2 else sofr)
-    return c[0] + c[1] * sofr + c[2] * drawn_bn + c[3] * rate + c[4] * rate * drawn_bn
-
-
 def surface_by_year(inputs: Mapping[str, float], terms: Terms) -> pd.DataFrame:
     """:func:`service_coefficients` summed to calendar years: one row per year, the columns of SURFACE_TERMS."""
     quarterly = service_coefficients(inputs, terms)
-    frame = pd.DataFrame(annual(quarterly).T, columns=list(SURFACE_TERMS))
-    frame.insert(0, "year", [str(y) for y in FORECAST_YEARS])
+    frame = pd.DataFrame(HORIZON.by_year(quarterly).T, columns=list(SURFACE_TERMS))
+    frame.insert(0, "year", [str(y) for y in HORIZON.calendar_years])
     return frame
 
 

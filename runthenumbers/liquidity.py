@@ -1,7 +1,7 @@
 """Funding need: quarter by quarter, how much money CoreWeave must borrow to build what it has contracted.
 
-The model starts from the balance sheet filed for 2025-06-30 and runs to the end of 2031, the
-horizon of the all-debt schedule (:mod:`runthenumbers.credit`). Each quarter:
+The model starts from the balance sheet of the all-debt schedule's filing (:data:`FILING`, 2025-06-30)
+and runs over that schedule's horizon, to the end of 2031 (:data:`HORIZON`). Each quarter:
 
 - **capacity**: the power in service (MW) grows from the active power filed at the start toward the
   contracted power, at ``build_pace_mw`` a quarter for CoreWeave's own build and on Core Scientific's
@@ -16,14 +16,16 @@ horizon of the all-debt schedule (:mod:`runthenumbers.credit`). Each quarter:
   hits harder, since hosting is paid per MW whatever the price;
 - **capex** is ``capex_per_mw`` for every MW, paid ``CAPEX_LEAD`` quarter before it comes into service;
 - **debt service** of every facility outstanding at 2025-06-30, and the notes issued after it, comes
-  from the all-debt schedule; their proceeds come in when issued. Floating rates follow SOFR;
+  from the all-debt schedule's exact linear form in SOFR (:func:`runthenumbers.credit.service_surface`);
+  their proceeds come in when issued. Floating rates follow SOFR;
 - **financing**: when cash would fall below the cash CoreWeave cannot spend (the restricted cash),
   the gap is drawn first from facilities committed by 2025-09-30 and then borrowed as new debt at
   ``new_debt_rate``; cash above that floor repays new debt first, then the facilities.
 
 The peak of what is borrowed this way (committed draws plus new debt) is the *peak external funding
-need*. A "no new financing" cash path is also returned: it runs short whenever the build-out costs
-more than the cash on hand, which is true by construction and is not a finding.
+need*. The flows before any financing are also returned, so the sweep can say when cash would run
+short with no new financing: whenever the build-out costs more than the cash on hand, which is true
+by construction and is not a finding.
 
 Every array has a leading scenario axis: inputs are (scenarios,) and paths (scenarios, quarters).
 Money in USD, power in MW, rates as annual fractions.
@@ -36,18 +38,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import credit
+from .calendar import QUARTERS_PER_YEAR
 from .data import Ledger
 
-AS_OF = credit.FILING_2025_06_30.as_of
-QUARTERS = credit.horizon(AS_OF)
-N = len(QUARTERS)
-YEARS = credit.years_of(QUARTERS)
-YEAR_LABELS = tuple(int(y) for y in dict.fromkeys(YEARS))
+# The balance sheet the model starts from; its horizon is the all-debt schedule's.
+FILING = credit.FILING_2025_06_30
+HORIZON = FILING.horizon
 # Capex is paid a quarter before the capacity it buys comes into service: construction in progress at
 # 2025-12-31 ($9.4B, cw_cip_2025q4) was about one quarter of that quarter's capex ($8.2B, cw_capex_company_2025q4).
 CAPEX_LEAD = 1
-_T = np.arange(N)
-_YEARS_IN = (_T + 0.5) / 4  # years from 2025-06-30 to the middle of each quarter
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,9 @@ class Facility:
 
 
 @dataclass(frozen=True)
-class Starting:
-    """What the funding model takes from the ledger and the all-debt schedule, not from the sweep."""
+class FundingStart:
+    """Where the funding model starts: the balance sheet, the power built and contracted, the committed
+    facilities and the all-debt schedule at :data:`FILING`'s date, from the ledger; the sweep varies none of it."""
 
     cash: float
     minimum_cash: float
@@ -73,9 +73,8 @@ class Starting:
     hosting_fee_per_mw_year: float
     sofr_reference: float
     committed: tuple[Facility, ...]
-    service_base: np.ndarray  # (N,) all-debt service at the filed rates, USD
-    service_per_sofr: np.ndarray  # (N,) extra service per 1.00 of SOFR change (floating balances / 4)
-    scheduled_draws: np.ndarray  # (N,) proceeds of debt issued after the filing date, USD
+    # The all-debt schedule's service in SOFR, and the proceeds of the debt issued after the filing date.
+    debt: credit.ServiceSurface
 
     @property
     def committed_amount(self) -> float:
@@ -87,48 +86,48 @@ class Starting:
         return sum(f.amount * f.margin for f in self.committed) / self.committed_amount if self.committed else 0.0
 
     @classmethod
-    def from_ledger(cls, ledger: Ledger) -> "Starting":
-        v = ledger.value
-        sofr = v("debt_sofr_180d_avg_20250807")
-        schedules = credit.facility_schedules(credit.FILING_2025_06_30, ledger, [0.0, 0.01])
-        service = sum(s.debt_service for s in schedules)
-        partner_end = credit.quarter_position(QUARTERS, v("csci_cw_final_option_operational"))
+    def from_ledger(cls, ledger: Ledger) -> "FundingStart":
+        value = ledger.value
+        sofr = value(credit.SOFR_REFERENCE)
+        partner_end = HORIZON.index(value("csci_cw_final_option_operational"))
         committed = (
             Facility(
                 "DDTL 2.0, $3.0B tranche (Fifth Amendment)",
-                v("debt_ddtl21_commitment"),
-                v("debt_ddtl21_margin"),
+                value("debt_ddtl21_commitment"),
+                value("debt_ddtl21_margin"),
                 ("debt_ddtl21_commitment", "debt_ddtl21_margin"),
             ),
             Facility(
                 "DDTL 3.0",
-                v("debt_ddtl3_commitment"),
-                v("debt_ddtl3_margin"),
+                value("debt_ddtl3_commitment"),
+                value("debt_ddtl3_margin"),
                 ("debt_ddtl3_commitment", "debt_ddtl3_margin"),
             ),
             Facility(
                 "Revolving credit facility, undrawn",
-                v("cw_revolver_commitment_2025q2") - v("debt_revolver_balance_2025q2"),
-                v("debt_revolver_effective_rate") - sofr,
+                value("cw_revolver_commitment_2025q2") - value("debt_revolver_balance_2025q2"),
+                value("debt_revolver_effective_rate") - sofr,
                 ("cw_revolver_commitment_2025q2", "debt_revolver_balance_2025q2", "debt_revolver_effective_rate"),
             ),
         )
         return cls(
-            cash=v("cw_cash_and_restricted_total_2025q2"),
-            minimum_cash=v("cw_restricted_cash_current_2025q3") + v("cw_restricted_cash_noncurrent_2025q3"),
-            active_mw=v("cw_active_power_2025q2"),
-            contracted_mw=v("cw_contracted_power_2025q2"),
-            partner_mw=v("csci_cw_contracted_mw_total_2024"),
+            cash=value("cw_cash_and_restricted_total_2025q2"),
+            minimum_cash=value("cw_restricted_cash_current_2025q3") + value("cw_restricted_cash_noncurrent_2025q3"),
+            active_mw=value("cw_active_power_2025q2"),
+            contracted_mw=value("cw_contracted_power_2025q2"),
+            partner_mw=value("csci_cw_contracted_mw_total_2024"),
             partner_quarters=partner_end + 1,
-            hosting_fee_per_mw_year=v("csci_cw_contract_value_total_2024")
-            / v("csci_cw_contract_term")
-            / v("csci_cw_contracted_mw_total_2024"),
+            hosting_fee_per_mw_year=value("csci_cw_contract_value_total_2024")
+            / value("csci_cw_contract_term")
+            / value("csci_cw_contracted_mw_total_2024"),
             sofr_reference=sofr,
             committed=committed,
-            service_base=service[0],
-            service_per_sofr=(service[1] - service[0]) / 0.01,
-            scheduled_draws=sum(s.draws for s in schedules),
+            debt=credit.service_surface(FILING, ledger),
         )
+
+
+# The name before it said what starts; tests/test_hostile_inputs.py still imports it (another change splits that file).
+Starting = FundingStart
 
 
 # Facts the model reads, for provenance.
@@ -151,41 +150,28 @@ FACTS = (
 )
 
 
-def _column(values) -> np.ndarray:
-    return np.asarray(values, dtype=float).reshape(-1, 1)
-
-
-# The model computes with quarters along the first axis, (N, S), so that the quarter-by-quarter loop
-# of the financing reads contiguous memory; the public functions return (S, N) views of the same arrays.
+# The model computes with quarters along the first axis, (quarters, scenarios), so that the quarter-by-quarter
+# loop of the financing reads contiguous memory; the public functions return (scenarios, quarters) views of the
+# same arrays.
 def _row(values) -> np.ndarray:
     return np.asarray(values, dtype=float).reshape(1, -1)
 
 
-_T_COLUMN = _T.reshape(-1, 1)
-_YEARS_COLUMN = _YEARS_IN.reshape(-1, 1)
+# Each quarter's index, and the years from the start to the middle of each quarter, as (quarters, 1) columns.
+_QUARTER_COLUMN = HORIZON.indices.reshape(-1, 1)
+_YEARS_TO_MID_QUARTER = ((HORIZON.indices + 0.5) / QUARTERS_PER_YEAR).reshape(-1, 1)
 
 
-def _capacity(start: Starting, build_pace_mw, backlog_conversion, partner_slip) -> tuple[np.ndarray, np.ndarray]:
+def _capacity(start: FundingStart, build_pace_mw, backlog_conversion, partner_slip) -> tuple[np.ndarray, np.ndarray]:
     conversion = _row(backlog_conversion)
     remaining = (start.contracted_mw - start.active_mw) * conversion
     partner_total = np.minimum(start.partner_mw * conversion, remaining)
-    own = np.minimum(_row(build_pace_mw) * (_T_COLUMN + 1), remaining - partner_total)
-    delivered_quarters = np.clip(_T_COLUMN + 1 - _row(partner_slip), 0, start.partner_quarters)
+    own = np.minimum(_row(build_pace_mw) * (_QUARTER_COLUMN + 1), remaining - partner_total)
+    delivered_quarters = np.clip(_QUARTER_COLUMN + 1 - _row(partner_slip), 0, start.partner_quarters)
     partner = partner_total * (delivered_quarters / start.partner_quarters)
     own += partner
     own += start.active_mw
     return own, partner
-
-
-def capacity_paths(start: Starting, build_pace_mw, backlog_conversion, partner_slip) -> tuple[np.ndarray, np.ndarray]:
-    """Power in service at the end of each quarter, and the Core Scientific part of it (MW, (S, N) each).
-
-    Core Scientific's share of the remaining capacity arrives in equal parts each quarter up to its
-    scheduled final date, each part ``partner_slip`` quarters late; the rest is built at
-    ``build_pace_mw`` a quarter from 2025-Q3 until done. Both parts are scaled by ``backlog_conversion``.
-    """
-    online, partner = _capacity(start, build_pace_mw, backlog_conversion, partner_slip)
-    return online.T, partner.T
 
 
 def _average(closing: np.ndarray, opening: float) -> np.ndarray:
@@ -197,22 +183,11 @@ def _average(closing: np.ndarray, opening: float) -> np.ndarray:
     return average
 
 
-def average_in_quarter(closing: np.ndarray, opening: float) -> np.ndarray:
-    """The average of each quarter's opening and closing values, (S, N); ``opening`` is the first quarter's."""
-    return _average(np.asarray(closing, dtype=float).T, opening).T
-
-
 def _revenue(online_average: np.ndarray, revenue_per_mw_year, price_decline) -> np.ndarray:
-    erosion = np.exp(np.log1p(-_row(price_decline)) * _YEARS_COLUMN)
+    erosion = np.exp(np.log1p(-_row(price_decline)) * _YEARS_TO_MID_QUARTER)
     erosion *= _row(revenue_per_mw_year) / 4
     erosion *= online_average
     return erosion
-
-
-def revenue_paths(online_average: np.ndarray, revenue_per_mw_year, price_decline) -> np.ndarray:
-    """Revenue a quarter (USD, (S, N)): MW in service on average times revenue per MW-year / 4, eroded
-    by ``price_decline`` a year from mid-2025."""
-    return _revenue(np.asarray(online_average, dtype=float).T, revenue_per_mw_year, price_decline).T
 
 
 def _operating(revenue, online_average, margin_before_hosting, hosting_fee_per_mw_year) -> np.ndarray:
@@ -222,7 +197,7 @@ def _operating(revenue, online_average, margin_before_hosting, hosting_fee_per_m
 def operating_cash_paths(
     revenue: np.ndarray, online_average: np.ndarray, margin_before_hosting, hosting_fee_per_mw_year
 ) -> np.ndarray:
-    """Operating cash a quarter (USD, (S, N)): revenue times the margin before hosting, less the hosting fee on every MW."""
+    """Operating cash a quarter (USD, (scenarios, quarters)): revenue times the margin before hosting, less the hosting fee on every MW."""
     return _operating(
         np.asarray(revenue, dtype=float).T,
         np.asarray(online_average, dtype=float).T,
@@ -231,33 +206,24 @@ def operating_cash_paths(
     ).T
 
 
-def _capex(online: np.ndarray, start_mw: float, capex_per_mw) -> np.ndarray:
+def _capex(online: np.ndarray, capex_per_mw) -> np.ndarray:
     spend = np.zeros_like(online)
     # Capacity that comes into service in quarter t + CAPEX_LEAD is paid for in quarter t; what comes
     # in the first quarter was paid before the start, and what comes after the horizon is not in it.
-    spend[: N - CAPEX_LEAD] = online[CAPEX_LEAD:]
-    spend[: N - CAPEX_LEAD] -= online[: N - CAPEX_LEAD]
+    last = len(HORIZON) - CAPEX_LEAD
+    spend[:last] = online[CAPEX_LEAD:]
+    spend[:last] -= online[:last]
     spend *= _row(capex_per_mw)
     return spend
 
 
-def capex_paths(online: np.ndarray, start_mw: float, capex_per_mw) -> np.ndarray:
-    """Capex a quarter (USD, (S, N)): ``capex_per_mw`` for each MW added, paid CAPEX_LEAD quarter(s) earlier."""
-    return _capex(np.asarray(online, dtype=float).T, start_mw, capex_per_mw).T
-
-
 def _sofr(sofr, sofr_drift) -> np.ndarray:
-    return np.maximum(_row(sofr) + _row(sofr_drift) * _YEARS_COLUMN, 0.0)
-
-
-def sofr_paths(sofr, sofr_drift) -> np.ndarray:
-    """SOFR each quarter, (S, N): ``sofr`` moving by ``sofr_drift`` a year, never below zero."""
-    return _sofr(sofr, sofr_drift).T
+    return np.maximum(_row(sofr) + _row(sofr_drift) * _YEARS_TO_MID_QUARTER, 0.0)
 
 
 @dataclass(frozen=True)
 class Paths:
-    """Quarterly paths of one batch of scenarios, USD, shaped (scenarios, N)."""
+    """Quarterly paths of one batch of scenarios over :data:`HORIZON`, USD, shaped (scenarios, quarters)."""
 
     online: np.ndarray
     revenue: np.ndarray
@@ -280,24 +246,15 @@ class Paths:
         return np.minimum(self.borrowed, self.committed_amount)
 
     @property
-    def new_debt(self) -> np.ndarray:
-        return self.borrowed - self.committed_drawn
-
-    @property
     def cash(self) -> np.ndarray:
         """Cash at the end of each quarter, with the borrowing: never below the floor."""
         return np.maximum(
             self.start_cash + np.cumsum(self.before_financing - self.interest_on_borrowing, axis=1), self.floor
         )
 
-    @property
-    def cash_without_financing(self) -> np.ndarray:
-        """Cash with no borrowing beyond the filed schedule: short by construction while the build-out runs."""
-        return self.start_cash + np.cumsum(self.before_financing, axis=1)
-
 
 def funding_paths(
-    start: Starting,
+    start: FundingStart,
     *,
     sofr,
     sofr_drift,
@@ -319,13 +276,13 @@ def funding_paths(
     # The reported margin is after hosting; hosting's share of revenue at the starting price is added back.
     margin_before_hosting = _row(ebitda_margin) + _row(fee) / _row(revenue_per_mw_year)
     operating = _operating(revenue, average, margin_before_hosting, fee)
-    capex = _capex(online, start.active_mw, capex_per_mw)
+    capex = _capex(online, capex_per_mw)
     rates = _sofr(sofr, sofr_drift)
-    scheduled = start.service_per_sofr.reshape(-1, 1) * (rates - start.sofr_reference)
-    scheduled += start.service_base.reshape(-1, 1)
+    scheduled = start.debt.per_sofr.reshape(-1, 1) * (rates - start.sofr_reference)
+    scheduled += start.debt.base.reshape(-1, 1)
     flows = operating - capex
     flows -= scheduled
-    flows += start.scheduled_draws.reshape(-1, 1)
+    flows += start.debt.proceeds.reshape(-1, 1)
 
     # Committed facilities are drawn before new debt and repaid after it, so whatever is borrowed in
     # all, B, splits as min(B, committed) and the rest; net cash P (cash less borrowing) then carries
@@ -335,10 +292,10 @@ def funding_paths(
     new_rate = np.broadcast_to(_row(new_debt_rate) / 4, (1, scenarios))[0].copy()
     floor, capacity = start.minimum_cash, start.committed_amount
     net = np.full(scenarios, start.cash)
-    borrowed, interest = np.zeros((N, scenarios)), np.zeros((N, scenarios))
+    borrowed, interest = np.zeros((len(HORIZON), scenarios)), np.zeros((len(HORIZON), scenarios))
     owed = np.zeros(scenarios)
     committed = np.empty(scenarios)
-    for t in range(N):
+    for t in range(len(HORIZON)):
         np.minimum(owed, capacity, out=committed)
         paid = interest[t]
         np.multiply(committed, committed_rate[t], out=paid)
@@ -362,21 +319,7 @@ def funding_paths(
     )
 
 
-_YEAR_STARTS = np.array([int(np.argmax(YEARS == year)) for year in YEAR_LABELS])
-
-
-def by_year(quarterly: np.ndarray) -> np.ndarray:
-    """Quarterly values (S, N) summed by calendar year: (S, years), the first year from 2025-Q3."""
-    # Summed along the quarters' own memory order: the model's paths are (S, N) views of (N, S) arrays.
-    return np.add.reduceat(np.asarray(quarterly).T, _YEAR_STARTS, axis=0).T
-
-
 def first_shortfall(cash: np.ndarray, floor: float = 0.0) -> np.ndarray:
     """Index of the first quarter whose closing cash is below ``floor``, or -1 where it never is."""
     short = np.asarray(cash).T < floor
     return np.where(short.any(axis=0), short.argmax(axis=0), -1)
-
-
-def quarter_name(index: int) -> str:
-    """The label of a quarter index of :data:`QUARTERS` (-1: never)."""
-    return "never" if index < 0 else QUARTERS[index]

@@ -38,9 +38,9 @@ from .calendar import (
     same_month,
     same_year,
 )
-from .checks import ParameterError
+from .checks import ParameterError, require_date_in_term, require_delay_in_term, require_shares_of_one_whole
 from .data import Ledger
-from .parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
+from .parameters.partner_risk import DELAY_FROM, DELAYED, TERM, TERM_STARTED_BY, WHOLE
 from .verdicts import relative_difference
 
 QUARTERS_2024 = ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
@@ -53,13 +53,6 @@ RESULT_PARTS = (
 )
 # "Early 2027", the FY2025 release's date for all ~590 MW, read as the end of 2027's first quarter.
 EARLY_2027 = 20270331
-# ---------------------------------------------------------------------------------------------
-# Dates
-
-
-def source_date(ledger: Ledger, source_id: str) -> int:
-    """A source's publication date (yyyy-mm-dd in sources.csv) as a yyyymmdd integer."""
-    return int(ledger.sources[source_id].date.replace("-", ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,7 +330,7 @@ def capacity_in_service(contracted_mw, share_late, share_never, delay_quarters, 
     ``(scenarios, term_quarters)``. The late share joins after ``delay_quarters``; the share never
     delivered never does."""
     m = _per_scenario(mw=contracted_mw, late=share_late, never=share_never, delay=delay_quarters)
-    late, never = check_shares(m["late"], m["never"])
+    late, never = require_shares_of_one_whole("csci_share_late", m["late"], "csci_share_never", m["never"], WHOLE)
     quarter = np.arange(int(term_quarters))[None, :]
     waiting = quarter < m["delay"][:, None]
     return m["mw"].astype(float)[:, None] * (1.0 - never[:, None] - late[:, None] * waiting)
@@ -425,8 +418,12 @@ def stress(
         raise ParameterError(
             f"csci_contract_value = {m['value'][~(m['value'] >= 0)][0].item()!r} is below 0; allowed: from 0 (USD)"
         )
-    scheduled = check_scheduled_delivery(m["scheduled"], contract_date, term_years)
-    delay = check_delay(m["delay"], scheduled, term_years)
+    scheduled = require_date_in_term(
+        "csci_scheduled_delivery", m["scheduled"], contract_date, term_years, term=TERM, started_by=TERM_STARTED_BY
+    )
+    delay = require_delay_in_term(
+        "csci_delay_quarters", m["delay"], scheduled, term_years, term=TERM, delayed=DELAYED, started=DELAY_FROM
+    )
     term_quarters = round(term_years * QUARTERS_PER_YEAR)
     stressed = capacity_in_service(m["mw"], m["late"], m["never"], delay, term_quarters)
     return Stress(

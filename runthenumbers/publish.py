@@ -236,13 +236,3 @@ class Provenance:
 def provenance() -> Provenance:
     """Every value published so far with its derivation; display it once, at the end of the page."""
     return Provenance(_DERIVATIONS)
-
-
-# Kinds of source that are the companies' own documents, or the record of what they said.
-FIRST_HAND = ("filing", "press-release", "transcript")
-
-
-def first_hand_counts(ledger: Ledger) -> tuple[int, int]:
-    """How many of the ledger's figures, the essay's own aside, come from first-hand sources, and of how many."""
-    evidence = [f for f in ledger.facts.values() if ledger.sources[f.source].kind != "article"]
-    return sum(1 for f in evidence if ledger.sources[f.source].kind in FIRST_HAND), len(evidence)

@@ -60,14 +60,13 @@ def coverage_and_leverage(measures: pd.DataFrame) -> pd.DataFrame:
     so a trailing-twelve-month figure would mostly measure the past; the trailing figure is given
     where four quarters are known (``ttm_leverage``). NaN marks a ratio whose inputs are missing.
     """
-    m = measures
-    ratios = pd.DataFrame(index=m.index)
-    ratios["ebitda_to_interest"] = m["adjusted_ebitda"] / m["interest_expense"]
-    ratios["ebit_to_interest"] = m["operating_income"] / m["interest_expense"]
-    ratios["debt_to_ebitda"] = m["debt"] / (4 * m["adjusted_ebitda"])
-    ratios["net_debt_to_ebitda"] = (m["debt"] - m["cash"]) / (4 * m["adjusted_ebitda"])
-    trailing = m["adjusted_ebitda"].rolling(4, min_periods=4).sum()
-    ratios["ttm_leverage"] = m["debt"] / trailing
+    ratios = pd.DataFrame(index=measures.index)
+    ratios["ebitda_to_interest"] = measures["adjusted_ebitda"] / measures["interest_expense"]
+    ratios["ebit_to_interest"] = measures["operating_income"] / measures["interest_expense"]
+    ratios["debt_to_ebitda"] = measures["debt"] / (4 * measures["adjusted_ebitda"])
+    ratios["net_debt_to_ebitda"] = (measures["debt"] - measures["cash"]) / (4 * measures["adjusted_ebitda"])
+    trailing = measures["adjusted_ebitda"].rolling(4, min_periods=4).sum()
+    ratios["ttm_leverage"] = measures["debt"] / trailing
     return ratios
 
 
@@ -148,10 +147,10 @@ def reported_unit_economics(ledger: Ledger):
 def capex_per_mw_bounds(ledger: Ledger) -> tuple[float, float]:
     """USD per MW brought into service: FY2025 capex over the MW added in 2025, and the top of the 2026
     capex guidance over the MW the company plans to add in 2026."""
-    v = ledger.value
-    added_2025 = v("cw_active_power_2025q4") - v("article_capex_active_mw")
-    added_2026 = v("cw_active_power_target_ye2026") - v("cw_active_power_2025q4")
-    return v("cw_capex_company_fy2025") / added_2025, v("cw_capex_guide_fy2026_high") / added_2026
+    value = ledger.value
+    added_2025 = value("cw_active_power_2025q4") - value("article_capex_active_mw")
+    added_2026 = value("cw_active_power_target_ye2026") - value("cw_active_power_2025q4")
+    return value("cw_capex_company_fy2025") / added_2025, value("cw_capex_guide_fy2026_high") / added_2026
 
 
 CAPEX_FACTS = (

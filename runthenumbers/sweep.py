@@ -22,16 +22,7 @@ import numpy as np
 
 from .data import Ledger
 from .errors import shown
-from .liquidity import (
-    QUARTERS,
-    YEAR_LABELS,
-    YEARS,
-    Starting,
-    by_year,
-    first_shortfall,
-    funding_paths,
-    quarter_name,
-)
+from .liquidity import HORIZON, FundingStart, first_shortfall, funding_paths
 from .parameters import REGISTRY, ParameterError
 from .reported import capex_per_mw_bounds, reported_unit_economics
 
@@ -137,21 +128,21 @@ def check_value(name: str, value: float) -> None:
 
 def registry(ledger: Ledger) -> dict[str, Uncertain]:
     """The uncertain inputs with their default distributions, each anchored on ledger figures and checked."""
-    v = ledger.value
-    sofr = v("debt_sofr_180d_avg_20250807")
+    value = ledger.value
+    sofr = value("debt_sofr_180d_avg_20250807")
     reported = reported_unit_economics(ledger)
     per_mw = reported["revenue_per_mw_year"]
     margins = reported["ebitda_margin"]
     added = reported["mw_added"]
     capex_low, capex_high = capex_per_mw_bounds(ledger)
-    repricing = (1 - v("capex_h100_price_2024_latentspace") / v("capex_h100_price_2023_peak_latentspace")) / v(
-        "cw_avg_contract_years_2025q4"
-    )
+    repricing = (
+        1 - value("capex_h100_price_2024_latentspace") / value("capex_h100_price_2023_peak_latentspace")
+    ) / value("cw_avg_contract_years_2025q4")
     rates = {
-        "DDTL 4.0": sofr + v("after_ddtl4_margin"),
-        "DDTL 5.0": sofr + v("after_ddtl5_margin"),
-        "2030 notes": v("after_notes_2030_coupon"),
-        "2031 notes": v("debt_2031_notes_coupon"),
+        "DDTL 4.0": sofr + value("after_ddtl4_margin"),
+        "DDTL 5.0": sofr + value("after_ddtl5_margin"),
+        "2030 notes": value("after_notes_2030_coupon"),
+        "2031 notes": value("debt_2031_notes_coupon"),
     }
     quarters = f"{reported.index[0]} to {reported.index[-1]}"
     inputs = (
@@ -231,7 +222,7 @@ def registry(ledger: Ledger) -> dict[str, Uncertain]:
         Uncertain(
             "backlog_conversion",
             "uniform",
-            1 - v("cw_capex_guide_fy2025_cut_fraction"),
+            1 - value("cw_capex_guide_fy2025_cut_fraction"),
             1.0,
             "fraction",
             "share of the contracted power ever built: all of it, down to the 40% by which the 2025 capex guidance was cut",
@@ -347,7 +338,7 @@ def _as_typed(name: str, typed: list[str]) -> str:
 # The figures kept per scenario for quantiles: debt service in each year, the ratios of the ratio
 # year, the peak funding need and the share of it the committed facilities cover.
 KEPT = (
-    *(f"debt_service_{y}" for y in YEAR_LABELS),
+    *(f"debt_service_{y}" for y in HORIZON.calendar_years),
     "service_to_revenue",
     "service_to_operating_cash",
     "peak_need",
@@ -355,15 +346,13 @@ KEPT = (
 )
 
 
-def evaluate(start: Starting, draws: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+def evaluate(start: FundingStart, draws: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per-scenario results of one batch (see :data:`KEPT`), the quarter of the peak need and the
     quarter cash would first fall below its floor with no new financing (true by construction)."""
     paths = funding_paths(start, **draws)
-    service = by_year(paths.debt_service)
-    year = YEAR_LABELS.index(RATIO_YEAR)
-    in_year = slice(
-        int(np.argmax(YEARS == RATIO_YEAR)), int(np.argmax(YEARS == RATIO_YEAR)) + int(np.sum(YEARS == RATIO_YEAR))
-    )
+    service = HORIZON.by_year(paths.debt_service)
+    year = HORIZON.calendar_years.index(RATIO_YEAR)
+    in_year = HORIZON.in_year(RATIO_YEAR)
     revenue, operating = paths.revenue.T[in_year].sum(axis=0), paths.operating_cash.T[in_year].sum(axis=0)
     borrowed = paths.borrowed.T  # (N, S), contiguous
     peak_quarter = borrowed.argmax(axis=0)
@@ -403,7 +392,7 @@ def _chunks(samples: int, chunk: int):
 
 
 def _batches(
-    start: Starting,
+    start: FundingStart,
     inputs: Mapping[str, Uncertain],
     samples: int,
     seed: int,
@@ -426,7 +415,7 @@ def _batches(
 
 
 def run(
-    start: Starting,
+    start: FundingStart,
     inputs: Mapping[str, Uncertain],
     samples: int,
     seed: int,
@@ -455,15 +444,15 @@ def _quantiles(column: np.ndarray, digits: int) -> list[float]:
 
 def _summary(kept: np.ndarray, peak_counts: np.ndarray, short_counts: np.ndarray, samples: int, deadline: str) -> dict:
     rows = dict(zip(KEPT, kept))
-    cutoff = QUARTERS.index(deadline)
+    cutoff = HORIZON.quarters.index(deadline)
 
     def shares(counts):  # counts[0] is "never"; counts[i + 1] is quarter i
-        return {quarter_name(i - 1): round(float(c) / samples, 6) for i, c in enumerate(counts) if c}
+        return {HORIZON.label(i - 1): round(float(c) / samples, 6) for i, c in enumerate(counts) if c}
 
     peak_share = shares(peak_counts)
     return {
         "quantiles": [f"p{round(q * 100)}" for q in QUANTILES],
-        "annual_debt_service_usd": {str(y): _quantiles(rows[f"debt_service_{y}"], 0) for y in YEAR_LABELS},
+        "annual_debt_service_usd": {str(y): _quantiles(rows[f"debt_service_{y}"], 0) for y in HORIZON.calendar_years},
         "ratio_year": RATIO_YEAR,
         "service_to_revenue": _quantiles(rows["service_to_revenue"], 4),
         "service_above_revenue_share": round(float(np.mean(rows["service_to_revenue"] > 1)), 6),
@@ -473,7 +462,7 @@ def _summary(kept: np.ndarray, peak_counts: np.ndarray, short_counts: np.ndarray
         "peak_quarter_share": peak_share,
         # The quarter by which half of the scenarios have reached their peak, and the share whose need
         # is still at its highest in the last quarter of the horizon (the 2031 notes and converts fall due then).
-        "peak_quarter_median": quarter_name(int(np.searchsorted(np.cumsum(peak_counts[1:]), 0.5 * samples))),
+        "peak_quarter_median": HORIZON.label(int(np.searchsorted(np.cumsum(peak_counts[1:]), 0.5 * samples))),
         "peak_at_horizon_end_share": round(float(peak_counts[-1]) / samples, 6),
         "deadline": deadline,
         # True by construction: the build-out costs more than the cash on hand. Never a headline.
@@ -486,13 +475,13 @@ def summarise(results: Mapping[str, np.ndarray], deadline: str = DEADLINE) -> di
     _refuse_non_finite(results)
     samples = len(results["peak_need"])
     kept = _kept_columns(results).astype(np.float32)
-    peak_counts = np.bincount(results["peak_quarter"] + 1, minlength=len(QUARTERS) + 1)
-    short_counts = np.bincount(results["short_without_financing"] + 1, minlength=len(QUARTERS) + 1)
+    peak_counts = np.bincount(results["peak_quarter"] + 1, minlength=len(HORIZON) + 1)
+    short_counts = np.bincount(results["short_without_financing"] + 1, minlength=len(HORIZON) + 1)
     return _summary(kept, peak_counts, short_counts, samples, deadline)
 
 
 def stream_summary(
-    start: Starting,
+    start: FundingStart,
     inputs: Mapping[str, Uncertain],
     samples: int,
     seed: int,
@@ -509,14 +498,14 @@ def stream_summary(
     billions, which the command reports in billions.
     """
     kept = np.empty((len(KEPT), samples), dtype=np.float32)
-    peak_counts = np.zeros(len(QUARTERS) + 1, dtype=np.int64)
-    short_counts = np.zeros(len(QUARTERS) + 1, dtype=np.int64)
+    peak_counts = np.zeros(len(HORIZON) + 1, dtype=np.int64)
+    short_counts = np.zeros(len(HORIZON) + 1, dtype=np.int64)
     for begin, batch in _batches(start, inputs, samples, seed, chunk, progress):
         _refuse_non_finite(batch)
         end = begin + len(batch["peak_need"])
         kept[:, begin:end] = _kept_columns(batch)
-        peak_counts += np.bincount(batch["peak_quarter"] + 1, minlength=len(QUARTERS) + 1)
-        short_counts += np.bincount(batch["short_without_financing"] + 1, minlength=len(QUARTERS) + 1)
+        peak_counts += np.bincount(batch["peak_quarter"] + 1, minlength=len(HORIZON) + 1)
+        short_counts += np.bincount(batch["short_without_financing"] + 1, minlength=len(HORIZON) + 1)
     return _summary(kept, peak_counts, short_counts, samples, deadline)
 
 
@@ -553,7 +542,7 @@ def sobol_estimates(
 
 
 def sobol_indices(
-    start: Starting, inputs: Mapping[str, Uncertain], base_samples: int, seed: int, output: str = "peak_need"
+    start: FundingStart, inputs: Mapping[str, Uncertain], base_samples: int, seed: int, output: str = "peak_need"
 ) -> dict[str, dict[str, float]]:
     """First-order and total Sobol indices of ``output`` for every input that is not fixed."""
     names = [n for n, u in inputs.items() if u.kind != "fixed"]

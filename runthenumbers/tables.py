@@ -8,10 +8,9 @@ import html
 import pandas as pd
 
 from . import data, units
-from .data import Ledger
+from .data import COMPANY_DOCUMENTS, Ledger
 from .links import fact_href, source_href
 from .markup import html_table
-from .publish import FIRST_HAND
 
 # A frame shown as it is on a page keeps every character of its cells: pandas' default cuts text at 50
 # characters with "...", which would cut verdicts and reasons mid-word.
@@ -51,10 +50,10 @@ class EvidenceTable:
             for f, s in self.rows
         ]
         table = html_table("rtn-evidence", ["Fact", "Value", "Period", "Source", "Where"], rows)
-        primary = sum(1 for _, s in self.rows if s.kind in FIRST_HAND)
+        from_companies = sum(1 for _, s in self.rows if s.kind in COMPANY_DOCUMENTS)
         summary = (
             f"The {units.plural(len(self.rows), 'figure')} this page rests on, each with its source and where it was read "
-            f"({primary} from filings, press releases or transcripts)"
+            f"({from_companies} from filings, press releases or transcripts)"
         )
         # Folded: the table is long, and the analysis should not start screens further down.
         return f'<details class="rtn-evidence-box"><summary>{html.escape(summary)}</summary>{table}</details>'

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 
-from .calendar import date_parts, half_label, index_label, month_label
+from .calendar import ARTICLE_HORIZON, date_parts, half_label, month_label
 
 CURRENCIES = {"USD": "$", "GBP": "£", "EUR": "€"}
 SHORT, LONG = "short", "long"
@@ -136,7 +136,7 @@ def quantity(value, unit: str, *, style: str = LONG, period: str = "", note: str
     if unit == "multiple":
         return f"{plain(value, 2)}×"
     if unit == "quarter number":
-        return index_label(int(value) - 1)
+        return ARTICLE_HORIZON.label(int(value) - 1)
     if unit == "USD/GPU-hour":
         return f"${value:,.2f}{'/' if short else ' per '}GPU-hour"
     if unit == "USD/MW":

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runthenumbers import credit, reported
+from runthenumbers.calendar import Horizon
 from runthenumbers.credit import FILING_2025_06_30 as FILING
-from runthenumbers.credit import CreditError, facility_schedules, horizon
+from runthenumbers.credit import CreditError, facility_schedules
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +32,17 @@ def test_yearly_principal_reconciles_with_the_filed_table_within_five_percent(le
 
 
 def test_every_filed_facility_is_repaid_in_full_and_never_after_its_legal_maturity(ledger, schedules):
-    quarters = horizon(FILING.as_of)
     for facility in FILING.facilities:
         schedule = _by_key(schedules)[facility.key]
         assert schedule.principal.sum() == pytest.approx(ledger.value(facility.balance), rel=1e-9)
-        maturity = credit.quarter_position(quarters, ledger.value(facility.maturity))
+        maturity = FILING.horizon.index(ledger.value(facility.maturity))
         assert not schedule.principal[maturity + 1 :].any(), facility.key
         assert schedule.closing[maturity] == pytest.approx(0.0, abs=1.0), facility.key
 
 
 def test_the_residual_ddtl2_schedule_is_what_the_table_leaves_after_the_known_terms(ledger, schedules):
     by_key = _by_key(schedules)
-    quarters = np.array(horizon(FILING.as_of))
-    in_2026 = np.char.startswith(quarters, "2026")
+    in_2026 = FILING.horizon.years == 2026
     others = sum(s.principal for k, s in by_key.items() if k != "ddtl2" and s.filed)
     expected = ledger.value("debt_maturity_2026") - others[in_2026].sum()
     assert by_key["ddtl2"].principal[in_2026].sum() == pytest.approx(expected, rel=0.01)
@@ -54,7 +53,7 @@ def test_the_residual_ddtl2_schedule_is_what_the_table_leaves_after_the_known_te
 
 def test_ddtl1_keeps_its_filed_pace_and_repays_the_rest_at_maturity(ledger, schedules):
     ddtl1 = _by_key(schedules)["ddtl1"]
-    quarters = horizon(FILING.as_of)
+    quarters = FILING.horizon.quarters
     pace = (ledger.value("debt_ddtl1_balance_2024q4") - ledger.value("debt_ddtl1_balance_2025q2")) / 2
     assert ddtl1.principal[0] == pytest.approx(pace)
     balloon_quarter = quarters.index("2028-Q1")
@@ -67,7 +66,7 @@ def test_interest_is_the_effective_rate_on_the_average_balance(ledger, schedules
     notes = _by_key(schedules)["notes_2030"]
     # $2B at 10% a year: $50M a quarter while outstanding, half of that in the repayment quarter.
     assert notes.interest[0, 0] == pytest.approx(50e6)
-    repaid = horizon(FILING.as_of).index("2030-Q2")
+    repaid = FILING.horizon.index("2030-Q2")
     assert notes.interest[0, repaid] == pytest.approx(25e6)
 
 
@@ -124,7 +123,7 @@ def test_a_maturity_before_the_first_draw_is_refused(ledger):
 
 
 def test_schedule_rows_carry_every_field_in_usd(ledger, schedules):
-    frame = credit.schedule_frame(schedules, horizon(FILING.as_of))
+    frame = credit.schedule_frame(schedules, FILING.horizon)
     assert list(frame.columns) == [
         "facility",
         "quarter",
@@ -148,7 +147,7 @@ def test_the_march_filing_reconciles_and_agrees_with_the_june_one_on_ddtl2(ledge
     shares = {}
     for filing in (credit.FILING_2025_03_31, FILING):
         principal = credit.principal_by_facility(filing, ledger)
-        years = credit.years_of(horizon(filing.as_of))
+        years = filing.horizon.years
         assert sum(principal.values()).sum() == pytest.approx(ledger.value(filing.total_principal), rel=0.01)
         ddtl2 = principal["ddtl2"]
         shares[filing.as_of] = ddtl2[(years >= 2026) & (years <= 2027)].sum() / ddtl2.sum()
@@ -158,7 +157,7 @@ def test_the_march_filing_reconciles_and_agrees_with_the_june_one_on_ddtl2(ledge
 
 def test_ddtl2_repays_nothing_before_its_filed_first_instalment(ledger):
     principal = credit.principal_by_facility(credit.FILING_2025_03_31, ledger)["ddtl2"]
-    quarters = horizon("2025-03-31")
+    quarters = credit.FILING_2025_03_31.horizon.quarters
     assert not principal[: quarters.index("2025-Q4")].any()
     assert principal[quarters.index("2025-Q4")] > 0
 
@@ -275,9 +274,23 @@ def test_the_service_surface_is_the_full_model_for_any_sofr_change(ledger, chang
 
 def test_the_surface_sums_quarters_to_calendar_years(ledger):
     surface = credit.service_surface(FILING, ledger)
-    yearly = credit.service_by_year(facility_schedules(FILING, ledger), horizon(FILING.as_of))
+    yearly = credit.service_by_year(facility_schedules(FILING, ledger), FILING.horizon)
     annual = surface.annual([0.0, 0.01], chunk=1)
     np.testing.assert_allclose(annual[0], yearly["service"].to_numpy(), rtol=1e-12)
     # A point more SOFR never lowers a year's service, and raises 2026's (floating DDTLs are owed then).
     assert (annual[1] >= annual[0] - 1e-6).all()
     assert annual[1][2026 - 2025] > annual[0][2026 - 2025]
+
+
+def test_the_horizon_runs_from_the_quarter_after_the_filing_date_to_the_end_of_2031():
+    # Another balance-sheet date moves the start, not the end: the schedule is read off the filing's date.
+    assert FILING.horizon == Horizon("2025-Q3", "2031-Q4") and len(FILING.horizon) == 26
+    assert credit.FILING_2025_03_31.horizon.first == "2025-Q2"
+    assert dataclasses.replace(FILING, as_of="2025-12-31").horizon == Horizon("2026-Q1", "2031-Q4")
+
+
+def test_the_surface_carries_the_proceeds_of_the_debt_issued_after_the_filing(ledger):
+    surface = credit.service_surface(FILING, ledger)
+    issued = sum(ledger.value(issue.principal) for issue in FILING.later_issues)
+    assert surface.proceeds.sum() == pytest.approx(issued)
+    assert surface.horizon == FILING.horizon and surface.base.shape == surface.per_sofr.shape == (26,)

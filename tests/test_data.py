@@ -159,3 +159,24 @@ def test_the_audited_kinds_keep_machine_summaries_apart():
     }
     urls = [s.url for s in ledger.sources.values()]
     assert sorted(u for u in set(urls) if urls.count(u) > 1) == []
+
+
+def test_source_kinds_are_one_ordered_list_with_two_declared_subsets():
+    from runthenumbers import data
+
+    # The primary kinds are the head of the one list, cut before the first secondary kind.
+    assert data.PRIMARY_KINDS == ("filing", "press-release", "court-filing", "rating-action", "transcript")
+    assert data.SOURCE_KINDS[: len(data.PRIMARY_KINDS)] == data.PRIMARY_KINDS
+    # The companies' own documents are primary kinds, in the list's order, without a court's or an agency's.
+    assert data.COMPANY_DOCUMENTS == tuple(k for k in data.PRIMARY_KINDS if k not in ("court-filing", "rating-action"))
+
+
+def test_company_document_counts_leave_out_the_essay_and_count_only_its_three_kinds(ledger):
+    from collections import Counter
+
+    from runthenumbers.data import company_document_counts
+
+    kinds = Counter(ledger.sources[f.source].kind for f in ledger.facts.values())
+    from_companies, evidence = company_document_counts(ledger)
+    assert evidence == sum(kinds.values()) - kinds["article"]
+    assert from_companies == kinds["filing"] + kinds["press-release"] + kinds["transcript"]

@@ -12,18 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from runthenumbers import debt
+from runthenumbers import calendar, debt
 from runthenumbers.debt import (
-    N_QUARTERS,
-    QUARTERS,
+    HORIZON,
     Terms,
-    annual,
     annual_debt_service,
     ddtl1_schedule,
     ddtl2_schedule,
     even_draws,
     facility_schedule,
-    quarter_index,
     rate_band,
     service_grid,
     simple_interest,
@@ -61,17 +58,18 @@ def _fields(schedule):
 
 
 def test_quarters_run_from_2025_q1_to_2030_q4():
-    assert len(QUARTERS) == N_QUARTERS == 24
-    assert (QUARTERS[0], QUARTERS[3], QUARTERS[-1]) == ("2025-Q1", "2025-Q4", "2030-Q4")
+    quarters = HORIZON.quarters
+    assert len(quarters) == len(HORIZON) == 24
+    assert (quarters[0], quarters[3], quarters[-1]) == ("2025-Q1", "2025-Q4", "2030-Q4")
 
 
 def test_quarter_index_by_hand():
     # March 2028 is the first quarter of the fourth year after 2025: 3 x 4 + 0 = 12.
-    assert quarter_index(20280331) == 12
-    assert quarter_index(20250101) == 0
-    assert quarter_index(20251001) == 3
-    assert quarter_index(20290531) == 17
-    assert quarter_index(20241231) == -1
+    assert HORIZON.index(20280331) == 12
+    assert HORIZON.index(20250101) == 0
+    assert HORIZON.index(20251001) == 3
+    assert HORIZON.index(20290531) == 17
+    assert HORIZON.index(20241231) == -1
 
 
 def test_terms_come_from_the_ledger():
@@ -85,7 +83,7 @@ def test_terms_come_from_the_ledger():
 def test_annual_sums_four_quarters():
     quarterly = np.arange(24.0).reshape(1, 24)
     # 2025 is quarters 0..3: 0 + 1 + 2 + 3 = 6; 2030 is 20..23: 86.
-    assert annual(quarterly).tolist() == [[6.0, 22.0, 38.0, 54.0, 70.0, 86.0]]
+    assert HORIZON.by_year(quarterly).tolist() == [[6.0, 22.0, 38.0, 54.0, 70.0, 86.0]]
 
 
 def test_inputs_broadcast_scalar_column_and_path():
@@ -366,55 +364,86 @@ def test_amortization_in_part_quarters_is_refused():
 
 
 def test_model_refuses_a_negative_rate():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         facility_schedule(100.0, [[0.05], [-0.01]])
     assert (
         str(caught.value) == "rate = -0.01 (scenario 1, 2025-Q1) is outside the allowed range 0 to 1 (annual fraction)"
     )
 
 
-def test_model_refuses_a_draw_above_the_facility():
-    with pytest.raises(ValueError) as caught:
-        ddtl2_schedule(
+@pytest.mark.parametrize(
+    ("opening", "draws", "deadline", "message"),
+    [
+        (
             3.8e9,
             even_draws(4e9, 1),
-            0.1,
-            facility_size=7.6e9,
-            draw_deadline=2,
-            first_repayment=3,
-            amortization_months=60,
-        )
-    assert str(caught.value) == (
-        "opening balance plus draws = 7800000000.0 (scenario 0) is above the facility size 7600000000.0; "
-        "allowed: from 0 to 7600000000.0 (USD)"
-    )
-
-
-def test_model_refuses_a_draw_after_the_deadline():
-    with pytest.raises(ValueError) as caught:
-        ddtl2_schedule(
+            2,
+            "opening balance plus draws = 7800000000.0 (scenario 0) is above the facility size 7600000000.0; "
+            "allowed: from 0 to 7600000000.0 (USD)",
+        ),
+        (
             3.8e9,
             even_draws(1e9, 3),
-            0.1,
-            facility_size=7.6e9,
-            draw_deadline=2,
-            first_repayment=3,
-            amortization_months=60,
+            2,
+            "draws = 250000000.0 in 2025-Q4 (scenario 0) come after the draw deadline 2025-Q3; "
+            "allowed: draws from 2025-Q1 to 2025-Q3",
+        ),
+        (
+            0.0,
+            even_draws(1e8, 0),
+            -1,
+            "draws = 100000000.0 in 2025-Q1 (scenario 0) come after the draw deadline, which passed before 2025-Q1; "
+            "allowed: no draws",
+        ),
+    ],
+)
+def test_model_refuses_draws_the_facility_cannot_take(opening, draws, deadline, message):
+    with pytest.raises(ParameterError) as caught:
+        ddtl2_schedule(
+            opening, draws, 0.1, facility_size=7.6e9, draw_deadline=deadline, first_repayment=3, amortization_months=60
         )
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        ({"maturity": 1.5}, "maturity = 1.5 is not a whole number; allowed: 0 to 400 (quarter index, 0 = 2025-Q1)"),
+        ({"maturity": 401}, "maturity = 401 is outside the allowed range 0 to 400 (quarter index, 0 = 2025-Q1)"),
+        (
+            {"fee_until": -2},
+            "fee_until = -2 is outside the allowed range -1 to 400 (quarter index, 0 = 2025-Q1; -1: never)",
+        ),
+        (
+            {"maturity": [3, 2.5]},
+            "maturity = 2.5 is not a whole number; allowed: 0 to 400 (quarter index, 0 = 2025-Q1)",
+        ),
+    ],
+)
+def test_model_refuses_a_quarter_index_that_is_not_whole_or_out_of_range(keywords, message):
+    with pytest.raises(ParameterError) as caught:
+        facility_schedule([100.0, 100.0], 0.05, **keywords)
+    assert str(caught.value) == message
+
+
+def test_model_refuses_a_draw_after_maturity_naming_the_scenario_and_quarter():
+    draws = np.zeros((1, 24))
+    draws[0, 5] = 10.0
+    with pytest.raises(ParameterError) as caught:
+        facility_schedule(100.0, 0.05, draws=draws, maturity=4)
     assert str(caught.value) == (
-        "draws = 250000000.0 in 2025-Q4 (scenario 0) come after the draw deadline 2025-Q3; "
-        "allowed: draws from 2025-Q1 to 2025-Q3"
+        "draws = 10.0 (scenario 0, 2026-Q2) come after the loan's maturity; allowed: draws up to the maturity quarter"
     )
 
 
 def test_model_refuses_a_filed_repayment_without_the_filed_profile():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         ddtl2_schedule(3.8e9, 0.0, 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3, amortization_months=0)
     assert str(caught.value) == "amortization_months = 0 repays DDTL 2.0 as filed, which needs the filed profile"
 
 
 def test_model_refuses_a_part_quarter_amortization():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         ddtl2_schedule(3.8e9, 0.0, 0.1, facility_size=7.6e9, draw_deadline=2, first_repayment=3, amortization_months=2)
     assert str(caught.value) == (
         "amortization_months = 2 is not allowed; allowed: a whole number of quarters, from 3 months up (months)"
@@ -422,7 +451,7 @@ def test_model_refuses_a_part_quarter_amortization():
 
 
 def test_model_refuses_a_badly_shaped_path():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ParameterError) as caught:
         facility_schedule(100.0, np.zeros((2, 5)))
     assert (
         str(caught.value) == "rate has shape (2, 5); allowed: a scalar, (scenarios,), (scenarios, 1) or (scenarios, 24)"
@@ -430,4 +459,5 @@ def test_model_refuses_a_badly_shaped_path():
 
 
 def test_model_module_exposes_its_quarters():
-    assert debt.FORECAST_YEARS == (2025, 2026, 2027, 2028, 2029, 2030)
+    assert debt.HORIZON.calendar_years == (2025, 2026, 2027, 2028, 2029, 2030)
+    assert debt.HORIZON == calendar.ARTICLE_HORIZON == calendar.Horizon("2025-Q1", "2030-Q4")

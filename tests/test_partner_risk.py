@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from runthenumbers import partner_risk
 from runthenumbers.calendar import QUARTERS_PER_YEAR, add_months, days_between, quarters_between, same_month, same_year
+from runthenumbers.checks import require_date_in_term, require_delay_in_term, require_shares_of_one_whole
 from runthenumbers.claims import load_claims
 from runthenumbers.parameters import ParameterError, resolve
-from runthenumbers.parameters.partner_risk import check_delay, check_scheduled_delivery, check_shares
+from runthenumbers.parameters import partner_risk as declared
 from runthenumbers.partner_risk import (
     capacity_in_service,
     contract_tranches,
@@ -348,11 +349,28 @@ def test_the_model_refuses_a_bad_scenario_with_the_same_message():
 
 def test_checks_name_the_first_bad_scenario():
     with pytest.raises(ParameterError, match=r"^csci_share_never = 0.6 with csci_share_late = 0.5 "):
-        check_shares(np.array([0.1, 0.5]), np.array([0.1, 0.6]))
+        require_shares_of_one_whole(
+            "csci_share_late", np.array([0.1, 0.5]), "csci_share_never", np.array([0.1, 0.6]), declared.WHOLE
+        )
     with pytest.raises(ParameterError, match=r"^csci_delay_quarters = -1 is not a whole number of quarters from 0; "):
-        check_delay(np.array([2, -1]), 20261231, TERM)
+        require_delay_in_term(
+            "csci_delay_quarters",
+            np.array([2, -1]),
+            20261231,
+            TERM,
+            term=declared.TERM,
+            delayed=declared.DELAYED,
+            started=declared.DELAY_FROM,
+        )
     with pytest.raises(ParameterError, match=r"^csci_scheduled_delivery = 2024-02-30 is not a calendar date; "):
-        check_scheduled_delivery(np.array([20261231, 20240230]), CONTRACT_DATE, TERM)
+        require_date_in_term(
+            "csci_scheduled_delivery",
+            np.array([20261231, 20240230]),
+            CONTRACT_DATE,
+            TERM,
+            term=declared.TERM,
+            started_by=declared.TERM_STARTED_BY,
+        )
 
 
 def test_the_edges_of_the_term_are_allowed():

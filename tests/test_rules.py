@@ -57,5 +57,5 @@ def test_require_whole_refuses_fractions_and_out_of_range():
         checks.ParameterError, match=r"^quarters = 1.5 is not a whole number; allowed: 0 to 4 \(quarters\)$"
     ):
         checks.require_whole("quarters", [1, 1.5], 0, 4, "quarters")
-    with pytest.raises(checks.ParameterError, match=r"^quarters = 5.0 is outside the allowed range 0 to 4"):
+    with pytest.raises(checks.ParameterError, match=r"^quarters = 5 is outside the allowed range 0 to 4 \(quarters\)$"):
         checks.require_whole("quarters", [5], 0, 4, "quarters")

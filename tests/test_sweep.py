@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from runthenumbers import credit, liquidity, sweep
 from runthenumbers.cli import main
-from runthenumbers.liquidity import N, Starting, funding_paths
+from runthenumbers.liquidity import HORIZON, FundingStart, funding_paths
 
 
 @functools.cache
 def _start():
-    return Starting.from_ledger(shared_ledger())
+    return FundingStart.from_ledger(shared_ledger())
 
 
 @functools.cache
@@ -89,8 +89,9 @@ def test_capacity_and_money_by_hand():
 def test_debt_service_is_the_all_debt_schedule_and_moves_with_sofr():
     schedules = credit.facility_schedules(credit.FILING_2025_06_30, shared_ledger(), [0.0, 0.013])
     service = sum(s.debt_service for s in schedules)
-    assert np.allclose(_start().service_base, service[0])
-    assert np.allclose(_start().service_base + _start().service_per_sofr * 0.013, service[1], atol=1.0)
+    assert np.array_equal(_start().debt.base, service[0])
+    assert np.allclose(_start().debt.service(0.013)[0], service[1], atol=1.0)
+    assert np.array_equal(_start().debt.proceeds, sum(s.draws for s in schedules))
     flat = _paths(sofr=_start().sofr_reference + 0.013, sofr_drift=0.0)
     assert np.allclose(flat.scheduled_service[0], service[1], atol=1.0)
 
@@ -212,7 +213,7 @@ def test_ratios_use_the_same_years_revenue_and_operating_cash():
     generator = np.random.Generator(np.random.PCG64(np.random.SeedSequence(2).spawn(1)[0]))
     draws = {n: u.draw(generator, 2_000) for n, u in _uncertain().items()}
     paths = funding_paths(_start(), **draws)
-    in_2026 = liquidity.YEARS == 2026
+    in_2026 = HORIZON.years == 2026
     service = paths.debt_service[:, in_2026].sum(axis=1)
     assert np.allclose(results["service_to_revenue"], service / paths.revenue[:, in_2026].sum(axis=1))
     assert np.allclose(results["service_to_operating_cash"], service / paths.operating_cash[:, in_2026].sum(axis=1))
@@ -298,4 +299,5 @@ def test_sweep_json_and_out_file(tmp_path):
     )
     assert out_a.read_bytes() == out_b.read_bytes()
     assert json.loads(out_a.read_text())["results"] == record["results"]
-    assert len(record["results"]["annual_debt_service_usd"]) == len(liquidity.YEAR_LABELS) and N == 26
+    assert len(record["results"]["annual_debt_service_usd"]) == len(HORIZON.calendar_years) == 7
+    assert len(HORIZON) == 26

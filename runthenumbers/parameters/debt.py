@@ -5,7 +5,7 @@ Quarter inputs count quarter numbers from 2025-Q1 = 1 (so 2025-Q4 = 4); the mode
 draw deadline are not inputs: they are read from the ledger (see :class:`runthenumbers.debt.Terms`).
 """
 
-from ..calendar import MONTHS_PER_QUARTER, index_label, month_label, quarter_index
+from ..calendar import ARTICLE_HORIZON, MONTHS_PER_QUARTER, extended_quarter, month_label
 from .core import Parameter, ParameterError, Rule
 
 NOTEBOOKS = ("debt",)
@@ -145,14 +145,6 @@ def _facility(ledger) -> tuple[float, float]:
     return ledger.value("debt_ddtl2_balance_2024q4"), ledger.value("article_debt_ddtl2_facility_size")
 
 
-def draw_deadline_index(ledger) -> int:
-    """The quarter index (0 = 2025-Q1) of DDTL 2.0's last possible draw: the deadline's quarter plus the
-    extension, counted in whole quarters. The debt model's ``Terms`` reads it from here."""
-    deadline = ledger.value("article_debt_ddtl2_draw_deadline")
-    extension = ledger.value("article_debt_ddtl2_extension_months")
-    return quarter_index(deadline) + int(extension) // MONTHS_PER_QUARTER
-
-
 def drawn_within_facility(values: dict, ledger) -> None:
     """DDTL 2.0 drawn is no less than already drawn and no more than the facility."""
     balance, size = _facility(ledger)
@@ -172,11 +164,14 @@ def drawn_within_facility(values: dict, ledger) -> None:
 def last_draw_by_deadline(values: dict, ledger) -> None:
     """The last DDTL 2.0 draw falls no later than the draw deadline plus its extension."""
     last = values["ddtl2_last_draw_quarter"]
-    deadline = draw_deadline_index(ledger) + 1
+    extended = extended_quarter(
+        ledger.value("article_debt_ddtl2_draw_deadline"), ledger.value("article_debt_ddtl2_extension_months")
+    )
+    deadline = ARTICLE_HORIZON.index(extended) + 1
     if last > deadline:
         raise ParameterError(
-            f"ddtl2_last_draw_quarter = {last!r} ({index_label(last - 1)}) is after the draw deadline "
-            f"{index_label(deadline - 1)} ({month_label(ledger.value('article_debt_ddtl2_draw_deadline'))} plus the "
+            f"ddtl2_last_draw_quarter = {last!r} ({ARTICLE_HORIZON.label(last - 1)}) is after the draw deadline "
+            f"{ARTICLE_HORIZON.label(deadline - 1)} ({month_label(ledger.value('article_debt_ddtl2_draw_deadline'))} plus the "
             f"{ledger.value('article_debt_ddtl2_extension_months'):g}-month extension); allowed: "
             f"ddtl2_last_draw_quarter from 1 to {deadline} (quarter number, 1 = 2025-Q1)"
         )

@@ -23,7 +23,7 @@ def _finding(value: str, name: str, text: str, page: str) -> str:
 def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
     """The home page's findings with their numbers, and how sure the book is (the conclusion above them is
     the ``rtn-conclusion`` directive's, the same sentence as the summary's)."""
-    from ..publish import first_hand_counts
+    from ..data import company_document_counts
     from ..units import money, percent, plain, plural
 
     credit, concentration, capex, summary = (values[n] for n in ("credit", "concentration", "capex", "summary"))
@@ -71,7 +71,7 @@ def home_findings(values: dict[str, dict], ledger, claims: list) -> str:
             "notebooks/capex",
         ),
     ]
-    first_hand, evidence = first_hand_counts(ledger)
+    first_hand, evidence = company_document_counts(ledger)
     sure = (
         f"<p><strong>How sure is this?</strong> Of the {plain(evidence, 0)} figures the book checks the essay against, "
         f"{plain(first_hand, 0)} ({percent(round(first_hand / evidence, 2))}) come from the companies' own filings, press "
