@@ -2,6 +2,8 @@
 
 Values are glued as plain Python numbers (never numpy scalars, whose repr the page could not read
 back), so ``{glue:text}`name:.1f``` formats them and the scenario runner can collect them by name.
+A value glued in base units with its unit (``number(..., unit="USD")``) is written by that unit on the
+page (:func:`runthenumbers.units.formatted`); a claim's verdict and difference come from :func:`check`.
 """
 
 from __future__ import annotations
