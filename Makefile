@@ -58,9 +58,10 @@ lint: $(READY)
 	$(BIN)/ruff check runthenumbers tests benchmarks
 	$(BIN)/ruff format --check runthenumbers tests benchmarks
 
-## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py
+## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py, and each notebook's papermill parameters cell from the parameter registry
 pages: $(READY)
 	$(BIN)/python -m runthenumbers.chapters
+	$(BIN)/python -m runthenumbers.runner.parameter_cells
 
 ## execute: re-pair each notebooks/*.md with its .ipynb and re-execute it in place (after changing data or code)
 execute: $(READY)

@@ -25,14 +25,49 @@ from .ledger_pages import (
 
 
 class LinkedNumberRole(PasteTextRole):
-    """``{glue:text}`` whose number links to its row in the page's provenance table."""
+    """``{glue:text}`` whose number links to its row in the page's provenance table.
+
+    A value glued with its unit (``publish.number(..., unit="USD")``) is written by
+    :func:`runthenumbers.units.formatted`: with no format spec as prose writes it ("$4.95 billion"),
+    or with ``short``, ``long``, ``million,.1f`` or a Python spec. Other values paste as myst-nb does.
+    """
 
     def run(self):
-        pasted, messages = super().run()
-        key = self.text.rsplit(":", 1)[0] if ":" in self.text else self.text
+        key, _, spec = self.text.rpartition(":") if ":" in self.text else (self.text, "", "")
+        pasted, messages = self._with_unit(key, spec) if "::" not in self.text else (None, [])
+        if pasted is None:
+            pasted, messages = super().run()
         if pasted and "::" not in key:
             pasted = [nodes.reference("", "", *pasted, refuri=f"#num-{key}", classes=[NUMBER_MARKER])]
         return pasted, messages
+
+    def _with_unit(self, key: str, spec: str):
+        """The pasted value written in its glued unit, or None for a value glued without one."""
+        from ast import literal_eval
+
+        from myst_nb.core.variables import RetrievalError
+        from myst_nb.ext.glue.utils import glue_warning, retrieve_glue_data
+
+        from ..units import UNIT_METADATA, formatted
+
+        try:
+            glued = retrieve_glue_data(self.document, key)
+        except RetrievalError:
+            return None, []  # myst-nb's own role says what is missing
+        unit = glued.metadata.get(UNIT_METADATA, {}).get("unit")
+        if not unit:
+            return None, []
+        try:
+            text = formatted(literal_eval(glued.data["text/plain"]), unit, spec)
+        except (ValueError, SyntaxError, KeyError) as error:
+            return [], [
+                glue_warning(
+                    f"{key}: cannot write the value in {unit!r} with {spec!r}: {error}", self.document, self.line
+                )
+            ]
+        node = nodes.inline(text, text, classes=["pasted-text"])
+        self.set_source_info(node)
+        return [node], []
 
 
 def _link_glued_numbers(app, config) -> None:
