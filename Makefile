@@ -58,9 +58,10 @@ lint: $(READY)
 	$(BIN)/ruff check runthenumbers tests benchmarks
 	$(BIN)/ruff format --check runthenumbers tests benchmarks
 
-## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py
+## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py, and each notebook's papermill parameters cell from the parameter registry
 pages: $(READY)
 	$(BIN)/python -m runthenumbers.chapters
+	$(BIN)/python -m runthenumbers.runner.parameter_cells
 
 ## execute: re-execute in place each notebooks/*.md whose inputs (facts, code, pages it reads, its .md) changed since it ran; FORCE=1 executes all
 execute: $(READY)

@@ -83,24 +83,25 @@ def require_shares_of_one_whole(first: str, first_share, second: str, second_sha
 
 def require_date_in_term(name: str, dates, start: int, years: float, *, term: str, started_by: str) -> np.ndarray:
     """``dates`` (yyyymmdd) as an int array of real days within ``term`` ('the contract term'): ``years``
-    from ``start``, the day ``started_by`` happened ('the first contract was signed'); refused otherwise."""
+    from ``start``, the day ``started_by`` happened ('the first contract was signed'); refused otherwise,
+    with each date written as a person types it (2026-12-31)."""
     array = np.asarray(dates).astype(np.int64)
     end = int(add_months(start, round(years * MONTHS_PER_YEAR)))
-    allowed = f"allowed: {name} from {start} to {end} (date, yyyymmdd)"
+    allowed = f"allowed: {name} from {date_label(start)} to {date_label(end)}"
     not_date = ~is_date(array)
     if np.any(not_date):
-        raise ParameterError(f"{name} = {first_where(not_date, array)[0]!r} is not a calendar date; {allowed}")
+        raise ParameterError(
+            f"{name} = {date_label(first_where(not_date, array)[0])} is not a calendar date; {allowed}"
+        )
     early = array < start
     if np.any(early):
         (value,) = first_where(early, array)
-        raise ParameterError(
-            f"{name} = {value!r} ({date_label(value)}) is before {started_by} on {date_label(start)}; {allowed}"
-        )
+        raise ParameterError(f"{name} = {date_label(value)} is before {started_by} on {date_label(start)}; {allowed}")
     late = array > end
     if np.any(late):
         (value,) = first_where(late, array)
         raise ParameterError(
-            f"{name} = {value!r} ({date_label(value)}) is outside {term}: more than {years:g} years after "
+            f"{name} = {date_label(value)} is outside {term}: more than {years:g} years after "
             f"{started_by} on {date_label(start)}; {allowed}"
         )
     return array

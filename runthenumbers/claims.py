@@ -17,12 +17,14 @@ the sub-claims.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from . import chapters, data, values
+from . import chapters, data, units, values
 from .access import Table, query, unlogged
 from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
 from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
@@ -148,9 +150,7 @@ class Claim:
 
     @property
     def difference(self) -> float | None:
-        if self.article_value is None or not self.checked_value:
-            return None
-        return (self.article_value - self.checked_value) / self.checked_value
+        return difference_of(self.article_value, self.checked_value)
 
     @property
     def is_split(self) -> bool:
@@ -336,10 +336,10 @@ def load_claims(
     if problems:
         raise LedgerError(sorted(problems, key=lambda p: p.line))
     claims = []
+    facts = ledger_figures(ledger)
     for row in rows.values():
         split = tuple(parts.get(row.id, ()))
-        article = ledger.value(row.article_fact) if row.article_fact else None
-        checked = _checked_value(row, ledger, published)
+        article, checked, _ = figures(row, facts, published)
         verdict = "" if split else verdict_of(row, article, checked)
         if message := ("" if split else evidence_problem(row, verdict, ledger)):
             problems.append(Problem(name, lines[row.id], "sources", message))
@@ -349,10 +349,71 @@ def load_claims(
     return claims
 
 
-def _checked_value(row: ClaimRow, ledger: Ledger, values: dict) -> float | None:
-    if not row.checked:
+class Figures(NamedTuple):
+    """A claim's two figures in the article's units, and how far the article's is from the checked one."""
+
+    article: float | None
+    checked: float | None
+    difference: float | None
+
+
+def difference_of(article: float | None, checked: float | None) -> float | None:
+    """(article - checked) / checked: +0.10 means the article's figure is 10% too high; None without
+    both figures, or when the checked figure is 0."""
+    if article is None or not checked:
         return None
+    return (article - checked) / checked
+
+
+def figures(row: ClaimRow, facts: Mapping[str, float | None], values: Mapping[str, Mapping[str, object]]) -> Figures:
+    """The one reading of a claim's figures, for the claims page, a chapter's :func:`publish.check` and
+    ``runthenumbers diff``: the article's fact, and the checked figure (``fact:<id>`` from ``facts``, or
+    ``<notebook>:<name>`` from ``values``, the notebooks' published values) times the row's ``scale``.
+
+    ``facts`` maps fact ids to values. A figure that is missing, or published as something other than a
+    number, is None.
+    """
+    article = facts.get(row.article_fact) if row.article_fact else None
+    raw: object = None
     if row.checked.startswith("fact:"):
-        return ledger.value(row.checked[5:]) * row.scale
-    notebook, name = row.checked.split(":")
-    return float(values[notebook][name]) * row.scale
+        raw = facts.get(row.checked[5:])
+    elif row.checked:
+        notebook, name = row.checked.split(":")
+        raw = values.get(notebook, {}).get(name)
+    numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
+    checked = float(raw) * row.scale if numeric else None
+    return Figures(article, checked, difference_of(article, checked))
+
+
+class _FactValues(Mapping):
+    """A ledger's fact values by id, each read from the ledger when asked for."""
+
+    def __init__(self, ledger: Ledger):
+        self._facts = ledger.facts
+
+    def __getitem__(self, fact_id: str) -> float:
+        return self._facts[fact_id].value
+
+    def __iter__(self):
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
+def ledger_figures(ledger: Ledger) -> Mapping[str, float]:
+    """The ``facts`` argument of :func:`figures` for a loaded ledger. Each value is looked up when a claim
+    asks for it, so a page that checks a claim depends on that claim's facts, not on every fact
+    (:mod:`runthenumbers.access`)."""
+    return _FactValues(ledger)
+
+
+def figure_text(claim: Claim, value: float | None, ledger: Ledger) -> str:
+    """A claim's article or checked figure as the claims page and ``runthenumbers claims`` show it: in
+    the unit of the article's fact, short style, a date at the precision its source gives."""
+    if value is None:
+        return ""
+    if not claim.row.article_fact:
+        return units.number(value)
+    fact = ledger.fact(claim.row.article_fact)
+    return units.quantity(value, fact.unit, style=units.SHORT, period=fact.period, note=fact.note)

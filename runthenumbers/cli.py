@@ -22,7 +22,7 @@ from tqdm import tqdm
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .errors import SafeGroup, UserError
 from .parameters import REGISTRY, ParameterError
-from .units import signed_percent
+from .units import SHORT, fact_text, number, signed_percent
 
 FORMATS = ("table", "json", "csv")
 PARAMETER_COLUMNS = ("name", "default", "type", "min", "max", "unit", "description", "notebooks")
@@ -143,9 +143,7 @@ def facts(fmt: str, quality: bool) -> None:
         return
     rows = [fact.model_dump() for fact in ledger.facts.values()]
     if fmt == "table":
-        from .publish import format_fact
-
-        shown = {fact.id: format_fact(fact) for fact in ledger.facts.values()}
+        shown = {fact.id: fact_text(fact) for fact in ledger.facts.values()}
         rows = [{**row, "value": shown[row["id"]]} for row in rows]
     click.echo(render(rows, FACT_COLUMNS, fmt))
 
@@ -162,10 +160,11 @@ def params(fmt: str) -> None:
     rows = [
         {
             "name": p.name,
-            "default": defaults[p.name],
-            "type": p.kind.__name__,
-            "min": p.minimum,
-            "max": p.maximum,
+            # A date as a person types it (2026-12-31): any calendar day is allowed, so it has no min or max.
+            "default": p.typed(defaults[p.name]),
+            "type": p.kind_name,
+            "min": None if p.is_date else p.minimum,
+            "max": None if p.is_date else p.maximum,
             "unit": p.unit,
             "description": p.description,
             "notebooks": list(p.notebooks),
@@ -176,7 +175,7 @@ def params(fmt: str) -> None:
         rows = [
             {
                 "name": r["name"],
-                "default": REGISTRY[r["name"]].format(r["default"]),
+                "default": REGISTRY[r["name"]].format(defaults[r["name"]], SHORT),
                 "range": _range(REGISTRY[r["name"]]),
                 "description": f"{REGISTRY[r['name']].reader_label}: {r['description']} (used by {', '.join(r['notebooks'])})",
             }
@@ -326,7 +325,7 @@ CLAIM_OUTPUT_COLUMNS = (
 @format_option()
 def claims(fmt: str) -> None:
     """Print the claims ledger (data/claims.csv) with the checked figures resolved and verdicts computed."""
-    from .claims import load_claims
+    from .claims import figure_text, load_claims
 
     try:
         resolved = load_claims(ledger=_ledger())
@@ -363,8 +362,8 @@ def claims(fmt: str) -> None:
         rows = [
             {
                 **r,
-                "article_value": _claim_figure(ledger, c, c.article_value),
-                "checked_value": _claim_figure(ledger, c, c.checked_value),
+                "article_value": figure_text(c, c.article_value, ledger),
+                "checked_value": figure_text(c, c.checked_value, ledger),
                 "difference": "" if r["difference"] is None else signed_percent(r["difference"]),
                 "sources": " ".join(r["sources"]),
             }
@@ -378,28 +377,12 @@ def claims(fmt: str) -> None:
 CLAIM_TABLE_COLUMNS = ("id", "claim", "article_value", "checked_value", "difference", "verdict", "explanation")
 
 
-def _claim_figure(ledger, claim, value) -> str:
-    """A claim's figure in its fact's unit, a date at its precision."""
-    from .publish import format_value
-
-    if value is None:
-        return ""
-    if not claim.row.article_fact:
-        return _number(value)
-    fact = ledger.fact(claim.row.article_fact)
-    return format_value(value, fact.unit, period=fact.period, note=fact.note)
-
-
 def _range(parameter) -> str:
-    if parameter.unit.startswith("date"):
-        return "any date, yyyymmdd"
-    return f"{parameter.format(parameter.minimum)} to {parameter.format(parameter.maximum)}"
+    return parameter.range_label(SHORT)
 
 
 def _number(value) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+    return "" if value is None else number(value)
 
 
 def _stopped(stop) -> None:

@@ -27,7 +27,8 @@ import click
 import nbformat
 from pydantic import ValidationError
 
-from .claims import CLAIM_COLUMNS, ClaimRow
+from . import units
+from .claims import CLAIM_COLUMNS, ClaimRow, figures
 from .data import FACT_COLUMNS, SOURCE_COLUMNS
 from .values import glued_values
 from .verdicts import judge
@@ -233,7 +234,8 @@ def _number(text: str) -> float | None:
 def claim_figures(taken: Snapshot) -> dict[str, dict[str, object]]:
     """Each claim's article figure, checked figure (base units) and verdict at this revision."""
     facts = taken.ledgers["facts"]
-    figures = {}
+    fact_values = {fact_id: _number(row["value"]) for fact_id, row in facts.items()}
+    found = {}
     for claim_id, raw in taken.ledgers["claims"].items():
         entry: dict[str, object] = {
             "claim": raw["claim"],
@@ -246,33 +248,21 @@ def claim_figures(taken: Snapshot) -> dict[str, dict[str, object]]:
         try:
             row = ClaimRow(**{c: raw.get(c, "") for c in CLAIM_COLUMNS})
         except ValidationError:
-            figures[claim_id] = {**entry, "verdict": "invalid row"}
+            found[claim_id] = {**entry, "verdict": "invalid row"}
             continue
         if row.article_fact in facts:
-            entry["article"] = _number(facts[row.article_fact]["value"])
             entry["unit"] = facts[row.article_fact]["unit"]
-        if row.checked.startswith("fact:"):
-            fact = facts.get(row.checked[5:])
-            value = _number(fact["value"]) if fact else None
-        elif row.checked:
-            notebook, name = row.checked.split(":")
-            published = taken.values.get(notebook, {}).get(name)
-            value = (
-                float(published) if isinstance(published, (int, float)) and not isinstance(published, bool) else None
-            )
-        else:
-            value = None
-        entry["checked"] = None if value is None else value * row.scale
+        entry["article"], entry["checked"], _ = figures(row, fact_values, taken.values)
         if entry["checked"] is not None and not math.isfinite(entry["checked"]):
             raise DiffError(
-                f"revision '{taken.name}': claim {claim_id}'s checked figure {value!r} × scale {row.scale!r} is not a finite number"
+                f"revision '{taken.name}': claim {claim_id}'s checked figure {row.checked} × scale {row.scale!r} is not a finite number"
             )
         if not row.numeric:
             entry["verdict"] = row.verdict or "split into sub-claims"
         elif entry["article"] is not None and entry["checked"] is not None and row.tolerance:
             entry["verdict"] = judge(entry["article"], entry["checked"], row.tolerance, row.bound)
-        figures[claim_id] = entry
-    return figures
+        found[claim_id] = entry
+    return found
 
 
 def _change(before, after):
@@ -373,12 +363,14 @@ def _shown(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.6g}"
+        return units.number(value)
     return str(value)
 
 
 def _shown_change(value) -> str:
-    return "" if value is None else f"{value:+,.6g}"
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + units.number(value)
 
 
 def _side(result: dict, key: str) -> str:
@@ -392,9 +384,7 @@ def _figure(value, unit: str) -> str:
     if value is None:
         return "—"
     if unit:
-        from .publish import format_value  # the reader's formats ($2.08B, 62%); a heavy import, so only here
-
-        return format_value(value, unit)
+        return units.quantity(value, unit, style=units.SHORT)
     return _shown(value)
 
 
@@ -402,7 +392,7 @@ def _moved(before, after, unit: str) -> str:
     """``$2.08B -> $2.71B``; in full digits where the reader's format would show both the same."""
     shown = (_figure(before, unit), _figure(after, unit))
     if shown[0] == shown[1]:
-        shown = tuple("—" if v is None else f"{v:,.10g}" for v in (before, after))
+        shown = tuple("—" if v is None else units.number(v, 10) for v in (before, after))
     return f"{shown[0]} -> {shown[1]}"
 
 

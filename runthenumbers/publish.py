@@ -2,6 +2,8 @@
 
 Values are glued as plain Python numbers (never numpy scalars, whose repr the page could not read
 back), so ``{glue:text}`name:.1f``` formats them and the scenario runner can collect them by name.
+A value glued in base units with its unit (``number(..., unit="USD")``) is written by that unit on the
+page (:func:`runthenumbers.units.formatted`); a claim's verdict and difference come from :func:`check`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ import html
 from functools import lru_cache
 from pathlib import Path
 
+from IPython.core.formatters import format_display_data
+from IPython.display import display
 from myst_nb import glue
+from myst_nb.ext.glue import GLUE_PREFIX
 
 from . import data, units
 from .data import Ledger, LedgerError
@@ -22,25 +27,79 @@ from .values import Reader
 _DERIVATIONS: dict[str, dict] = {}
 
 
-def number(name: str, value, *, formula: str = "", facts: tuple[str, ...] | list[str] = ()) -> float:
+# The scale of a glue name's unit suffix, from before values were published in base units.
+FORMER_SCALES = {"_m": 1e6, "_bn": 1e9}
+
+
+def _glue(name: str, value, unit: str = "") -> None:
+    """myst-nb's ``glue(name, value, display=False)``, with ``unit`` in the output's metadata for the
+    site's ``{glue:text}`` role (:class:`runthenumbers.site.LinkedNumberRole`) to format the value by."""
+    if not unit:
+        glue(name, value, display=False)
+        return
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    metadata[units.UNIT_METADATA] = {"unit": unit}
+    display({GLUE_PREFIX + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
+
+
+def number(
+    name: str,
+    value,
+    *,
+    unit: str = "",
+    formula: str = "",
+    facts: tuple[str, ...] | list[str] = (),
+    formerly: str = "",
+) -> float:
     """Glue ``value`` as a float under ``name``, record how it was derived, and return it.
 
-    ``formula`` says in words or symbols how the value follows from ``facts`` (ledger ids).
+    ``unit`` is the value's unit, a ledger unit in base units ("USD", "fraction", "count"): it is
+    recorded in the provenance, and the page's ``{glue:text}`name``` then writes the value as a reader
+    would ("$4.95 billion", "4.37%"; see :func:`runthenumbers.units.formatted`). ``formula`` says in
+    words or symbols how the value follows from ``facts`` (ledger ids). ``formerly`` keeps an old name
+    of the value working: a name ending ``_m`` or ``_bn`` is glued too, in USD millions or billions as
+    it was before the value was published in base units.
     """
     value = float(value)
-    glue(name, value, display=False)
-    _DERIVATIONS[name] = {"value": value, "formula": formula, "facts": list(facts)}
+    _glue(name, value, unit)
+    _DERIVATIONS[name] = {"value": value, "formula": formula, "facts": list(facts), **({"unit": unit} if unit else {})}
+    if formerly:
+        scale = next((s for suffix, s in FORMER_SCALES.items() if formerly.endswith(suffix)), None)
+        if unit not in units.CURRENCIES or scale is None:
+            raise ValueError(f"{formerly}: a former name ends _m or _bn and is of a value in money, not {unit!r}")
+        glue(formerly, value / scale, display=False)
+        _DERIVATIONS[formerly] = {
+            "value": value / scale,
+            "formula": f"{name} in {unit} {'millions' if scale == 1e6 else 'billions'} (its former name)",
+            "facts": list(facts),
+            "same_as": name,
+        }
     return value
 
 
-def fact(name: str, fact_id: str, *, scale: float = 1.0, formula: str = "", ledger: Ledger | None = None) -> float:
-    """Glue ledger fact ``fact_id`` divided by ``scale`` (1e6 for USD millions) under ``name``; return it.
+def fact(
+    name: str,
+    fact_id: str,
+    *,
+    scale: float = 1.0,
+    formula: str = "",
+    ledger: Ledger | None = None,
+    formerly: str = "",
+) -> float:
+    """Glue ledger fact ``fact_id`` under ``name`` and return it; divided by ``scale`` (1e6 for USD
+    millions) in a page not yet moved to base units.
 
-    The fact id is written once: it is both the value's source and its provenance. ``ledger``
-    defaults to the ledger in ``data.DATA_DIR``, the one the notebook loads.
+    The fact id is written once: it is both the value's source and its provenance. Unscaled, the value
+    is glued with the fact's unit, and ``formerly`` keeps an old scaled name working (see :func:`number`).
+    ``ledger`` defaults to the ledger in ``data.DATA_DIR``, the one the notebook loads.
     """
     ledger = ledger or data.cached_ledger()
-    return number(name, ledger.value(fact_id) / scale, formula=formula or f"ledger fact {fact_id}", facts=[fact_id])
+    unit = ledger.fact(fact_id).unit if scale == 1.0 else ""
+    value = ledger.value(fact_id) / scale
+    return number(
+        name, value, unit=unit, formula=formula or f"ledger fact {fact_id}", facts=[fact_id], formerly=formerly
+    )
 
 
 @lru_cache(maxsize=4)
@@ -58,39 +117,61 @@ def verdict_name(claim_id: str) -> str:
     return f"{claim_id.lower()}_verdict"
 
 
-def check(claim_id: str, *, checked: float | None = None, ledger: Ledger | None = None) -> str:
-    """Glue the verdict on claim ``claim_id`` (``D7a``) under ``d7a_verdict`` and return it.
+def difference_name(claim_id: str) -> str:
+    """The glue name of a claim's relative difference: ``d7a_difference`` for D7a."""
+    return f"{claim_id.lower()}_difference"
+
+
+def check(
+    claim_id: str,
+    *,
+    checked: float | None = None,
+    checked_facts: tuple[str, ...] | list[str] = (),
+    ledger: Ledger | None = None,
+) -> str:
+    """Glue the verdict on claim ``claim_id`` (``D7a``) under ``d7a_verdict`` and return it; a claim with
+    both figures also gets its difference glued, (article − checked) / checked, under ``d7a_difference``.
 
     The one path from a chapter to a verdict: the claim's row in data/claims.csv names the article's
-    fact, the checked figure, the tolerance and the bound, and :func:`runthenumbers.claims.verdict_of`
-    judges them, as the claims page does. A checked figure of this chapter (``debt:ddtl1_rate``)
-    must have been published above with :func:`number`; a page that computes the same figure under
-    another name (another chapter's value) passes it as ``checked``, in the units the row names.
+    fact, the checked figure, the tolerance and the bound; :func:`runthenumbers.claims.figures` reads the
+    figures and :func:`runthenumbers.claims.verdict_of` judges them, as the claims page does. A checked
+    figure of this chapter (``debt:ddtl1_rate``) must have been published above with :func:`number`; a
+    page that computes the same figure under another name (another chapter's value) passes it as
+    ``checked``, in the units the row names, with the ledger facts it rests on as ``checked_facts``.
     A typed verdict is glued as written.
     """
-    from .claims import verdict_of
+    from .claims import figures, ledger_figures, verdict_of
 
     ledger = ledger or data.cached_ledger()
     row = _claim_rows(str(data.DATA_DIR))[claim_id]
-    article = ledger.value(row.article_fact) if row.article_fact else None
-    given, checked = checked, None
-    if row.checked.startswith("fact:"):
-        checked = ledger.value(row.checked[5:]) * row.scale
-    elif row.checked and given is not None:
-        checked = float(given) * row.scale
-    elif row.checked:
-        name = row.checked.split(":")[1]
-        if name not in _DERIVATIONS:
+    published: dict[str, object] = {}
+    if row.checked and not row.checked.startswith("fact:"):
+        notebook, name = row.checked.split(":")
+        if checked is not None:
+            published = {notebook: {name: float(checked)}}
+        elif name in _DERIVATIONS:
+            published = {notebook: {name: _DERIVATIONS[name]["value"]}}
+        else:
             raise KeyError(
                 f"claim {claim_id} is checked against '{row.checked}', which this page has not published yet"
             )
-        checked = float(_DERIVATIONS[name]["value"]) * row.scale
-    verdict = verdict_of(row, article, checked)
+    article, checked_value, difference = figures(row, ledger_figures(ledger), published)
+    verdict = verdict_of(row, article, checked_value)
     if row.numeric:
         band = {"floor": "a floor: holds when reached", "ceiling": "a ceiling: holds when under"}.get(row.bound, "")
         # The tolerance's reason is on the claims page; the page's provenance table stays short.
         formula = f"{claim_id}: {band + '; ' if band else ''}supported within {row.tolerance:.0%}, roughly within ±25%"
         facts = [row.article_fact] + ([row.checked[5:]] if row.checked.startswith("fact:") else [])
+        if difference is not None:
+            named = row.checked.split(":")[1] if published and checked is None else ""
+            behind = list(checked_facts) + _DERIVATIONS.get(named, {}).get("facts", [])
+            number(
+                difference_name(claim_id),
+                difference,
+                unit="fraction",
+                formula=f"{claim_id}: (article − checked) / checked",
+                facts=list(dict.fromkeys(facts + behind)),
+            )
     else:
         formula, facts = (
             f"{claim_id}: typed in data/claims.csv with its reason",
@@ -126,15 +207,17 @@ def reuse(reader: Reader, page: str, name: str, *, as_name: str = ""):
     value = reader.value(page, name)
     how = reader.provenance(page).get(name, {})
     as_name = as_name or name
+    unit = how.get("unit", "")
     if isinstance(value, str):
         glue(as_name, value, display=False)
     else:
         value = float(value)
-        glue(as_name, value, display=False)
+        _glue(as_name, value, unit)  # with its unit, if it has one, so {glue:text} writes it the same way
     _DERIVATIONS[as_name] = {
         "value": value,
         "formula": f"{page} page: {how.get('formula', '')}".rstrip(": "),
         "facts": list(how.get("facts", [])),
+        **({"unit": unit} if unit else {}),
         "from": f"{page}:{name}",
     }
     return value
@@ -152,7 +235,7 @@ class Provenance:
         first_with: dict[tuple[str, ...], str] = {}
         for name, how in self.derivations.items():
             value = how["value"]
-            shown = f"{value:,.6g}" if isinstance(value, float) else value
+            shown = units.quantity(value, how.get("unit", ""), style=units.SHORT) if isinstance(value, float) else value
             key = tuple(how["facts"])
             if len(key) > 2 and key in first_with:
                 facts = f'as for <a href="#num-{first_with[key]}">{first_with[key]}</a>'
@@ -185,36 +268,3 @@ class Provenance:
 def provenance() -> Provenance:
     """Every value published so far with its derivation; display it once, at the end of the page."""
     return Provenance(_DERIVATIONS)
-
-
-def format_value(value: float, unit: str, *, period: str = "", note: str = "") -> str:
-    """A ledger value as a reader would write it: $1,915.0M, 62%, 1,317 MW, 5 years, 166,000.
-
-    A date prints as 2028-03-31 unless the fact's ``period`` or ``note`` is given: it then prints at
-    the precision its source gives ('January 2024', 'second half of 2026', see :func:`units.date_text`).
-    """
-    if unit in units.CURRENCIES:
-        symbol = units.CURRENCIES[unit]
-        if abs(value) >= 1e9:
-            return f"{symbol}{value / 1e9:,.2f}B"
-        if abs(value) >= 1e6:
-            return f"{symbol}{value / 1e6:,.1f}M"
-        return f"{symbol}{value:,.0f}"
-    if unit == "fraction":
-        whole_percent = abs(value * 100 - round(value * 100)) < 1e-9
-        return f"{value:.0%}" if whole_percent else f"{value:.1%}"
-    if unit == "USD/GPU-hour":
-        return f"${value:,.2f}/GPU-hour"
-    if unit == "date":
-        if period or note:
-            return units.date_text(value, period, note)
-        digits = f"{int(value):08d}"
-        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
-    if unit == "multiple":
-        return f"{value:,.2f}×"
-    return units.quantity(value, unit)
-
-
-def format_fact(fact) -> str:
-    """A ledger fact's value at the precision its source gives."""
-    return format_value(fact.value, fact.unit, period=fact.period, note=fact.note)

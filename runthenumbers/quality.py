@@ -56,8 +56,8 @@ def classify(page: str, title: str, numbers: dict[str, dict], ledger: Ledger) ->
     """Sort one page's published numbers (floats only; words and labels are not numbers)."""
     result = PageQuality(page, title)
     for name, how in numbers.items():
-        if not isinstance(how.get("value"), (int, float)):
-            continue
+        if not isinstance(how.get("value"), (int, float)) or how.get("same_as"):
+            continue  # a word, or a value's former name (publish.number(formerly=...)): counted once
         kinds = {}
         for fact_id in how.get("facts", []):
             if fact_id in ledger.facts:

@@ -295,9 +295,9 @@ def override(inputs: Mapping[str, Uncertain], specs: list[str], ledger: Ledger |
         kind, *numbers = rest.split(":")
         if kind not in KINDS:
             raise SweepError(f"unknown distribution {shown(kind)} for {name}; distributions: {', '.join(KINDS)}")
-        try:
-            values = [float(n) for n in numbers]
-        except ValueError:
+        try:  # each bound read as typed, a share also as a percentage (sofr=uniform:3%:6%)
+            values = [float(REGISTRY[name].read(n)[0]) for n in numbers]
+        except ParameterError:
             raise SweepError(f"{shown(spec)}: bounds must be numbers, as in {name}=uniform:LOW:HIGH") from None
         forms = {
             "fixed": f"{name}=fixed:VALUE",
@@ -321,8 +321,18 @@ def override(inputs: Mapping[str, Uncertain], specs: list[str], ledger: Ledger |
         try:
             inputs[name] = replace(inputs[name], kind=kind, low=low, high=high, mode=mode).check()
         except SweepError as error:
-            raise SweepError(f"{shown(spec)}: {error}") from None
+            raise SweepError(f"{shown(spec)}: {_as_typed(name, numbers) or error}") from None
     return inputs
+
+
+def _as_typed(name: str, typed: list[str]) -> str:
+    """The refusal of the first bound of ``name`` the registry refuses, echoing it as it was typed (``50%``)."""
+    for text in typed:
+        try:
+            REGISTRY[name].check(text)
+        except ParameterError as error:
+            return str(error)
+    return ""
 
 
 # The figures kept per scenario for quantiles: debt service in each year, the ratios of the ratio

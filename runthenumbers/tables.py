@@ -11,7 +11,6 @@ from . import data, units
 from .data import COMPANY_DOCUMENTS, Ledger
 from .links import fact_href, source_href
 from .markup import html_table
-from .publish import format_fact
 
 # A frame shown as it is on a page keeps every character of its cells: pandas' default cuts text at 50
 # characters with "...", which would cut verdicts and reasons mid-word.
@@ -33,7 +32,7 @@ class EvidenceTable:
             [
                 {
                     "fact": f.id,
-                    "value": format_fact(f),
+                    "value": units.fact_text(f),
                     "period": f.period,
                     "source": f"{s.publisher} ({s.kind})",
                     "where": f.locator,
@@ -45,7 +44,7 @@ class EvidenceTable:
     def to_html(self) -> str:
         rows = [
             f'<tr><td><a href="{fact_href(f.id)}"><code>{f.id}</code></a></td>'
-            f"<td>{html.escape(format_fact(f))}</td><td>{html.escape(f.period)}</td>"
+            f"<td>{html.escape(units.fact_text(f))}</td><td>{html.escape(f.period)}</td>"
             f'<td><a href="{source_href(s.id)}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
             f"<td>{html.escape(f.locator)}</td></tr>"
             for f, s in self.rows
@@ -145,8 +144,8 @@ class InputsTable:
                 {
                     "name": name,
                     "label": parameter.reader_label,
-                    "value": parameter.format(value),
-                    "default": parameter.format(default),
+                    "value": parameter.format(value, units.SHORT),
+                    "default": parameter.format(default, units.SHORT),
                     "changed": value != default,
                     "fact": parameter.fact or "",
                 }

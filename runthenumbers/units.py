@@ -1,8 +1,13 @@
-"""Numbers as a reader writes them: one formatter per unit, shared by the site, the notebooks and the CLI.
+"""Numbers as a reader writes them: the one formatter of the site, the notebooks and the CLI.
 
-``quantity(4.37e-2, "fraction")`` is ``4.37%``, ``quantity(4.953967e9, "USD")`` is ``$4.95 billion``,
-a count is a whole number with thousands separators and no unit word, and a date prints at the
-precision its source gives (:func:`date_text`). Imports only :mod:`runthenumbers.calendar`.
+:func:`quantity` writes a value of any unit the ledger and the parameters use, in one of two styles
+with the same digits: ``short`` for tables (``$4.95B``, ``$115M``, ``$2.00/GPU-hour``) and ``long``
+for prose (``$4.95 billion``, ``$115 million``, ``$2.00 per GPU-hour``). Everything else reads the
+same in both: a fraction is a percentage with the decimals it needs (``4.37%``, ``62%``), a count is
+a whole number with thousands separators, a date prints at the precision its source gives
+(:func:`date_text`), and a number without a unit keeps six significant digits (:func:`number`).
+:func:`fact_text` is a ledger fact in its own unit; :func:`formatted` is what a ``{glue:text}`` role
+shows for a value glued with its unit. Imports only :mod:`runthenumbers.calendar`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,16 @@ import re
 from .calendar import ARTICLE_HORIZON, date_parts, half_label, month_label
 
 CURRENCIES = {"USD": "$", "GBP": "£", "EUR": "€"}
+SHORT, LONG = "short", "long"
+STYLES = (SHORT, LONG)
+# The key of a glued value's output metadata that holds its unit ({"unit": "USD"}): written by
+# runthenumbers.publish.number, read by the site's {glue:text} role to write the value by it.
+UNIT_METADATA = "runthenumbers"
+# A bare amount of money at or above each size is written in it: (size, short word, long word).
+_SCALES = ((1e9, "B", " billion", 2), (1e6, "M", " million", 1))
+_SCALE_NAMES = {"billion": 1e9, "million": 1e6}
+# Below this size a number of no unit is written with an exponent: its digits would be mostly zeros.
+_TINY = 1e-6
 _HALF = re.compile(r"^\d{4}-H([12])$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _MONTH_ONLY_NOTE = re.compile(r"month only|month end by convention", re.IGNORECASE)
@@ -26,6 +41,21 @@ def plain(value: float, decimals: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def number(value: float, significant: int = 6) -> str:
+    """A number of no unit: ``significant`` digits, thousands separators, and an exponent only below a
+    millionth.
+
+    1177.725 -> '1,177.72', 0.0437 -> '0.0437', 4953967000.0 -> '4,953,967,000' (whole digits are
+    never rounded away), 2.22e-16 -> '2.22e-16'.
+    """
+    if value == 0 or not math.isfinite(value):
+        return plain(value, 0) if value == 0 else str(value)
+    if abs(value) < _TINY:
+        return f"{value:.{significant}g}"
+    whole_digits = math.floor(math.log10(abs(value))) + 1
+    return plain(value, max(0, significant - whole_digits))
+
+
 def percent(value: float, decimals: int = 1) -> str:
     """A fraction as a percentage: 0.62 -> '62%', 0.0437 -> '4.37%'; whole percentages lose their decimals."""
     scaled = value * 100
@@ -34,7 +64,8 @@ def percent(value: float, decimals: int = 1) -> str:
     for places in range(1, max(decimals, 2) + 1):
         if abs(scaled - round(scaled, places)) < 1e-9:
             return f"{scaled:.{places}f}%"
-    return f"{scaled:.{decimals}f}%"
+    text = f"{scaled:.{decimals}f}%"
+    return text.lstrip("-") if float(text[:-1]) == 0 else text  # never '-0.0%'
 
 
 def signed_percent(value: float) -> str:
@@ -44,14 +75,26 @@ def signed_percent(value: float) -> str:
     return f"{value:+.1%}"
 
 
-def money(value: float, symbol: str = "$") -> str:
-    """'$4.95 billion', '$115 million', '$60,000'."""
+def _style(style: str) -> str:
+    if style not in STYLES:
+        raise ValueError(f"style {style!r} is not one of {', '.join(STYLES)}")
+    return style
+
+
+def money(value: float, symbol: str = "$", style: str = LONG) -> str:
+    """'$4.95 billion', '$115 million', '$60,000'; in the short style '$4.95B', '$115M', '$60,000'.
+
+    Billions keep two decimals, millions at most one (trailing zeros dropped), smaller amounts whole
+    dollars (cents below $100).
+    """
+    short = _style(style) == SHORT
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1e9:
-        return f"{sign}{symbol}{size / 1e9:,.2f} billion"
-    if size >= 1e6:
-        return f"{sign}{symbol}{plain(size / 1e6, 1)} million"
+    for threshold, short_word, long_word, decimals in _SCALES:
+        if size >= threshold:
+            scaled = size / threshold
+            digits = f"{scaled:,.{decimals}f}" if decimals == 2 else plain(scaled, decimals)
+            return f"{sign}{symbol}{digits}{short_word if short else long_word}"
     return f"{sign}{symbol}{plain(size, 2 if size < 100 else 0)}"
 
 
@@ -74,12 +117,14 @@ def date_text(value, period: str = "", note: str = "") -> str:
     return f"{day} {month_label(value)}"
 
 
-def quantity(value, unit: str, *, period: str = "", note: str = "") -> str:
-    """``value`` in ``unit`` as a reader writes it (see the module docstring)."""
+def quantity(value, unit: str, *, style: str = LONG, period: str = "", note: str = "") -> str:
+    """``value`` in ``unit`` as a reader writes it, ``short`` for a table or ``long`` for prose (see the
+    module docstring); ``period`` and ``note`` (a ledger fact's) set the precision of a date."""
+    short = _style(style) == SHORT
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if unit in CURRENCIES:
-        return money(value, CURRENCIES[unit])
+        return money(value, CURRENCIES[unit], style)
     if unit == "fraction":
         return percent(value)
     if unit == "fraction a year":
@@ -93,7 +138,7 @@ def quantity(value, unit: str, *, period: str = "", note: str = "") -> str:
     if unit == "quarter number":
         return ARTICLE_HORIZON.label(int(value) - 1)
     if unit == "USD/GPU-hour":
-        return f"${value:,.2f} per GPU-hour"
+        return f"${value:,.2f}{'/' if short else ' per '}GPU-hour"
     if unit == "USD/MW":
         return f"{money(value)} per MW"
     if unit == "USD per MW-year":
@@ -103,7 +148,35 @@ def quantity(value, unit: str, *, period: str = "", note: str = "") -> str:
     if unit in ("years", "months", "quarters"):
         singular = unit[:-1]
         return f"{plain(value)} {singular if value == 1 else unit}"
-    return f"{plain(value)} {unit}".strip()
+    if not unit:
+        return number(value)
+    return f"{plain(value)} {unit}"
+
+
+def fact_text(fact, style: str = SHORT) -> str:
+    """A ledger fact's value in its unit, a date at the precision its source gives (``fact`` has
+    ``value``, ``unit``, ``period`` and ``note``, as :class:`runthenumbers.data.Fact`)."""
+    return quantity(fact.value, fact.unit, style=style, period=fact.period, note=fact.note)
+
+
+def formatted(value, unit: str, spec: str = "") -> str:
+    """What a ``{glue:text}`` role shows for ``value`` glued with ``unit``, after the role's ``:spec``.
+
+    No spec is the long style (prose); ``short`` or ``long`` names a style; ``million`` or ``billion``
+    followed by a Python format spec writes an amount of money in that scale (``million,.1f`` gives
+    '$1,915.4 million'); any other spec is Python's, applied to the value in its base unit
+    (``.1%`` for a fraction).
+    """
+    if spec in ("", *STYLES):
+        return quantity(value, unit, style=spec or LONG)
+    scale = next((name for name in _SCALE_NAMES if spec.startswith(name)), None)
+    if scale is None:
+        return format(value, spec)
+    if unit not in CURRENCIES:
+        raise ValueError(f"the spec {spec!r} writes money in {scale}s; the value's unit is {unit!r}")
+    sign = "-" if value < 0 else ""
+    digits = format(abs(value) / _SCALE_NAMES[scale], spec[len(scale) :] or ",.1f")
+    return f"{sign}{CURRENCIES[unit]}{digits} {scale}"
 
 
 def plural(count: int | float, singular: str, plural_form: str | None = None) -> str:

@@ -65,3 +65,22 @@ def judge(claimed: float, checked: float, tolerance: float, bound: str = "") -> 
     if bound:
         raise ValueError(f"'{bound}' is not a bound (allowed: floor, ceiling, or empty)")
     return numeric_verdict(claimed, checked, tolerance)
+
+
+# A reading compares two figures of a page that are not a claim of data/claims.csv (the article's figure
+# against another case, the article's own arithmetic), so it says something other than a verdict:
+# "supported" means a claim's verdict and nothing else.
+READINGS = {"supported": "in line", "roughly": "close", "contradicted": "far off"}
+# Within 5% reads "in line": the precision of the figures the readings compare, rounded to a few digits.
+READING_TOLERANCE = 0.05
+
+
+def reading(claimed: float, checked: float, *, bound: str = "", tolerance: float | None = READING_TOLERANCE) -> str:
+    """How a figure reads against another that is not its claim's check: 'in line' within ``tolerance``
+    (a fraction; for a floor, ``None`` allows no shortfall), 'close' within ±25%, else 'far off'; ``bound``
+    as in :func:`judge`."""
+    if bound == "floor":
+        return READINGS[floor_verdict(claimed, checked, tolerance)]
+    if tolerance is None:
+        raise ValueError("a reading of a point or a ceiling needs a tolerance")
+    return READINGS[judge(claimed, checked, tolerance, bound)]

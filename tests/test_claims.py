@@ -10,9 +10,18 @@ import pytest
 from click.testing import CliRunner
 
 from runthenumbers.chapters import claim_sections
-from runthenumbers.claims import CLAIM_COLUMNS, VERDICTS, graded, load_claims, tally
+from runthenumbers.claims import (
+    CLAIM_COLUMNS,
+    VERDICTS,
+    ClaimRow,
+    figure_text,
+    figures,
+    graded,
+    load_claims,
+    tally,
+)
 from runthenumbers.cli import main
-from runthenumbers.data import REPO_ROOT, LedgerError
+from runthenumbers.data import REPO_ROOT, LedgerError, load_ledger
 
 CLAIMS_LIST = REPO_ROOT.parent / "shared" / "CLAIMS.md"
 
@@ -253,3 +262,69 @@ def test_a_page_reads_the_checked_figures_only_from_pages_it_declares(tmp_path):
     with pytest.raises(values.UndeclaredRead, match="after reads the values of debt"):
         load_claims(path, reader=values.Reader("after"))
     assert [c.row.id for c in load_claims(path, reader=values.Reader("summary"))] == [row["id"]]
+
+
+def _row(**given):
+    base = {"id": "C9", "argument": "concentration", "claim": "x", "explanation": "why", "tolerance": 0.05}
+    return ClaimRow(**{**base, **given})
+
+
+def test_figures_by_hand():
+    facts = {"article_x": 440e6, "cw_x": 450e6}
+    values = {"concentration": {"x_m": 400.0, "word": "supported", "flag": True}}
+    # A chapter's value in USD millions, scaled into the article's units: (440 - 400) / 400 = +10%.
+    assert figures(_row(article_fact="article_x", checked="concentration:x_m", scale=1e6), facts, values) == (
+        440e6,
+        400e6,
+        pytest.approx(0.1),
+    )
+    # A fact: (440 - 450) / 450.
+    assert figures(_row(article_fact="article_x", checked="fact:cw_x"), facts, values) == (
+        440e6,
+        450e6,
+        pytest.approx(-10 / 450),
+    )
+    # Missing, or published as something other than a number: no checked figure and no difference.
+    for checked in ("concentration:nowhere", "concentration:word", "concentration:flag", "fact:cw_gone", "debt:x_m"):
+        assert figures(_row(article_fact="article_x", checked=checked), facts, values) == (440e6, None, None), checked
+    assert figures(_row(article_fact="article_x", checked="fact:zero"), {**facts, "zero": 0.0}, {}) == (
+        440e6,
+        0.0,
+        None,
+    )
+    assert figures(_row(verdict="opinion"), facts, values) == (None, None, None)
+
+
+def test_the_claims_page_a_chapter_and_the_diff_read_the_same_figures():
+    """claims.figures is the one reader: the claims page (load_claims), each chapter's glued difference
+    (publish.check) and `runthenumbers diff` give every claim the same figures."""
+    from runthenumbers import diff
+    from runthenumbers.runner.notebooks import NOTEBOOK_DIR, paired_notebooks
+    from runthenumbers.values import baseline_values
+
+    claims = {c.row.id: c for c in load_claims()}
+    revision = diff.claim_figures(diff.snapshot(REPO_ROOT, None))
+    glued = baseline_values(p.stem for p in paired_notebooks())
+    differences = {n: v for page in glued.values() for n, v in page.items() if n.endswith("_difference")}
+    for claim_id, claim in claims.items():
+        assert (revision[claim_id]["article"], revision[claim_id]["checked"]) == (
+            claim.article_value,
+            claim.checked_value,
+        ), claim_id
+        name = f"{claim_id.lower()}_difference"
+        if claim.row.numeric and name in differences:
+            assert differences[name] == pytest.approx(claim.difference, rel=1e-12), claim_id
+    assert {"c4_difference", "d7a_difference", "k5b_difference"} <= set(differences)
+    assert (NOTEBOOK_DIR / "concentration.ipynb").exists()
+
+
+def test_a_claims_figure_is_written_in_its_articles_unit():
+    claims = {c.row.id: c for c in load_claims()}
+    ledger = load_ledger()
+    c4 = claims["C4"]
+    assert (figure_text(c4, c4.article_value, ledger), figure_text(c4, c4.checked_value, ledger)) == (
+        "$440M",
+        "$440.4M",
+    )
+    assert figure_text(claims["P1c"], claims["P1c"].article_value, ledger) == "January 2024"
+    assert figure_text(c4, None, ledger) == ""

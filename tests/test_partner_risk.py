@@ -304,18 +304,18 @@ def test_capacity_in_service_is_late_share_then_never_share(mw, late, never, del
         ),
         (
             {"csci_scheduled_delivery": 20240101},
-            "csci_scheduled_delivery = 20240101 (2024-01-01) is before the first contract was signed on 2024-06-03; "
-            "allowed: csci_scheduled_delivery from 20240603 to 20360603 (date, yyyymmdd)",
+            "csci_scheduled_delivery = 2024-01-01 is before the first contract was signed on 2024-06-03; "
+            "allowed: csci_scheduled_delivery from 2024-06-03 to 2036-06-03",
         ),
         (
             {"csci_scheduled_delivery": 20370101},
-            "csci_scheduled_delivery = 20370101 (2037-01-01) is outside the contract term: more than 12 years after the "
-            "first contract was signed on 2024-06-03; allowed: csci_scheduled_delivery from 20240603 to 20360603 (date, yyyymmdd)",
+            "csci_scheduled_delivery = 2037-01-01 is outside the contract term: more than 12 years after the "
+            "first contract was signed on 2024-06-03; allowed: csci_scheduled_delivery from 2024-06-03 to 2036-06-03",
         ),
         (
             {"csci_scheduled_delivery": 20261331},
-            "csci_scheduled_delivery = 20261331 is not a calendar date; "
-            "allowed: csci_scheduled_delivery from 20240603 to 20360603 (date, yyyymmdd)",
+            "csci_scheduled_delivery = 2026-13-31 is not a calendar date; "
+            "allowed: csci_scheduled_delivery from 2024-06-03 to 2036-06-03",
         ),
         (
             {"csci_delay_quarters": 50},
@@ -344,7 +344,7 @@ def test_the_model_refuses_a_bad_scenario_with_the_same_message():
     )
     with pytest.raises(ParameterError) as caught:
         _stress(scheduled_delivery=20230630)
-    assert str(caught.value).startswith("csci_scheduled_delivery = 20230630 (2023-06-30) is before the first contract")
+    assert str(caught.value).startswith("csci_scheduled_delivery = 2023-06-30 is before the first contract")
 
 
 def test_checks_name_the_first_bad_scenario():
@@ -362,7 +362,7 @@ def test_checks_name_the_first_bad_scenario():
             delayed=declared.DELAYED,
             started=declared.DELAY_FROM,
         )
-    with pytest.raises(ParameterError, match=r"^csci_scheduled_delivery = 20240230 is not a calendar date; "):
+    with pytest.raises(ParameterError, match=r"^csci_scheduled_delivery = 2024-02-30 is not a calendar date; "):
         require_date_in_term(
             "csci_scheduled_delivery",
             np.array([20261231, 20240230]),

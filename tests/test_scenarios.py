@@ -7,16 +7,17 @@ import re
 import subprocess
 import textwrap
 
+import nbformat
 import pytest
 from click.testing import CliRunner
 
 from runthenumbers.cli import main
 from runthenumbers.data import REPO_ROOT
 from runthenumbers.parameters import REGISTRY
-from runthenumbers.publish import format_value
+from runthenumbers.quality import derivations
 from runthenumbers.runner import scenarios
 from runthenumbers.runner.notebooks import NOTEBOOK_DIR, paired_notebooks
-from runthenumbers.units import money
+from runthenumbers.units import SHORT, formatted, money, quantity
 
 
 def _run(*args):
@@ -35,6 +36,14 @@ def test_params_json_lists_every_registered_parameter_with_its_resolved_default(
     share = rows["microsoft_share_2024"]
     assert share["default"] == 0.62 and share["min"] == 0.0 and share["max"] == 1.0
     assert share["unit"] == "fraction" and share["notebooks"] == ["concentration"] and share["type"] == "float"
+    # A date as a person types it, and any calendar day allowed (the contract term is a rule between inputs).
+    delivery = rows["csci_scheduled_delivery"]
+    assert (delivery["default"], delivery["type"], delivery["min"], delivery["max"]) == (
+        "2026-12-31",
+        "date",
+        None,
+        None,
+    )
 
 
 def test_params_table_has_the_columns():
@@ -78,6 +87,47 @@ def test_bad_input_is_refused_before_anything_runs(tmp_path, args, message):
     assert result.exit_code == 2
     assert result.output.startswith(message) or message in result.output
     assert not out.exists()
+
+
+def test_set_and_a_params_file_take_values_as_a_person_types_them(tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text("sofr: 5%\ncsci_scheduled_delivery: 2027-06-30\nddtl2_margin: '6.25%'\n", encoding="utf-8")
+    given = scenarios.collect_values(["csci_share_late=40%", "stress_top_two_revenue_lost=0.8"], params)
+    assert given == {
+        "sofr": 0.05,
+        "csci_scheduled_delivery": 20270630,
+        "ddtl2_margin": 0.0625,
+        "csci_share_late": 0.4,
+        "stress_top_two_revenue_lost": 0.8,
+    }
+    assert scenarios.collect_values(["csci_scheduled_delivery=2027-06-30"], None) == {
+        "csci_scheduled_delivery": 20270630
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--set", "sofr=50%"], "error: sofr = 50% is outside the allowed range 0% to 20%\n"),
+        (
+            ["--set", "csci_scheduled_delivery=2027-02-30"],
+            "error: csci_scheduled_delivery = 2027-02-30 is not a calendar date; "
+            "allowed: a date such as 2026-12-31 (or 20261231)\n",
+        ),
+        (
+            ["--set", "csci_scheduled_delivery=30/06/2027"],
+            "error: csci_scheduled_delivery = '30/06/2027' is not a date; allowed: a date such as 2026-12-31 (or 20261231)\n",
+        ),
+        (
+            ["--set", "csci_scheduled_delivery=2040-01-01"],
+            "error: csci_scheduled_delivery = 2040-01-01 is outside the contract term: more than 12 years after the "
+            "first contract was signed on 2024-06-03; allowed: csci_scheduled_delivery from 2024-06-03 to 2036-06-03\n",
+        ),
+    ],
+)
+def test_a_typed_value_is_refused_as_it_was_typed(tmp_path, args, message):
+    result = _run(*args, "--no-site", "--out", str(tmp_path / "run"))
+    assert (result.exit_code, result.output) == (2, message)
 
 
 def test_a_params_file_is_read_as_data(tmp_path):
@@ -150,10 +200,19 @@ def test_a_scenario_site_agrees_with_itself(tmp_path):
         assert "Scenario run: SOFR = 8% (baseline 4.37%)" in page
         assert "sofr = 0.08" not in page  # papermill's injected cell is hidden
         formats = _glue_formats(notebook)
+        # A value glued with its unit is written by it (units.formatted); the others by the role's Python spec.
+        glued_units = {
+            k: v.get("unit") for k, v in derivations(nbformat.read(out / "notebooks" / f"{notebook}.ipynb", 4)).items()
+        }
         shown = GLUED.findall(page)
         assert shown, notebook
         for name, text in shown:
-            assert text in {format(published[name], f) for f in formats.get(name, {""})}, (notebook, name, text)
+            unit = glued_units.get(name)
+            written = {
+                formatted(published[name], unit, f) if unit else format(published[name], f)
+                for f in formats.get(name, {""})
+            }
+            assert text in written, (notebook, name, text)
     # The home page and the claims page are built from the run's notebooks too.
     home = (site / "book" / "intro.html").read_text(encoding="utf-8")
     service = money(values["credit"]["service_2026_bn"] * 1e9)
@@ -166,8 +225,8 @@ def test_a_scenario_site_agrees_with_itself(tmp_path):
     for notebook, name, claim_id in run_claims:
         row = claims[claims.index(f'id="claim-{claim_id}"') :]
         row = row[: row.index("</tr>")]
-        assert format_value(values[notebook][name] * _scale(claim_id), _unit(claim_id)) in row, claim_id
-        assert format_value(baseline[notebook][name] * _scale(claim_id), _unit(claim_id)) not in row, claim_id
+        assert quantity(values[notebook][name] * _scale(claim_id), _unit(claim_id), style=SHORT) in row, claim_id
+        assert quantity(baseline[notebook][name] * _scale(claim_id), _unit(claim_id), style=SHORT) not in row, claim_id
 
 
 def _claims_rows():

@@ -283,7 +283,7 @@ def test_each_glued_number_shows_its_derivation_on_hover_and_focus(server, brows
     assert numbers.count() >= 30
     titles = numbers.evaluate_all("els => els.map(e => e.title)")
     assert all(titles), "a number without a derivation"
-    revenue = page.locator('a.rtn-num[href="#num-without_top_two_m"]').first
+    revenue = page.locator('a.rtn-num[href="#num-without_top_two"]').first
     assert "1 − top-two share" in revenue.get_attribute("title") and "cw_top_two_share_fy2024" in revenue.get_attribute(
         "title"
     )
@@ -324,6 +324,24 @@ def test_the_debt_sliders_change_the_numbers_shown(server, browser):
         page.keyboard.press("ArrowRight")
     page.wait_for_function(changed, arg=[figure.element_handle(), json.dumps(after_mouse)], timeout=5_000)
     page.close()
+
+
+@pytest.mark.slow
+def test_a_value_glued_in_base_units_is_written_by_its_unit(site):
+    """The concentration chapter glues USD and fractions with their units; the {glue:text} role writes them:
+    with no spec as prose does, with ``million,.1f`` in millions, with a Python spec as myst-nb does."""
+    page = (site / "notebooks" / "concentration.html").read_text(encoding="utf-8")
+    shown = dict(
+        re.findall(r'<a class="rtn-num[^"]*" href="#num-(\w+)"><span class="pasted-text">(.*?)</span></a>', page)
+    )
+    assert shown["quarters_2024"] == "$1,915.0 million"  # {glue:text}`quarters_2024:million,.1f`
+    assert shown["ms_share_2024"] == "62%"  # {glue:text}`ms_share_2024`
+    assert shown["article_loss_2024"] == "$863 million"  # {glue:text}`article_loss_2024`
+    assert shown["c4_difference"] == "-0.1%"  # {glue:text}`c4_difference:+.1%`, glued by publish.check("C4")
+    assert shown["openai_years"] == "5 years"
+    # The provenance table writes each value in its unit, and keeps the old name of a value in USD millions.
+    assert '<tr id="num-revenue_2024"><td><code>revenue_2024</code></td><td>$1.92B</td>' in page
+    assert '<tr id="num-revenue_2024_m"><td><code>revenue_2024_m</code></td><td>1,915</td>' in page
 
 
 @pytest.mark.slow

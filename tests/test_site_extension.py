@@ -37,6 +37,11 @@ def test_a_value_is_written_as_its_format_says():
     assert value_text(58.0, "count") == "58"
     assert value_text(694.0, "count") == "694"
     assert value_text("2025-Q3") == "2025-Q3"
+    # A value published with its unit is written as {glue:text} writes it (runthenumbers.units.formatted).
+    assert value_text(0.62, "", "fraction") == "62%"
+    assert value_text(5_303_212_568.0, "", "USD") == "$5.30 billion"
+    assert value_text(5_303_212_568.0, "short", "USD") == "$5.30B"
+    assert value_text(1_915_400_000.0, "million,.1f", "USD") == "$1,915.4 million"
     with pytest.raises(ValueError, match="'thousands' is not a scale"):
         value_text(1.0, "USD thousands")
 

@@ -176,6 +176,18 @@ def test_shares_prices_and_capacities_outside_their_range_are_refused(name, valu
         sweep.override(_uncertain(), [f"{name}=fixed:{value}"])
 
 
+def test_bounds_are_read_as_typed_and_a_bad_one_is_echoed_as_typed():
+    varied = sweep.override(_uncertain(), ["sofr=uniform:3%:6%", "backlog_conversion=triangular:0.5:70%:0.9"])
+    assert (varied["sofr"].low, varied["sofr"].high) == (0.03, 0.06)
+    assert (varied["backlog_conversion"].low, varied["backlog_conversion"].mode) == (0.5, 0.7)
+    with pytest.raises(sweep.SweepError) as caught:
+        sweep.override(_uncertain(), ["sofr=uniform:3%:50%"])
+    assert str(caught.value) == "'sofr=uniform:3%:50%': sofr = 50% is outside the allowed range 0% to 20%"
+    with pytest.raises(sweep.SweepError) as caught:
+        sweep.override(_uncertain(), ["sofr=uniform:3%:x%"])
+    assert str(caught.value) == "'sofr=uniform:3%:x%': bounds must be numbers, as in sofr=uniform:LOW:HIGH"
+
+
 def test_the_same_seed_gives_the_same_results_and_another_seed_does_not():
     first = sweep.summarise(sweep.run(_start(), _uncertain(), 20_000, seed=11))
     again = sweep.summarise(sweep.run(_start(), _uncertain(), 20_000, seed=11))

@@ -53,6 +53,7 @@ def test_the_chapters_glue_the_split_claims_by_part():
 
 def test_a_page_cannot_glue_a_verdict_the_ledger_does_not_give(monkeypatch):
     monkeypatch.setattr(publish, "glue", lambda *a, **k: None)
+    monkeypatch.setattr(publish, "_glue", lambda *a, **k: None)
     with pytest.raises(
         ValueError, match="claim D12b: this page computes 'supported' but data/claims.csv says 'contradicted'"
     ):
@@ -61,6 +62,7 @@ def test_a_page_cannot_glue_a_verdict_the_ledger_does_not_give(monkeypatch):
 
 def test_check_reads_the_tolerance_and_bound_from_the_ledger(monkeypatch):
     monkeypatch.setattr(publish, "glue", lambda *a, **k: None)
+    monkeypatch.setattr(publish, "_glue", lambda *a, **k: None)
     monkeypatch.setitem(
         publish._DERIVATIONS, "base_first_repayment_quarter_m", {"value": 480.0, "formula": "", "facts": []}
     )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runthenumbers.verdicts import ROUGHLY_BAND, judge, numeric_verdict, relative_difference
+from runthenumbers.verdicts import ROUGHLY_BAND, judge, numeric_verdict, reading, relative_difference
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,25 @@ def test_judge_reads_the_bound(claimed, checked, bound, verdict):
 def test_judge_refuses_an_unknown_bound():
     with pytest.raises(ValueError, match="'about' is not a bound"):
         judge(1, 1, 0.05, "about")
+
+
+@pytest.mark.parametrize(
+    ("claimed", "checked", "bound", "tolerance", "words"),
+    [
+        (104.0, 100.0, "", 0.05, "in line"),  # +4%
+        (120.0, 100.0, "", 0.05, "close"),  # +20%
+        (200.0, 100.0, "", 0.05, "far off"),
+        (500.0, 497.5, "floor", 0.05, "in line"),  # short of the floor by 0.5%
+        (2000.0, 1884.9, "floor", 0.05, "close"),  # short by 5.8%
+        (500.0, 499.0, "floor", None, "close"),  # no shortfall allowed
+        (500.0, 501.0, "floor", None, "in line"),
+    ],
+)
+def test_a_reading_says_other_words_than_a_verdict(claimed, checked, bound, tolerance, words):
+    assert reading(claimed, checked, bound=bound, tolerance=tolerance) == words
+    assert words not in ("supported", "roughly", "contradicted")
+
+
+def test_a_reading_of_a_point_needs_a_tolerance():
+    with pytest.raises(ValueError, match="a reading of a point or a ceiling needs a tolerance"):
+        reading(1.0, 1.0, tolerance=None)

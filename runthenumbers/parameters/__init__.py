@@ -27,7 +27,17 @@ from ..data import Ledger
 from ..errors import shown
 from .core import Parameter, ParameterError, Rule
 
-__all__ = ["REGISTRY", "RULES", "Parameter", "ParameterError", "Rule", "for_notebook", "reader_label", "resolve"]
+__all__ = [
+    "REGISTRY",
+    "RULES",
+    "Parameter",
+    "ParameterError",
+    "Rule",
+    "for_notebook",
+    "parameters_cell",
+    "reader_label",
+    "resolve",
+]
 
 # Every module is loaded, whichever page asks: a page depends on the declarations it looks up (REGISTRY,
 # for_notebook), which runthenumbers.access notes, not on the list of chapters.
@@ -52,6 +62,17 @@ def reader_label(name: str) -> str:
 def for_notebook(notebook: str) -> dict[str, Parameter]:
     """The parameters of ``notebook``, in the registry's order."""
     return {name: p for name, p in DECLARED.items() if notebook in p.notebooks}
+
+
+CELL_HEADER = (
+    "# Inputs for papermill (`papermill --help-notebook` lists them): a value, or None for the default.\n"
+    "# Generated from the parameter registry by `make pages`; `runthenumbers params` explains each.\n"
+)
+
+
+def parameters_cell(notebook: str) -> str:
+    """The source of ``notebook``'s papermill parameters cell, one typed, commented line per registered input."""
+    return CELL_HEADER + "\n".join(p.cell_line() for p in for_notebook(notebook).values())
 
 
 def unknown_parameter_message(name: str, valid: list[str]) -> str:

@@ -1,7 +1,7 @@
 """Inputs of the partner-risk chapter: CoreWeave's capacity at Core Scientific and a delivery stress case.
 
-Dates are yyyymmdd integers, as the ledger stores them. The sources give 12-year contract terms
-without saying when a term starts, so the model counts the 12 years from the scheduled delivery of
+Dates are yyyymmdd integers, as the ledger stores them, and messages write them as 2026-12-31. The
+sources give 12-year contract terms without saying when a term starts, so the model counts the 12 years from the scheduled delivery of
 the capacity. Dates must lie within the contract term: the scheduled delivery no earlier than the
 first contract (signed 2024-06-03) and no later than one term after it, and the late delivery
 (scheduled delivery plus ``csci_delay_quarters``) no later than the end of the term.
@@ -44,10 +44,10 @@ PARAMETERS = (
         name="csci_scheduled_delivery",
         label="Scheduled delivery",
         description=(
-            "When the Core Scientific capacity is due in service, yyyymmdd; default: the end of the second half of "
+            "When the Core Scientific capacity is due in service, a date (2026-12-31); default: the end of the second half of "
             "2026, when the last option's capacity was to be operational; must lie within the contract term"
         ),
-        unit="date, yyyymmdd",
+        unit="date",
         minimum=0,
         maximum=99_991_231,
         notebooks=NOTEBOOKS,

@@ -71,25 +71,6 @@ class Scenario:
         return [tuple(n for n in self.notebooks if depth[n] == d) for d in sorted(set(depth.values()))]
 
 
-def parse_number(name: str, text: str) -> float | int:
-    """A command-line value as a number. Only numbers are accepted, and nothing is evaluated.
-
-    A whole-number parameter also takes ``1e4`` or ``2000.0`` (as a YAML file may give them); its
-    check then says whether the value is whole and in range.
-    """
-    parameter = REGISTRY[name]
-    try:
-        return int(text) if parameter.kind is int else float(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        raise ParameterError(
-            f"{name} = {shown(text)} is not a number; allowed: {parameter.kind.__name__} from {parameter.allowed()}"
-        ) from None
-
-
 def _known(name: str) -> None:
     if name not in REGISTRY:
         raise ParameterError(unknown_parameter_message(name, sorted(REGISTRY)))
@@ -118,7 +99,8 @@ def read_params_file(path: Path) -> str:
 
 
 def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict[str, float | int]:
-    """Values from ``NAME=VALUE`` strings and a YAML mapping; ``--set`` wins over the file.
+    """Values from ``NAME=VALUE`` strings and a YAML mapping; ``--set`` wins over the file. Values are
+    read as typed (:meth:`runthenumbers.parameters.Parameter.read`): ``sofr=5%``, ``csci_scheduled_delivery=2027-06-30``.
 
     The file is read without YAML aliases; a name set twice with ``--set`` is refused.
     """
@@ -143,7 +125,8 @@ def collect_values(assignments: Iterable[str], params_file: Path | None) -> dict
         if name in set_here:
             raise ParameterError(f"--set {name} is given more than once; give each name once")
         set_here.add(name)
-        given[name] = parse_number(name, text.strip())
+        given[name] = text
+    # Each value as typed (a number, 5%, 2026-12-31) is read and checked by its parameter.
     return {name: REGISTRY[name].check(value) for name, value in given.items()}
 
 

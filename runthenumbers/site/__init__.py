@@ -33,14 +33,49 @@ from .ledger_pages import (
 
 
 class LinkedNumberRole(PasteTextRole):
-    """``{glue:text}`` whose number links to its row in the page's provenance table."""
+    """``{glue:text}`` whose number links to its row in the page's provenance table.
+
+    A value glued with its unit (``publish.number(..., unit="USD")``) is written by
+    :func:`runthenumbers.units.formatted`: with no format spec as prose writes it ("$4.95 billion"),
+    or with ``short``, ``long``, ``million,.1f`` or a Python spec. Other values paste as myst-nb does.
+    """
 
     def run(self):
-        pasted, messages = super().run()
-        key = self.text.rsplit(":", 1)[0] if ":" in self.text else self.text
+        key, _, spec = self.text.rpartition(":") if ":" in self.text else (self.text, "", "")
+        pasted, messages = self._with_unit(key, spec) if "::" not in self.text else (None, [])
+        if pasted is None:
+            pasted, messages = super().run()
         if pasted and "::" not in key:
             pasted = [nodes.reference("", "", *pasted, refuri=f"#num-{key}", classes=[NUMBER_MARKER])]
         return pasted, messages
+
+    def _with_unit(self, key: str, spec: str):
+        """The pasted value written in its glued unit, or None for a value glued without one."""
+        from ast import literal_eval
+
+        from myst_nb.core.variables import RetrievalError
+        from myst_nb.ext.glue.utils import glue_warning, retrieve_glue_data
+
+        from ..units import UNIT_METADATA, formatted
+
+        try:
+            glued = retrieve_glue_data(self.document, key)
+        except RetrievalError:
+            return None, []  # myst-nb's own role says what is missing
+        unit = glued.metadata.get(UNIT_METADATA, {}).get("unit")
+        if not unit:
+            return None, []
+        try:
+            text = formatted(literal_eval(glued.data["text/plain"]), unit, spec)
+        except (ValueError, SyntaxError, KeyError) as error:
+            return [], [
+                glue_warning(
+                    f"{key}: cannot write the value in {unit!r} with {spec!r}: {error}", self.document, self.line
+                )
+            ]
+        node = nodes.inline(text, text, classes=["pasted-text"])
+        self.set_source_info(node)
+        return [node], []
 
 
 # Scales a unit may carry in a {rtn-value} format: the value was published in billions or millions of it.
@@ -49,20 +84,28 @@ SCALES = {"billions": 1e9, "millions": 1e6}
 _READERS: dict[tuple[str, str], object] = {}
 
 
-def value_text(value, spec: str = "") -> str:
-    """``value`` as ``spec`` says: a unit of :func:`runthenumbers.units.quantity`, optionally scaled
-    (``USD billions``: the value is in billions of USD), or a Python format spec (``.1f``, ``.0%``)."""
+def value_text(value, spec: str = "", unit: str = "") -> str:
+    """``value`` as the ``{rtn-value}`` role writes it.
+
+    A value published with its unit (``publish.number(..., unit="USD")``) is written as ``{glue:text}``
+    writes it, by :func:`runthenumbers.units.formatted` (``spec`` empty for prose, ``short``,
+    ``million,.1f``, a Python spec). One published without a unit takes it from ``spec``: a unit of
+    :func:`runthenumbers.units.quantity`, optionally scaled (``USD billions``: the value is in billions
+    of USD), or a Python format spec (``.1f``, ``.0%``).
+    """
     from .. import units
 
     if isinstance(value, str):
         return value
+    if unit:
+        return units.formatted(value, unit, spec)
     if not spec:
-        return units.plain(value)
+        return units.number(value)
     if spec[0].isalpha():
-        unit, _, scale = spec.partition(" ")
+        named, _, scale = spec.partition(" ")
         if scale and scale not in SCALES:
             raise ValueError(f"'{scale}' is not a scale (allowed: {', '.join(SCALES)})")
-        return units.quantity(value * SCALES.get(scale, 1.0), unit)
+        return units.quantity(value * SCALES.get(scale, 1.0), named)
     return format(value, spec)
 
 
@@ -84,7 +127,7 @@ class ValueRole(SphinxRole):
             reader = _READERS.get(key) or _READERS.setdefault(key, values.Reader(reader_name))
             value = reader.value(page, name)
             how = reader.provenance(page).get(name, {})
-            shown = value_text(value, spec)
+            shown = value_text(value, spec, how.get("unit", ""))
         except (values.UndeclaredRead, KeyError, OSError, ValueError) as error:
             # A KeyError's str() quotes its message; the reader's own message reads better bare.
             reason = error.args[0] if isinstance(error, KeyError) and error.args else str(error)

@@ -51,7 +51,7 @@ class FactsDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from .. import data
         from ..markup import html_table
-        from ..publish import format_fact
+        from ..units import fact_text
 
         ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
@@ -63,7 +63,7 @@ class FactsDirective(SphinxDirective):
             source = ledger.sources[fact.source]
             rows.append(
                 f'<tr id="fact-{fact.id}" class="rtn-main"><td><code>{fact.id}</code></td>'
-                f"<td>{html.escape(format_fact(fact))}</td><td>{html.escape(fact.period)}</td>"
+                f"<td>{html.escape(fact_text(fact))}</td><td>{html.escape(fact.period)}</td>"
                 f'<td><a href="{source_href(source.id)}">{html.escape(source.publisher)}</a> ({source.kind})</td></tr>'
             )
             # Where, quote and note run under the row across the table: long text reflows instead of
@@ -85,7 +85,7 @@ class ClaimsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from .. import data
-        from ..claims import load_claims
+        from ..claims import figure_text, load_claims
         from ..markup import html_table
         from ..units import signed_percent
         from ..values import published_dir
@@ -99,7 +99,7 @@ class ClaimsDirective(SphinxDirective):
         for claim in load_claims(ledger=ledger):
             if claim.row.argument != self.arguments[0]:
                 continue
-            shown = [_claim_value(ledger, claim, claim.article_value), _claim_value(ledger, claim, claim.checked_value)]
+            shown = [figure_text(claim, claim.article_value, ledger), figure_text(claim, claim.checked_value, ledger)]
             difference = "" if claim.difference is None else signed_percent(claim.difference)
             if claim.is_split:
                 # A split claim heads its sub-claims, which follow it in the ledger: no verdict of its own.
@@ -139,18 +139,6 @@ class ClaimsDirective(SphinxDirective):
             "rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict"], rows
         )
         return [nodes.raw("", table, format="html")]
-
-
-def _claim_value(ledger, claim, value) -> str:
-    """A claim's article or checked figure in the unit of the article's fact, dates at their precision."""
-    from ..publish import format_value
-
-    if value is None:
-        return ""
-    if not claim.row.article_fact:
-        return format_value(value, "")
-    fact = ledger.fact(claim.row.article_fact)
-    return format_value(value, fact.unit, period=fact.period, note=fact.note)
 
 
 _FACT_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
