@@ -63,9 +63,9 @@ pages: $(READY)
 	$(BIN)/python -m runthenumbers.chapters
 	$(BIN)/python -m runthenumbers.runner.parameter_cells
 
-## execute: re-pair each notebooks/*.md with its .ipynb and re-execute it in place (after changing data or code)
+## execute: re-execute in place each notebooks/*.md whose inputs (facts, code, pages it reads, its .md) changed since it ran; FORCE=1 executes all
 execute: $(READY)
-	$(BIN)/python -m runthenumbers.runner.notebooks
+	$(BIN)/python -m runthenumbers.runner.notebooks $(if $(FORCE),--force)
 
 ## serve: serve the built site on http://127.0.0.1:8000
 serve: book

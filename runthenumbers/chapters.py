@@ -1,16 +1,23 @@
 """The book's chapters, declared once: everything that lists chapters is derived from :data:`CHAPTERS`.
 
 One :class:`Chapter` entry gives a part of the book its name, title, claim-id letter, fact-id
-prefixes and notebook. From the entries come
+prefixes, notebook and the pages whose published values it reads (``reads``); a :class:`BookPage`
+declares what a hand-written page of ``book/`` reads. From the entries come
 
 - the claims ledger's sections and id letters (:mod:`runthenumbers.claims`);
 - which fact page lists a fact (:func:`fact_page`), and the fact pages' index;
-- the parameter modules (``runthenumbers/parameters/<name>.py`` for each chapter with a notebook);
-- the chapter list of the summary notebook and of the introduction;
-- ``_toc.yml``, ``book/claims.md`` and ``book/facts.md``, and the generated block of ``book/intro.md``.
+- the parameter modules (``runthenumbers/parameters/<name>.py`` for each page that takes inputs);
+- which page may read which (:mod:`runthenumbers.values` refuses any other read), the order pages
+  run in (:func:`execution_order`: a page after the pages it reads) and which pages a changed page
+  makes stale (:func:`readers_of`);
+- ``_toc.yml`` (written by ``make pages``), and the lists the site draws into ``book/claims.md``,
+  ``book/facts.md`` and ``book/intro.md`` when it writes them (:func:`render_claims_sections`,
+  :func:`render_fact_pages`, :func:`render_arguments`).
 
 The files are written by ``python -m runthenumbers.chapters`` (``make pages``) and a test fails when
-a committed file differs from what the entries give. This module imports nothing from the project:
+a committed file differs from what the entries give. The functions a page may ask note each question
+in :mod:`runthenumbers.access`, so a page depends on their answers, not on every entry: a new
+chapter stales no page that never asks about it. This module imports only :mod:`runthenumbers.access`:
 every layer may read it.
 """
 
@@ -20,6 +27,8 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from .access import query
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -42,6 +51,9 @@ class Chapter:
     - ``fact_page``: the fact page's name, ``book/facts-<fact_page>.md`` (default: ``name``).
     - ``fact_title``: its line in the fact pages' index.
     - ``question``: what the chapter asks, for the introduction's list.
+    - ``reads``: the pages whose published values this page reads (the summary reads the chapters).
+      A page that reads others takes no inputs of its own: a scenario re-runs it after the pages it
+      reads, with their new values.
     """
 
     name: str
@@ -54,6 +66,7 @@ class Chapter:
     fact_page: str = ""
     fact_title: str = ""
     question: str = ""
+    reads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
@@ -66,12 +79,45 @@ class Chapter:
             raise ValueError(f"chapter {self.name}: an argument needs a notebook and a question")
         if self.fact_prefix and not self.fact_title:
             raise ValueError(f"chapter {self.name}: a chapter with facts needs a fact_title for the index")
+        if self.reads and not self.notebook:
+            raise ValueError(f"chapter {self.name}: only a page with a notebook reads other pages")
+        if self.name in self.reads:
+            raise ValueError(f"chapter {self.name}: a page cannot read itself")
         if not self.fact_page:
             object.__setattr__(self, "fact_page", self.name if self.fact_prefix else "")
+
+    @property
+    def takes_inputs(self) -> bool:
+        """A page with a notebook that reads no other page: its inputs are in ``parameters/<name>.py``."""
+        return bool(self.notebook) and not self.reads
+
+
+@dataclass(frozen=True)
+class BookPage:
+    """A hand-written page of ``book/`` that shows values the notebooks published.
+
+    - ``name``: ``book/<name>.md``;
+    - ``reads``: the pages whose values it shows (``{rtn-value}`` refuses any other);
+    - ``every_page``: it reads every page with a notebook (the claims ledger, the source-quality panel);
+    - ``order``: its place among the verdict pages at the head of the table of contents, or ``None``
+      for a page placed elsewhere (the home page is the root, the method page explains the book).
+    """
+
+    name: str
+    reads: tuple[str, ...] = ()
+    every_page: bool = False
+    order: int | None = None
 
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("article", "The article", fact_prefix=("article",), order=0, fact_title="what the article claims"),
+    Chapter(
+        "summary",
+        "The answer in numbers",
+        notebook="notebooks/summary",
+        order=5,
+        reads=("concentration", "debt", "credit", "capex", "partner_risk", "uncertainty"),
+    ),
     Chapter(
         "context",
         "Context and company",
@@ -135,11 +181,24 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("uncertainty", "Uncertainty", notebook="notebooks/uncertainty", order=60),
     Chapter("conclusion", "The conclusion", claim_prefix="S", order=70),
     Chapter(
-        "after", "After the article", fact_prefix=("after",), order=80, fact_title="what happened after the article"
+        "after",
+        "What happened next",
+        fact_prefix=("after",),
+        notebook="notebooks/after",
+        order=80,
+        fact_title="what happened after the article",
+        reads=("credit",),
     ),
 )
 
+BOOK_PAGES: tuple[BookPage, ...] = (
+    BookPage("intro", reads=("summary", "credit", "concentration", "capex")),
+    BookPage("claims", every_page=True, order=6),
+    BookPage("method", every_page=True),
+)
 
+
+@query
 def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """``chapters`` (default: :data:`CHAPTERS`) sorted by ``order``, refused if two share a key."""
     chapters = CHAPTERS if chapters is None else chapters
@@ -153,28 +212,90 @@ def ordered(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     prefixes = [p for c in chapters for p in c.fact_prefix]
     if len(prefixes) != len(set(prefixes)):
         raise ValueError(f"a fact prefix is declared twice: {sorted(prefixes)}")
+    pages = {c.name for c in chapters if c.notebook}
+    for chapter in chapters:
+        if unknown := [r for r in chapter.reads if r not in pages]:
+            raise ValueError(
+                f"chapter {chapter.name} reads {', '.join(unknown)}: no chapter with a notebook has that name"
+            )
     return tuple(sorted(chapters, key=lambda c: c.order))
 
 
+@query
 def claim_sections(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The chapters with claims, in order: the claims page's sections and the ledger's ``argument`` values."""
     return tuple(c for c in ordered(chapters) if c.claim_prefix)
 
 
+@query
 def with_notebook(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
-    """The chapters that have a notebook, each with its inputs in ``runthenumbers/parameters/<name>.py``."""
+    """The chapters that have a notebook: every page that publishes values."""
     return tuple(c for c in ordered(chapters) if c.notebook)
 
 
+@query
+def with_inputs(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
+    """The pages that take inputs, each declared in ``runthenumbers/parameters/<name>.py``: those reading no page."""
+    return tuple(c for c in ordered(chapters) if c.takes_inputs)
+
+
+@query
+def reading_pages(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
+    """The pages with a notebook that read other pages (the summary, what happened next), in order."""
+    return tuple(c for c in ordered(chapters) if c.notebook and c.reads)
+
+
+@query
+def execution_order(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
+    """Every page with a notebook, each after the pages it reads, otherwise by ``order``."""
+    waiting = list(with_notebook(chapters))
+    done: list[Chapter] = []
+    while waiting:
+        ready = [c for c in waiting if all(r in {d.name for d in done} for r in c.reads)]
+        if not ready:
+            raise ValueError(f"the pages {', '.join(c.name for c in waiting)} read each other in a circle")
+        done.append(ready[0])
+        waiting.remove(ready[0])
+    return tuple(done)
+
+
+@query
+def readers_of(names, chapters: tuple[Chapter, ...] | None = None) -> tuple[str, ...]:
+    """The pages that read any of ``names``, directly or through another page, in execution order."""
+    found = set(names)
+    for chapter in execution_order(chapters):
+        if found & set(chapter.reads):
+            found.add(chapter.name)
+    return tuple(c.name for c in execution_order(chapters) if c.name in found - set(names))
+
+
+@query
+def book_pages(pages: tuple[BookPage, ...] | None = None) -> dict[str, BookPage]:
+    return {p.name: p for p in (BOOK_PAGES if pages is None else pages)}
+
+
+@query
+def reads_of(reader: str, chapters: tuple[Chapter, ...] | None = None, pages: tuple[BookPage, ...] | None = None):
+    """The pages ``reader`` (a chapter or a :class:`BookPage`) declares it reads; ``None`` for no such page."""
+    if reader in book_pages(pages):
+        page = book_pages(pages)[reader]
+        return tuple(c.name for c in with_notebook(chapters)) if page.every_page else page.reads
+    chapter = {c.name: c for c in ordered(chapters)}.get(reader)
+    return None if chapter is None else chapter.reads
+
+
+@query
 def arguments(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The essay's arguments, in order: the chapters the introduction lists and the summary reads."""
     return tuple(c for c in ordered(chapters) if c.argument)
 
 
+@query
 def fact_pages(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     return tuple(c for c in ordered(chapters) if c.fact_page)
 
 
+@query
 def fact_prefixes(chapters: tuple[Chapter, ...] | None = None) -> tuple[str, ...]:
     """Every first word a fact id may have, in chapter order."""
     return tuple(p for c in fact_pages(chapters) for p in c.fact_prefix)
@@ -187,6 +308,7 @@ class UnroutedFact(KeyError):
         return self.args[0]
 
 
+@query
 def fact_chapter(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> Chapter:
     """The chapter whose fact page lists ``fact_id``, chosen by the id's first word."""
     prefix = fact_id.split("_", 1)[0]
@@ -199,6 +321,7 @@ def fact_chapter(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> C
     )
 
 
+@query
 def fact_page(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> str:
     """The page (from the site's root) that lists ``fact_id``: ``book/facts-<page>.html``."""
     return f"book/facts-{fact_chapter(fact_id, chapters).fact_page}.html"
@@ -209,18 +332,24 @@ def fact_page(fact_id: str, chapters: tuple[Chapter, ...] | None = None) -> str:
 
 
 GENERATED = "generated from runthenumbers/chapters.py by `make pages`; edit the chapters there"
-INTRO_BEGIN = "% begin chapter list: " + GENERATED
-INTRO_END = "% end chapter list"
 
 
 def number_word(count: int) -> str:
     return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
 
 
+@query
+def verdict_pages(chapters: tuple[Chapter, ...] | None = None, pages: tuple[BookPage, ...] | None = None) -> list[str]:
+    """The toc's first part: the pages that read the chapters' results and the book pages placed among them."""
+    placed = [(c.order, c.notebook) for c in reading_pages(chapters)]
+    placed += [(p.order, f"book/{p.name}") for p in book_pages(pages).values() if p.order is not None]
+    return [path for _, path in sorted(placed)]
+
+
 def chapters_caption(chapters: tuple[Chapter, ...] | None = None) -> str:
     """The heading of the chapters with notebooks: the essay's arguments and the chapters beyond them
     ('The four arguments, and two chapters beyond them')."""
-    argued, beyond = len(arguments(chapters)), len(with_notebook(chapters)) - len(arguments(chapters))
+    argued, beyond = len(arguments(chapters)), len(with_inputs(chapters)) - len(arguments(chapters))
     caption = f"The {number_word(argued)} arguments"
     if beyond:
         caption += f", and {number_word(beyond)} {'chapter' if beyond == 1 else 'chapters'} beyond them"
@@ -236,12 +365,10 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "parts:",
         "  - caption: The verdict",
         "    chapters:",
-        "      - file: notebooks/summary",
-        "      - file: book/claims",
-        "      - file: notebooks/after",
+        *(f"      - file: {path}" for path in verdict_pages(chapters)),
         f"  - caption: {chapters_caption(chapters)}",
         "    chapters:",
-        *(f"      - file: {c.notebook}" for c in with_notebook(chapters)),
+        *(f"      - file: {c.notebook}" for c in with_inputs(chapters)),
         "  - caption: How this book is made",
         "    chapters:",
         "      - file: book/method",
@@ -253,67 +380,28 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-CLAIMS_INTRO = """\
-Every claim of the article, from the claims ledger (`data/claims.csv`), with the article's figure,
-the figure that checks it, and the verdict. A compound claim is split into sub-claims (D7a, D7b),
-listed under it, each with its own verdict; the counts below count the sub-claims. Where both
-figures exist the verdict is **computed** from them with the tolerance written in the ledger, with
-its reason: *supported* within that tolerance, *roughly* within ±25%, *contradicted* beyond. A
-*supported* or *roughly* verdict needs a filing, a company release or two independent reports;
-a copy of the article's own source is not enough. The other verdicts are written with their reason:
-*garbled* (a translation or transcription error, corrected), *unverifiable* (no independent readable
-source; the ledger says what was searched), and *opinion* (a judgement, not a figure). Each verdict
-links to the part of a chapter that computes it; each source to the bibliography. The same ledger
-prints in a terminal with `runthenumbers claims`.
-"""
+def render_claims_sections(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The sections of ``book/claims.md`` (its ``rtn-claims-sections`` directive): one per chapter with claims."""
+    return "\n".join(f"## {c.title}\n\n```{{rtn-claims}} {c.name}\n```\n" for c in claim_sections(chapters))
 
 
-def render_claims_page(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """``book/claims.md``: the filter, then one section per chapter with claims."""
-    parts = [f"% {GENERATED}.\n# The claims, checked\n", CLAIMS_INTRO, "```{rtn-claims-filter}\n```\n"]
-    for chapter in claim_sections(chapters):
-        parts.append(f"## {chapter.title}\n\n```{{rtn-claims}} {chapter.name}\n```\n")
-    return "\n".join(parts)
+def render_fact_pages(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The index of ``book/facts.md`` (its ``rtn-fact-pages`` directive): a line per fact page."""
+    return "".join(f"- {{doc}}`facts-{c.fact_page}`: {c.fact_title}\n" for c in fact_pages(chapters))
 
 
-FACTS_INTRO = """\
-Every figure the book uses comes from `data/facts.csv`: its value in the unit it was recorded in,
-the period it refers to, the document it comes from (see {doc}`sources`), where in that document it
-stands, and a short exact quote containing it. Each number in the chapters links to the table of how
-it was computed, and from there to the ledger's rows on the pages below, one per group of facts.
-Quotes from the article are from the Chinese translation the project was given.
-"""
-
-
-def render_facts_index(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """``book/facts.md``: what the ledger is, and a line per fact page."""
-    items = "".join(f"- {{doc}}`facts-{c.fact_page}`: {c.fact_title}\n" for c in fact_pages(chapters))
-    return f"% {GENERATED}.\n# The fact ledger\n\n{FACTS_INTRO}\n{items}"
-
-
-def render_intro_block(chapters: tuple[Chapter, ...] | None = None) -> str:
-    """The introduction's list of the essay's arguments, between its two marker comments."""
+def render_arguments(chapters: tuple[Chapter, ...] | None = None) -> str:
+    """The introduction's list of the essay's arguments (its ``rtn-arguments`` directive), under a heading."""
     listed = arguments(chapters)
     items = "".join(f"{i}. {{doc}}`{c.title} <../{c.notebook}>`: {c.question}\n" for i, c in enumerate(listed, start=1))
-    return f"{INTRO_BEGIN}\n## The {number_word(len(listed))} arguments\n\n{items}{INTRO_END}"
-
-
-def render_intro(current: str, chapters: tuple[Chapter, ...] | None = None) -> str:
-    """``current`` (the text of ``book/intro.md``) with its generated block replaced."""
-    pattern = re.compile(re.escape(INTRO_BEGIN) + r".*?" + re.escape(INTRO_END), re.DOTALL)
-    if not pattern.search(current):
-        raise ValueError(f"book/intro.md has no block between '{INTRO_BEGIN}' and '{INTRO_END}'")
-    return pattern.sub(lambda _: render_intro_block(chapters), current, count=1)
+    return f"## The {number_word(len(listed))} arguments\n\n{items}"
 
 
 def generated_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None = None) -> dict[Path, str]:
-    """Each file derived from the chapters, with the text the chapters give it."""
-    return {
-        root / "_toc.yml": render_toc(chapters),
-        root / "book" / "claims.md": render_claims_page(chapters),
-        root / "book" / "facts.md": render_facts_index(chapters),
-        root / "book" / "intro.md": render_intro((root / "book" / "intro.md").read_text(encoding="utf-8"), chapters),
-    }
+    """Each file derived from the chapters, with the text the chapters give it. The lists inside pages
+    (the claims page's sections, the fact pages' index, the introduction's arguments) are drawn when
+    the page is written, by the site's directives, so a new chapter changes no page's source."""
+    return {root / "_toc.yml": render_toc(chapters)}
 
 
 def stale_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None = None) -> list[Path]:
@@ -333,7 +421,9 @@ def missing_files(root: Path = REPO_ROOT, chapters: tuple[Chapter, ...] | None =
         if chapter.fact_page:
             needed.append(f"book/facts-{chapter.fact_page}.md")
         if chapter.notebook:
-            needed += [f"{chapter.notebook}.md", f"runthenumbers/parameters/{chapter.name}.py"]
+            needed.append(f"{chapter.notebook}.md")
+        if chapter.takes_inputs:
+            needed.append(f"runthenumbers/parameters/{chapter.name}.py")
         missing += [n for n in needed if not (root / n).exists()]
     return missing
 

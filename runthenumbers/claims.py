@@ -2,7 +2,8 @@
 
 ``data/claims.csv`` names, for each claim, the article's figure (a ledger fact) and the checked
 figure: a ledger fact (``fact:<id>``) or a value a chapter publishes (``<notebook>:<name>``, read
-from the committed, executed notebook). Where both exist the verdict is computed from them with the
+from the executed notebook through :class:`runthenumbers.values.Reader`, as the page that shows the
+claims declares). Where both exist the verdict is computed from them with the
 row's tolerance (and its reason) by :func:`runthenumbers.verdicts.judge`; only claims without a
 figure to compare carry a verdict typed in, with a reason. This module is the one owner of every
 verdict: the notebooks glue what it computes (:func:`runthenumbers.publish.check`) and a test holds
@@ -23,9 +24,9 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from . import chapters, data, units
+from . import chapters, data, units, values
+from .access import Table, query, unlogged
 from .data import PRIMARY_KINDS, Ledger, LedgerError, Problem, display_name, read_table
-from .runner.notebooks import baseline_values, published_dir
 from .verdicts import BOUNDS, TOLERANCE_NEEDS_REASON_ABOVE, judge
 
 VERDICTS = ("supported", "roughly", "contradicted", "garbled", "unverifiable", "opinion")
@@ -34,8 +35,16 @@ HOLDS = ("supported", "roughly")
 FAILS = ("contradicted", "garbled")
 # Verdicts that need evidence besides the article: a verdict on the figure, not on the reading.
 JUDGED = ("supported", "roughly", "contradicted")
-# The chapters with a claims section, in order (runthenumbers/chapters.py); the "argument" column names one.
-ARGUMENTS = tuple(c.name for c in chapters.claim_sections())
+
+
+def __getattr__(name: str):
+    # ARGUMENTS, the chapters with a claims section in order (runthenumbers/chapters.py), which the
+    # "argument" column names: asked of the chapters when read, so only a page that reads it depends on it.
+    if name == "ARGUMENTS":
+        return tuple(c.name for c in chapters.claim_sections())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 CLAIM_COLUMNS = (
     "id",
     "argument",
@@ -84,7 +93,8 @@ class ClaimRow(BaseModel):
     @classmethod
     def _known_chapter(cls, argument: str, info: ValidationInfo) -> str:
         # Read at validation time, not import time, so the sections follow runthenumbers/chapters.py.
-        sections = {c.name: c for c in chapters.claim_sections()}
+        with unlogged():
+            sections = {c.name: c for c in chapters.claim_sections()}
         if argument not in sections:
             raise ValueError(f"'{argument}' is not a chapter with claims (allowed: {', '.join(sections)})")
         letter = sections[argument].claim_prefix
@@ -153,7 +163,8 @@ def graded(claims: list[Claim]) -> list[Claim]:
 
 
 def tally(claims: list[Claim]) -> dict[str, int]:
-    """Counts of the graded claims by verdict, with 'total', 'hold', 'fail' and 'not_checked'."""
+    """Counts of the graded claims by verdict, with 'total', 'hold', 'fail', 'not_checked' and 'checkable'
+    (those with a figure or fact that could be checked: neither unverifiable nor an opinion)."""
     counts = Counter(c.verdict for c in graded(claims))
     result = {v: counts[v] for v in VERDICTS}
     result.update(
@@ -161,6 +172,7 @@ def tally(claims: list[Claim]) -> dict[str, int]:
         hold=sum(counts[v] for v in HOLDS),
         fail=sum(counts[v] for v in FAILS),
         not_checked=counts["unverifiable"],
+        checkable=sum(counts.values()) - counts["unverifiable"] - counts["opinion"],
     )
     return result
 
@@ -270,7 +282,18 @@ def evidence_problem(row: ClaimRow, verdict: str, ledger: Ledger) -> str:
 
 def read_rows(path: Path | None = None) -> tuple[dict[str, ClaimRow], list[Problem], dict[str, int]]:
     """The rows of data/claims.csv, validated one by one, with their problems and lines."""
-    return read_table(path or data.DATA_DIR / "claims.csv", CLAIM_COLUMNS, ClaimRow)
+    rows, problems, lines = read_table(path or data.DATA_DIR / "claims.csv", CLAIM_COLUMNS, ClaimRow)
+    return Table("data/claims.csv", rows), problems, lines
+
+
+@query
+def rows_of(argument: str) -> list[ClaimRow]:
+    """The rows of data/claims.csv in chapter ``argument``, in the ledger's order: what a chapter lists of its
+    own claims, and all a page that lists them depends on (a claim of another chapter stales no such page)."""
+    rows, problems, _ = read_rows()
+    if problems:
+        raise LedgerError(problems)
+    return [row for row in rows.values() if row.argument == argument]
 
 
 def verdict_of(row: ClaimRow, article: float | None, checked: float | None) -> str:
@@ -280,31 +303,43 @@ def verdict_of(row: ClaimRow, article: float | None, checked: float | None) -> s
     return row.verdict
 
 
-def load_claims(path: Path | None = None, ledger: Ledger | None = None) -> list[Claim]:
-    """Read and check data/claims.csv against the ledger and the chapters; raise LedgerError listing problems."""
+def load_claims(
+    path: Path | None = None, ledger: Ledger | None = None, reader: values.Reader | None = None
+) -> list[Claim]:
+    """Read and check data/claims.csv against the ledger and the chapters; raise LedgerError listing problems.
+
+    The checked figures a chapter published are read through ``reader``: by default the claims page's,
+    which reads every page; a page that shows the claims passes its own, so that what it reads stays declared.
+    """
     path = path or data.DATA_DIR / "claims.csv"
     name = display_name(path)
     ledger = ledger or data.load_ledger()
+    reader = reader or values.Reader("claims")
     rows, problems, lines = read_rows(path)
     notebooks = sorted(
         {r.checked.split(":")[0] for r in rows.values() if r.checked and not r.checked.startswith("fact:")}
     )
-    available = {p.stem for p in published_dir().glob("*.ipynb")}
-    values = baseline_values([n for n in notebooks if n in available])
+    # A known page the reader does not declare is refused by the reader, naming both pages; an unknown
+    # or unexecuted page publishes nothing, and its rows are refused below, by line.
+    published = {
+        n: reader.values(n)
+        for n in notebooks
+        if (reader.declares(n) and reader.exists(n)) or (not reader.declares(n) and chapters.reads_of(n) is not None)
+    }
     parts: dict[str, list[str]] = {}
     for row in rows.values():
         if row.parent_id:
             parts.setdefault(row.parent_id, []).append(row.id)
     problems += _structure_problems(rows, lines, name)
     for claim_id, row in rows.items():
-        problems += _row_problems(row, lines[claim_id], name, ledger, values, claim_id in parts)
+        problems += _row_problems(row, lines[claim_id], name, ledger, published, claim_id in parts)
     if problems:
         raise LedgerError(sorted(problems, key=lambda p: p.line))
     claims = []
     facts = ledger_figures(ledger)
     for row in rows.values():
         split = tuple(parts.get(row.id, ()))
-        article, checked, _ = figures(row, facts, values)
+        article, checked, _ = figures(row, facts, published)
         verdict = "" if split else verdict_of(row, article, checked)
         if message := ("" if split else evidence_problem(row, verdict, ledger)):
             problems.append(Problem(name, lines[row.id], "sources", message))
@@ -350,9 +385,27 @@ def figures(row: ClaimRow, facts: Mapping[str, float | None], values: Mapping[st
     return Figures(article, checked, difference_of(article, checked))
 
 
-def ledger_figures(ledger: Ledger) -> dict[str, float]:
-    """The ``facts`` argument of :func:`figures` for a loaded ledger."""
-    return {fact_id: fact.value for fact_id, fact in ledger.facts.items()}
+class _FactValues(Mapping):
+    """A ledger's fact values by id, each read from the ledger when asked for."""
+
+    def __init__(self, ledger: Ledger):
+        self._facts = ledger.facts
+
+    def __getitem__(self, fact_id: str) -> float:
+        return self._facts[fact_id].value
+
+    def __iter__(self):
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
+def ledger_figures(ledger: Ledger) -> Mapping[str, float]:
+    """The ``facts`` argument of :func:`figures` for a loaded ledger. Each value is looked up when a claim
+    asks for it, so a page that checks a claim depends on that claim's facts, not on every fact
+    (:mod:`runthenumbers.access`)."""
+    return _FactValues(ledger)
 
 
 def figure_text(claim: Claim, value: float | None, ledger: Ledger) -> str:

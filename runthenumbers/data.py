@@ -2,7 +2,8 @@
 
 Every number the report uses enters through here. Validation collects every problem it finds
 (rather than stopping at the first) so a reviewer fixing the ledger sees the whole list at once,
-each problem named by file, line and column.
+each problem named by file, line and column. A loaded ledger notes each row a notebook asks for in
+:data:`runthenumbers.access.LOG`: what the page read is what its freshness record lists.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .access import Table, unlogged
 from .chapters import fact_prefixes
 from .ledger_rules import group_problem, value_problem
 
@@ -166,14 +169,15 @@ def load_ratings(ledger: Ledger, data_dir: Path | None = None) -> dict[str, Rati
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
     ratings, problems, lines = read_table(data_dir / "ratings.csv", RATING_COLUMNS, Rating)
     name = display_name(data_dir / "ratings.csv")
-    problems += [
-        Problem(name, lines[r.id], "source", f"unknown source '{r.source}' (not in sources.csv)")
-        for r in ratings.values()
-        if r.source not in ledger.sources
-    ]
+    with unlogged():  # validation: it passes, or the ratings do not load
+        problems += [
+            Problem(name, lines[r.id], "source", f"unknown source '{r.source}' (not in sources.csv)")
+            for r in ratings.values()
+            if r.source not in ledger.sources
+        ]
     if problems:
         raise LedgerError(problems)
-    return ratings
+    return Table("data/ratings.csv", ratings)
 
 
 @dataclass(frozen=True)
@@ -212,13 +216,17 @@ class MissingFact(KeyError):
 
 @dataclass(frozen=True)
 class Ledger:
-    """Validated sources and facts, keyed by id, in file order."""
+    """Validated sources and facts, keyed by id, in file order; each lookup noted (:class:`runthenumbers.access.Table`)."""
 
-    sources: dict[str, Source]
-    facts: dict[str, Fact]
-    notes: dict[str, SourceNote] = field(default_factory=dict)
+    sources: Mapping[str, Source]
+    facts: Mapping[str, Fact]
+    notes: Mapping[str, SourceNote] = field(default_factory=dict)
     # The file the facts came from, as messages name it (data/facts.csv, or another folder's).
     facts_file: str = "data/facts.csv"
+
+    def __post_init__(self) -> None:
+        for name, table in (("sources", "sources.csv"), ("facts", "facts.csv"), ("notes", "source_notes.csv")):
+            object.__setattr__(self, name, Table(f"data/{table}", getattr(self, name)))
 
     def value(self, fact_id: str) -> float:
         return self.fact(fact_id).value
@@ -349,13 +357,15 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
     facts, fact_problems, lines = read_table(data_dir / "facts.csv", FACT_COLUMNS, Fact)
     problems += fact_problems
     facts_name = display_name(data_dir / "facts.csv")
+    with unlogged():  # validation: it passes, or the ledger does not load
+        prefixes = fact_prefixes()
     for fact in facts.values():
         if fact.source not in sources:
             problems.append(
                 Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)")
             )
         for column, message in (
-            ("id", group_problem(fact.id, fact_prefixes())),
+            ("id", group_problem(fact.id, prefixes)),
             ("value", value_problem(fact.id, fact.unit, fact.value)),
         ):
             if message:

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from . import units
 from .claims import CLAIM_COLUMNS, ClaimRow, figures
 from .data import FACT_COLUMNS, SOURCE_COLUMNS
-from .runner.notebooks import glued_values
+from .values import glued_values
 from .verdicts import judge
 
 # The ledger format this command reads: each file with at least its first columns (REQUIRED_COLUMNS,

@@ -26,6 +26,11 @@ def fact_href(fact_id: str) -> str:
     return site_href(fact_page(fact_id), f"fact-{fact_id}")
 
 
+def value_href(page: str, name: str) -> str:
+    """The provenance row of the value ``name`` that the page with notebook ``page`` published."""
+    return site_href(f"notebooks/{page}", f"num-{name}")
+
+
 def source_href(source_id: str) -> str:
     """The bibliography's row of ``source_id``."""
     return site_href(SOURCES_PAGE, f"source-{source_id}")

@@ -19,8 +19,9 @@ from myst_nb.ext.glue import GLUE_PREFIX
 
 from . import data, units
 from .data import Ledger, LedgerError
-from .links import fact_href
+from .links import fact_href, value_href
 from .markup import html_table
+from .values import Reader
 
 # What each glued value was computed from, in the order published: the page's provenance table.
 _DERIVATIONS: dict[str, dict] = {}
@@ -196,6 +197,32 @@ def text(name: str, value: str, *, formula: str = "", facts: tuple[str, ...] | l
     return value
 
 
+def reuse(reader: Reader, page: str, name: str, *, as_name: str = ""):
+    """Glue the value ``page`` published as ``name`` again on this page, under ``as_name`` (default ``name``),
+    with its provenance: ``page``'s formula, marked with where it came from, and all of its ledger facts.
+
+    ``reader`` is this page's :class:`runthenumbers.values.Reader`, which refuses a page it does not
+    declare. A republished value is never retyped, nor is the list of facts behind it.
+    """
+    value = reader.value(page, name)
+    how = reader.provenance(page).get(name, {})
+    as_name = as_name or name
+    unit = how.get("unit", "")
+    if isinstance(value, str):
+        glue(as_name, value, display=False)
+    else:
+        value = float(value)
+        _glue(as_name, value, unit)  # with its unit, if it has one, so {glue:text} writes it the same way
+    _DERIVATIONS[as_name] = {
+        "value": value,
+        "formula": f"{page} page: {how.get('formula', '')}".rstrip(": "),
+        "facts": list(how.get("facts", [])),
+        **({"unit": unit} if unit else {}),
+        "from": f"{page}:{name}",
+    }
+    return value
+
+
 class Provenance:
     """The table that every glued number of the page links to: value, formula and ledger facts."""
 
@@ -215,6 +242,11 @@ class Provenance:
             else:
                 first_with.setdefault(key, name)
                 facts = ", ".join(f'<a href="{fact_href(f)}">{f}</a>' for f in key)
+            if "from" in how:
+                # A republished value links to its row on the page that computed it.
+                page, _, original = how["from"].partition(":")
+                origin = f'<a href="{value_href(page, original)}">{html.escape(how["from"])}</a>'
+                facts = f"{origin}: {facts}" if facts else origin
             rows.append(
                 f'<tr id="num-{name}"><td><code>{name}</code></td><td>{html.escape(shown)}</td>'
                 f"<td>{html.escape(how['formula'])}</td><td>{facts}</td></tr>"
@@ -223,11 +255,9 @@ class Provenance:
         return f'<details class="rtn-provenance"><summary>How each number on this page was computed</summary>{table}</details>'
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        # The JSON copy lets runthenumbers.quality read which facts each number rests on.
-        facts = {
-            name: {"value": how["value"], "facts": how["facts"], **{k: how[k] for k in ("unit", "same_as") if k in how}}
-            for name, how in self.derivations.items()
-        }
+        # The JSON copy lets other pages read how each number was computed (runthenumbers.values): the
+        # source-quality panel its facts, publish.reuse its formula and facts.
+        facts = {name: dict(how) for name, how in self.derivations.items()}
         return {
             "text/html": self.to_html(),
             "text/plain": f"Provenance of {len(self.derivations)} published values",

@@ -7,24 +7,23 @@ action (:data:`runthenumbers.data.PRIMARY_KINDS`); *secondary* when any comes fr
 an aggregator or a machine summary. Numbers built only from the article's figures, and numbers with
 no ledger fact (counts, model settings), are neither and are left out of the share.
 
-The facts behind each number are read from the committed, executed notebooks, where
-:func:`runthenumbers.publish.provenance` stores them (:data:`PROVENANCE_MIME`).
+The facts behind each number are read from the executed notebooks, where
+:func:`runthenumbers.publish.provenance` stores them, through the method page's
+:class:`runthenumbers.values.Reader`: on a scenario's site, the run's notebooks.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from . import chapters
 from .data import PRIMARY_KINDS, Ledger, load_ledger
-from .runner.notebooks import NOTEBOOK_DIR
+from .values import Reader
 
-PROVENANCE_MIME = "application/vnd.runthenumbers.provenance+json"
+# The page of the book that shows the panel (runthenumbers/chapters.py declares that it reads every page).
+READER = "method"
 # The share may only rise: a change that moves published numbers onto weaker sources fails a test.
 # Measured when the floor was set, after the audit of sources of 2026-11-29, with the credit chapter and
 # the funding model: 202 of 453 numbers, 0.446. Raise it as secondary facts are replaced by filings;
@@ -53,16 +52,6 @@ class PageQuality:
         return len(self.primary) / self.graded if self.graded else None
 
 
-def derivations(notebook: nbformat.NotebookNode) -> dict[str, dict]:
-    """``{name: {"value": ..., "facts": [...]}}`` as the notebook's provenance output stored it."""
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if PROVENANCE_MIME in output.get("data", {}):
-                payload = output["data"][PROVENANCE_MIME]
-                return payload if isinstance(payload, dict) else json.loads(payload)
-    return {}
-
-
 def classify(page: str, title: str, numbers: dict[str, dict], ledger: Ledger) -> PageQuality:
     """Sort one page's published numbers (floats only; words and labels are not numbers)."""
     result = PageQuality(page, title)
@@ -86,24 +75,16 @@ def classify(page: str, title: str, numbers: dict[str, dict], ledger: Ledger) ->
 
 
 def pages() -> list[tuple[str, str]]:
-    """(notebook stem, title) for every page that publishes numbers, in reading order."""
-    named = [(c.name, c.title) for c in chapters.with_notebook()]
-    return named + [
-        (stem, title)
-        for stem, title in (("summary", "The answer in numbers"), ("after", "What happened next"))
-        if (NOTEBOOK_DIR / f"{stem}.ipynb").exists()
-    ]
+    """(notebook stem, title) for every page that publishes numbers: the chapters, then the pages that read them."""
+    return [(c.name, c.title) for c in chapters.execution_order()]
 
 
-def source_quality(ledger: Ledger | None = None, directory: Path = NOTEBOOK_DIR) -> list[PageQuality]:
-    """Each page's published numbers by the kind of source behind them, read from the executed notebooks."""
+def source_quality(ledger: Ledger | None = None, directory: Path | None = None) -> list[PageQuality]:
+    """Each page's published numbers by the kind of source behind them, read from the executed notebooks
+    of ``directory`` (default: :func:`runthenumbers.values.published_dir`, a scenario's when the site is one's)."""
     ledger = ledger or load_ledger()
-    result = []
-    for stem, title in pages():
-        path = directory / f"{stem}.ipynb"
-        if path.exists():
-            result.append(classify(stem, title, derivations(nbformat.read(path, as_version=4)), ledger))
-    return result
+    reader = Reader(READER, directory)
+    return [classify(stem, title, reader.provenance(stem), ledger) for stem, title in pages() if reader.exists(stem)]
 
 
 def overall_share(report: list[PageQuality]) -> float:

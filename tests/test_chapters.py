@@ -41,11 +41,11 @@ def test_a_new_chapter_appears_in_the_toc_claims_facts_and_intro():
     assert "caption: The five arguments, and two chapters beyond them" in toc
     # In its place: after partner risk, before the uncertainty page.
     assert toc.index("notebooks/partner_risk") < toc.index("notebooks/leases") < toc.index("notebooks/uncertainty")
-    assert "## Leases: the halls CoreWeave rents\n\n```{rtn-claims} leases\n```" in chapters.render_claims_page(
+    assert "## Leases: the halls CoreWeave rents\n\n```{rtn-claims} leases\n```" in chapters.render_claims_sections(
         WITH_LEASES
     )
-    assert "- {doc}`facts-leases`: every lease and its term" in chapters.render_facts_index(WITH_LEASES)
-    intro = chapters.render_intro_block(WITH_LEASES)
+    assert "- {doc}`facts-leases`: every lease and its term" in chapters.render_fact_pages(WITH_LEASES)
+    intro = chapters.render_arguments(WITH_LEASES)
     assert (
         "5. {doc}`Leases: the halls CoreWeave rents <../notebooks/leases>`" in intro
         and "## The five arguments" in intro
@@ -107,15 +107,89 @@ def test_a_chapter_entry_is_checked_when_written():
 def test_the_claims_sections_and_parameters_follow_the_chapters():
     from runthenumbers import parameters
 
-    assert claims.ARGUMENTS == ("context", "concentration", "debt", "capex", "partner_risk", "conclusion")
+    # Hand-checked against the entries: a chapter with a claim letter, in order; credit has none. A new
+    # chapter with claims joins the sections without an edit here.
+    sections = claims.ARGUMENTS
+    assert sections[0] == "context" and sections[-1] == "conclusion" and "credit" not in sections
+    assert sections.index("concentration") < sections.index("debt") < sections.index("capex")
+    assert sections == tuple(c.name for c in sorted(CHAPTERS, key=lambda c: c.order) if c.claim_prefix)
     assert [m.__name__.rsplit(".", 1)[-1] for m in parameters.CHAPTER_MODULES] == [
-        c.name for c in chapters.with_notebook()
+        c.name for c in chapters.with_inputs()
     ]
+    assert {"summary", "after"}.isdisjoint(m.__name__.rsplit(".", 1)[-1] for m in parameters.CHAPTER_MODULES)
 
 
-def test_the_chapters_caption_counts_the_arguments_and_the_chapters_beyond_them():
-    assert chapters.chapters_caption() == "The four arguments, and two chapters beyond them"
-    only_arguments = tuple(c for c in CHAPTERS if c.argument or not c.notebook)
-    assert chapters.chapters_caption(only_arguments) == "The four arguments"
-    one_more = tuple(c for c in CHAPTERS if c.name != "uncertainty")
-    assert chapters.chapters_caption(one_more) == "The four arguments, and one chapter beyond them"
+def test_pages_run_after_the_pages_they_read():
+    order = [c.name for c in chapters.execution_order()]
+    assert order == ["concentration", "debt", "credit", "capex", "partner_risk", "uncertainty", "summary", "after"]
+    # A page that reads the summary runs after it, whatever its order says.
+    digest = Chapter("digest", "Digest", notebook="notebooks/digest", order=1, reads=("summary",))
+    assert [c.name for c in chapters.execution_order((*CHAPTERS, digest))][-3:] == ["summary", "digest", "after"]
+    assert chapters.readers_of(["credit"]) == ("summary", "after")
+    assert chapters.readers_of(["summary"], (*CHAPTERS, digest)) == ("digest",)
+    assert chapters.readers_of(["concentration"]) == ("summary",)
+
+
+def test_reads_are_checked_when_declared():
+    with pytest.raises(ValueError, match="chapter leases reads budget: no chapter with a notebook has that name"):
+        chapters.ordered((*CHAPTERS, dataclasses.replace(LEASES, reads=("budget",))))
+    with pytest.raises(ValueError, match="only a page with a notebook reads other pages"):
+        Chapter("memo", "Memo", reads=("debt",))
+    circle = (
+        Chapter("a", "A", notebook="notebooks/a", reads=("b",)),
+        Chapter("b", "B", notebook="notebooks/b", reads=("a",)),
+    )
+    with pytest.raises(ValueError, match="the pages a, b read each other in a circle"):
+        chapters.execution_order(circle)
+
+
+def test_a_page_that_reads_others_takes_no_inputs_and_heads_the_toc():
+    summary = {c.name: c for c in CHAPTERS}["summary"]
+    assert summary.reads and not summary.takes_inputs
+    assert chapters.verdict_pages() == ["notebooks/summary", "book/claims", "notebooks/after"]
+    digest = Chapter("digest", "Digest", notebook="notebooks/digest", order=90, reads=("summary",))
+    assert chapters.missing_files(chapters=(*CHAPTERS, digest)) == ["notebooks/digest.md"]
+    toc = chapters.render_toc((*CHAPTERS, digest))
+    assert toc.index("notebooks/after") < toc.index("notebooks/digest") < toc.index("caption: The four arguments")
+
+
+def test_adding_a_chapter_touches_at_most_twelve_files(monkeypatch, ledger_copy):
+    """The README's "Adding a chapter", followed for the throwaway LEASES (claims, facts, a notebook, tests):
+    the files it writes, the files it edits, the files `make pages` rewrites, and the notebooks its new
+    rows and entry stale, which `make execute` then re-executes."""
+    import runthenumbers.parameters  # noqa: F401  loaded as the book has it, before the entry exists
+    from runthenumbers.runner import freshness
+
+    written = [*chapters.missing_files(chapters=WITH_LEASES), "runthenumbers/leases.py", "tests/test_leases.py"]
+    written.append("notebooks/leases.ipynb")
+    edited = ["runthenumbers/chapters.py", "data/sources.csv", "data/facts.csv", "data/claims.csv"]
+    rewritten = [
+        str(path.relative_to(REPO_ROOT))
+        for path, text in chapters.generated_files(chapters=WITH_LEASES).items()
+        if path.read_text(encoding="utf-8") != text
+    ]
+    # The chapter's rows: a source, a fact and a claim on it.
+    rows = {
+        "sources.csv": "lease_10k,Annual report,CoreWeave,2026-02-01,https://example.org/10k,filing,2026-11-29",
+        "facts.csv": 'lease_halls_2025,33,count,2025-12-31,lease_10k,p. 1,"33 halls",',
+        "claims.csv": "L1,leases,Rent costs more than it earns.,,,,,,,opinion,A judgement.,,,",
+    }
+    for name, row in rows.items():
+        with (ledger_copy / name).open("a", encoding="utf-8") as handle:
+            handle.write(row + "\n")
+    monkeypatch.setattr(chapters, "CHAPTERS", WITH_LEASES)
+    stale, unreadable = freshness.reasons(data_dir=ledger_copy)
+    assert unreadable == {}
+    re_executed = [f"notebooks/{page}.ipynb" for page in stale]
+    assert written == [
+        "book/facts-leases.md",
+        "notebooks/leases.md",
+        "runthenumbers/parameters/leases.py",
+        "runthenumbers/leases.py",
+        "tests/test_leases.py",
+        "notebooks/leases.ipynb",
+    ]
+    assert rewritten == ["_toc.yml"]
+    # The summary counts every fact and every claim by chapter; no other page reads what the chapter adds.
+    assert re_executed == ["notebooks/summary.ipynb"]
+    assert len(written + edited + rewritten + re_executed) == 12

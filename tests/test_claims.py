@@ -239,6 +239,31 @@ def test_claims_cli_prints_every_claim(fmt):
         assert all(re.search(rf"^{i}\b", result.output, re.MULTILINE) for i in ids)
 
 
+def test_the_tally_counts_what_could_be_checked_once_for_every_page():
+    """The home page's "58 of 73 checkable claims" and the summary's claims_checkable come from here."""
+    from runthenumbers.claims import Claim, ClaimRow
+
+    def claim(verdict: str, parts=()) -> Claim:
+        row = ClaimRow(id="G1", argument="context", claim="x", verdict=verdict or "opinion", explanation="y")
+        return Claim(row=row, article_value=None, checked_value=None, verdict=verdict, parts=parts)
+
+    verdicts = ["supported", "roughly", "contradicted", "garbled", "unverifiable", "unverifiable", "opinion"]
+    counts = tally([claim(v) for v in verdicts] + [claim("", parts=("G1a", "G1b"))])
+    assert (counts["total"], counts["checkable"], counts["hold"], counts["not_checked"]) == (7, 4, 2, 2)
+
+
+def test_a_page_reads_the_checked_figures_only_from_pages_it_declares(tmp_path):
+    from runthenumbers import values
+
+    rows = _rows()
+    row = next(r for r in rows if r["checked"].startswith("debt:") and not r["id"][-1].islower())
+    path = tmp_path / "claims.csv"
+    _write(path, [row])
+    with pytest.raises(values.UndeclaredRead, match="after reads the values of debt"):
+        load_claims(path, reader=values.Reader("after"))
+    assert [c.row.id for c in load_claims(path, reader=values.Reader("summary"))] == [row["id"]]
+
+
 def _row(**given):
     base = {"id": "C9", "argument": "concentration", "claim": "x", "explanation": "why", "tolerance": 0.05}
     return ClaimRow(**{**base, **given})
@@ -274,7 +299,8 @@ def test_the_claims_page_a_chapter_and_the_diff_read_the_same_figures():
     """claims.figures is the one reader: the claims page (load_claims), each chapter's glued difference
     (publish.check) and `runthenumbers diff` give every claim the same figures."""
     from runthenumbers import diff
-    from runthenumbers.runner.notebooks import NOTEBOOK_DIR, baseline_values, paired_notebooks
+    from runthenumbers.runner.notebooks import NOTEBOOK_DIR, paired_notebooks
+    from runthenumbers.values import baseline_values
 
     claims = {c.row.id: c for c in load_claims()}
     revision = diff.claim_figures(diff.snapshot(REPO_ROOT, None))

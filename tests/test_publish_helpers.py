@@ -59,6 +59,77 @@ def test_a_typed_verdict_is_glued_as_written(glued):
     assert glued["g7_verdict"] == "unverifiable"
 
 
+def derivations_unit(module, name: str) -> str:
+    return module.provenance().derivations[name].get("unit", "")
+
+
+def test_reuse_glues_another_page_s_value_with_that_page_s_provenance(glued, tmp_path):
+    from published_pages import write_page
+
+    from runthenumbers import values
+
+    schedule = [f"debt_fact_{i}" for i in range(24)]
+    write_page(
+        tmp_path,
+        "credit",
+        {
+            "service_2026_bn": {
+                "value": 5.25,
+                "formula": "principal + interest of all debt in 2026",
+                "facts": schedule,
+            },
+            "latest_quarter": {"value": "2025-Q3", "formula": "latest reported quarter", "facts": []},
+        },
+    )
+    read = values.Reader("summary", tmp_path)
+    assert publish.reuse(read, "credit", "service_2026_bn", as_name="all_service_2026_bn") == 5.25
+    assert publish.reuse(read, "credit", "latest_quarter") == "2025-Q3"
+    assert glued == {"all_service_2026_bn": (5.25, ""), "latest_quarter": "2025-Q3"}
+    derivations = publish.provenance().derivations
+    assert derivations["all_service_2026_bn"] == {
+        "value": 5.25,
+        "formula": "credit page: principal + interest of all debt in 2026",
+        "facts": schedule,
+        "from": "credit:service_2026_bn",
+    }
+    assert derivations["latest_quarter"]["from"] == "credit:latest_quarter"
+    # A value published with its unit is republished with it, so {glue:text} writes it the same way.
+    write_page(
+        tmp_path,
+        "concentration",
+        {"ms_share_2024": {"value": 0.62, "formula": "", "facts": ["cw_microsoft_share_fy2024"], "unit": "fraction"}},
+    )
+    assert publish.reuse(read, "concentration", "ms_share_2024", as_name="ms_share") == 0.62
+    assert glued["ms_share"] == (0.62, "fraction") and derivations_unit(publish, "ms_share") == "fraction"
+    html = publish.provenance().to_html()
+    assert '<a href="rtn-root/notebooks/credit.html#num-service_2026_bn">credit:service_2026_bn</a>: ' in html
+    assert publish.provenance()._repr_mimebundle_()[values.PROVENANCE_MIME]["all_service_2026_bn"]["facts"] == schedule
+
+
+def test_reuse_refuses_a_page_the_reader_does_not_declare(glued, tmp_path):
+    from published_pages import write_page
+
+    from runthenumbers import values
+
+    write_page(tmp_path, "debt", {"base_2026_bn": {"value": 2.0, "formula": "", "facts": []}})
+    with pytest.raises(values.UndeclaredRead, match="after reads the values of debt"):
+        publish.reuse(values.Reader("after", tmp_path), "debt", "base_2026_bn")
+    assert glued == {}
+
+
+def test_the_summary_republishes_the_chapters_values_with_all_their_facts():
+    """summary.md once listed 3 facts for all_service_2026_bn where the credit page lists the schedule's."""
+    from runthenumbers import values
+
+    summary = values.Reader("method").provenance("summary")
+    reused = {name: how for name, how in summary.items() if "from" in how}
+    assert len(reused) >= 27
+    for name, how in reused.items():
+        page, _, original = how["from"].partition(":")
+        assert how["facts"] == values.Reader("method").provenance(page)[original]["facts"], name
+    assert len(summary["all_service_2026_bn"]["facts"]) > 3
+
+
 def test_a_typed_verdict_has_no_difference(glued):
     publish.check("G7")
     assert "g7_difference" not in glued
@@ -94,5 +165,6 @@ def test_the_provenance_table_writes_each_value_in_its_unit(glued):
     for name, shown in (("revenue", "$1.92B"), ("share", "4.37%"), ("legacy_m", "1,177.72"), ("word", "supported")):
         assert f'<tr id="num-{name}"><td><code>{name}</code></td><td>{shown}</td>' in page
     payload = table._repr_mimebundle_()["application/vnd.runthenumbers.provenance+json"]
-    assert payload["revenue"] == {"value": 1.9154e9, "facts": ["cw_revenue_fy2024"], "unit": "USD"}
-    assert payload["legacy_m"] == {"value": 1177.725, "facts": []}
+    # The whole derivation, formula included: publish.reuse on another page copies it (runthenumbers.values).
+    assert payload["revenue"] == {"value": 1.9154e9, "formula": "", "facts": ["cw_revenue_fy2024"], "unit": "USD"}
+    assert payload["legacy_m"] == {"value": 1177.725, "formula": "", "facts": []}

@@ -45,3 +45,30 @@ def test_the_method_page_shows_the_panel():
     from runthenumbers.data import REPO_ROOT
 
     assert "```{rtn-source-quality}" in (REPO_ROOT / "book" / "method.md").read_text(encoding="utf-8")
+
+
+def test_the_panel_reads_the_pages_it_is_built_from_a_scenario_s_on_a_scenario_site(tmp_path, monkeypatch):
+    """On a scenario's site the panel grades the run's notebooks (the runner names their folder), not the committed ones."""
+    from published_pages import write_page
+
+    from runthenumbers import values
+
+    ledger = load_ledger()
+    write_page(
+        tmp_path,
+        "debt",
+        {
+            "from_a_filing": {"value": 1.0, "formula": "", "facts": ["debt_total_principal_2024q4"]},
+            "a_count": {"value": 2.0, "formula": "", "facts": []},
+        },
+    )
+    monkeypatch.setenv(values.PUBLISHED_ENV, str(tmp_path))
+    report = quality.source_quality(ledger)
+    assert [(p.page, p.title, p.primary, p.no_facts) for p in report] == [
+        ("debt", "Debt", ["from_a_filing"], ["a_count"])
+    ]
+
+
+def test_every_page_with_a_notebook_is_graded_with_its_title_from_the_chapters():
+    assert quality.pages()[-2:] == [("summary", "The answer in numbers"), ("after", "What happened next")]
+    assert [name for name, _ in quality.pages()][:2] == ["concentration", "debt"]

@@ -30,7 +30,7 @@ def test_parameter_modules_import_no_model(module):
 def test_a_rule_runs_for_any_notebook_that_shares_its_input(monkeypatch, ledger):
     # A new chapter "credit" reads the debt chapter's ddtl2_drawn: the facility rule must refuse a bad value.
     shared = dataclasses.replace(REGISTRY["ddtl2_drawn"], notebooks=("debt", "credit"))
-    monkeypatch.setitem(REGISTRY, "ddtl2_drawn", shared)
+    monkeypatch.setitem(parameters.DECLARED, "ddtl2_drawn", shared)
     with pytest.raises(ParameterError, match=r"^ddtl2_drawn = 15000000000.0 is above the facility size"):
         resolve("credit", {"ddtl2_drawn": 1.5e10}, ledger)
     assert resolve("credit", {}, ledger)["ddtl2_drawn"] == ledger.value("debt_ddtl2_balance_2025q2")

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from runthenumbers.cli import main
 from runthenumbers.data import REPO_ROOT
 from runthenumbers.parameters import REGISTRY
-from runthenumbers.quality import derivations
 from runthenumbers.runner import scenarios
 from runthenumbers.runner.notebooks import NOTEBOOK_DIR, paired_notebooks
 from runthenumbers.units import SHORT, formatted, money, quantity
+from runthenumbers.values import provenance_of
 
 
 def _run(*args):
@@ -202,7 +202,8 @@ def test_a_scenario_site_agrees_with_itself(tmp_path):
         formats = _glue_formats(notebook)
         # A value glued with its unit is written by it (units.formatted); the others by the role's Python spec.
         glued_units = {
-            k: v.get("unit") for k, v in derivations(nbformat.read(out / "notebooks" / f"{notebook}.ipynb", 4)).items()
+            k: v.get("unit")
+            for k, v in provenance_of(nbformat.read(out / "notebooks" / f"{notebook}.ipynb", 4)).items()
         }
         shown = GLUED.findall(page)
         assert shown, notebook
@@ -216,7 +217,8 @@ def test_a_scenario_site_agrees_with_itself(tmp_path):
     # The home page and the claims page are built from the run's notebooks too.
     home = (site / "book" / "intro.html").read_text(encoding="utf-8")
     service = money(values["credit"]["service_2026_bn"] * 1e9)
-    assert f'data-value-of="credit:service_2026_bn" href="../notebooks/credit.html"><strong>{service}</strong>' in home
+    shown = re.search(r'href="\.\./notebooks/credit\.html#num-service_2026_bn" title="[^"]*">([^<]*)</a>', home)
+    assert shown and shown[1] == service
     assert money(baseline["credit"]["service_2026_bn"] * 1e9) not in home
     claims = (site / "book" / "claims.html").read_text(encoding="utf-8")
     run_claims = [row for row in _claims_checked_by(values) if (row[0], row[1]) in changed]

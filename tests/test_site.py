@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import http.server
 import io
 import json
@@ -18,11 +19,11 @@ from xml.etree import ElementTree
 
 import pytest
 
-from runthenumbers import chapters
+from runthenumbers import chapters, values
 from runthenumbers.charts import main_dataset
 from runthenumbers.data import REPO_ROOT
-from runthenumbers.runner.notebooks import baseline_values
 from runthenumbers.site.assets import sha256_manifest
+from runthenumbers.values import baseline_values
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -477,13 +478,45 @@ def test_no_chart_label_is_drawn_over_another(reader_view):
 @pytest.mark.slow
 def test_the_home_page_answers_first_and_links_the_summary_and_the_claims(site):
     text = (site / "book" / "intro.html").read_text(encoding="utf-8")
-    home = text[text.index('class="rtn-home"') :]
-    assert 'href="../notebooks/summary.html"' in home and 'href="../book/claims.html"' in home
+    home = text[text.index("rtn-home") : text.index('id="how-the-book-checks"')]
+    assert 'href="../notebooks/summary.html"' in home and 'href="claims.html"' in home
     assert "Ed Zitron" in text and "wheresyoured.at" in text and "Chinese translation" in text
     assert "How sure is this?" in home
     assert text.index('class="rtn-conclusion"') < text.index('id="how-the-book-checks"')
-    for link in re.findall(r'class="rtn-finding" data-value-of="[\w:]+" href="([^"]+)"', home):
-        assert (site / "book" / link).resolve().is_file()
+    links = re.findall(r'class="rtn-num rtn-value" href="([^"#]+)#(num-\w+)"', home)
+    assert len(links) == 19  # the numbers of the five findings, of how sure, and of the claims' count
+    for page, anchor in links:
+        assert f'id="{anchor}"' in (site / "book" / page).resolve().read_text(encoding="utf-8"), (page, anchor)
+
+
+@pytest.mark.slow
+def test_the_home_page_says_what_the_chapters_published(site):
+    """The findings, once f-strings in the site extension, are prose with {rtn-value}: the same sentences."""
+    from runthenumbers.units import money, percent, plain
+
+    read = values.Reader("intro")
+    credit, concentration, capex, summary = (read[p] for p in ("credit", "concentration", "capex", "summary"))
+    text = (site / "book" / "intro.html").read_text(encoding="utf-8")
+    # Sphinx sets typographic apostrophes; the sentences below are typed with straight ones.
+    prose = " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u2019", "'").split())
+    for sentence in (
+        f"{summary['claims_holding']:.0f} of {summary['claims_checkable']:.0f} checkable claims of the essay hold or "
+        f"roughly hold; {summary['claims_contradicted']:.0f} are contradicted and {summary['claims_garbled']:.0f} garbled",
+        f"{money(credit['service_2026_bn'] * 1e9)} is what all of CoreWeave's debt costs in 2026, principal and "
+        f"interest; it owed {money(credit['owed_bn'] * 1e9)} at mid-2025.",
+        f"{plain(credit['coverage_2026'], 2)}× is how many times earnings at the latest quarter's rate cover that 2026 "
+        f"bill (interest alone {plain(credit['interest_cover_2026'], 1)}×), with debt at "
+        f"{plain(credit['leverage_ttm_2025'], 1)} times a year's EBITDA",
+        f"{percent(concentration['ms_share_2024'])} of 2024 revenue came from Microsoft, "
+        f"{percent(concentration['top_two_share_2024'])} from the two largest customers",
+        f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)} is the funding gap of the capacity "
+        f"CoreWeave has contracted, against {money(capex['on_hand_bn'] * 1e9)} on hand in March 2025",
+        f"Of the {summary['evidence_facts']:.0f} figures the book checks the essay against, "
+        f"{summary['first_hand_facts']:.0f} ({percent(round(summary['first_hand_share'], 2))}) come from",
+        f"and {summary['claims_unverifiable']:.0f} claims of the essay could not be checked at all.",
+        f"for each of the essay's {summary['claims_total']:.0f} claims and sub-claims.",
+    ):
+        assert sentence in prose, sentence
 
 
 @pytest.mark.slow

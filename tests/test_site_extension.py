@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from runthenumbers.site import assets as site
 
 
@@ -21,3 +23,67 @@ def test_a_bundle_from_other_versions_is_replaced(tmp_path, monkeypatch):
     )
     assert site.write_vega_bundle(tmp_path) is True
     assert (tmp_path / site.VEGA_BUNDLE).read_text(encoding="utf-8").endswith("new\n")
+
+
+def test_a_value_is_written_as_its_format_says():
+    from runthenumbers.site import value_text
+
+    assert value_text(5.303212568, "USD billions") == "$5.30 billion"
+    assert value_text(440.45, "USD millions") == "$440.4 million"
+    assert value_text(0.62, "fraction") == "62%"
+    assert value_text(0.9051, "multiple") == "0.91×"
+    assert value_text(4.42496, ".1f") == "4.4"
+    assert value_text(0.5734870317, ".0%") == "57%"
+    assert value_text(58.0, "count") == "58"
+    assert value_text(694.0, "count") == "694"
+    assert value_text("2025-Q3") == "2025-Q3"
+    # A value published with its unit is written as {glue:text} writes it (runthenumbers.units.formatted).
+    assert value_text(0.62, "", "fraction") == "62%"
+    assert value_text(5_303_212_568.0, "", "USD") == "$5.30 billion"
+    assert value_text(5_303_212_568.0, "short", "USD") == "$5.30B"
+    assert value_text(1_915_400_000.0, "million,.1f", "USD") == "$1,915.4 million"
+    with pytest.raises(ValueError, match="'thousands' is not a scale"):
+        value_text(1.0, "USD thousands")
+
+
+@pytest.mark.slow
+def test_the_value_role_writes_a_declared_read_and_fails_the_build_on_an_undeclared_one(tmp_path):
+    import subprocess
+    import sys
+
+    from runthenumbers import values
+    from runthenumbers.units import money
+
+    pytest.importorskip("myst_nb")
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        'extensions = ["myst_nb", "runthenumbers.site"]\nnb_execution_mode = "off"\nroot_doc = "intro"\n',
+        encoding="utf-8",
+    )
+    (source / "intro.md").write_text(
+        "# Home\n\nAll debt costs {rtn-value}`credit:service_2026_bn:USD billions` in 2026.\n\n"
+        "```{toctree}\nafter\n```\n",
+        encoding="utf-8",
+    )
+    (source / "after.md").write_text(
+        "# After\n\nThe two loans cost {rtn-value}`debt:base_2026_bn`.\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", str(source), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert (
+        "{rtn-value}`debt:base_2026_bn` on after: after reads the values of debt, which runthenumbers/chapters.py "
+        "does not declare: add 'debt' to the reads of 'after' (it reads: credit)" in result.stderr
+    )
+    service = values.published("credit", reader="intro")["service_2026_bn"]
+    home = (tmp_path / "out" / "intro.html").read_text(encoding="utf-8")
+    formula = values.Reader("intro").provenance("credit")["service_2026_bn"]["formula"]
+    # Linked to its row in the credit page's provenance table, with the derivation on hover.
+    assert (
+        f'class="rtn-num rtn-value" href="notebooks/credit.html#num-service_2026_bn" title="{formula} (ledger: ' in home
+    )
+    assert f">{money(service * 1e9)}</a> in 2026." in home

@@ -10,7 +10,7 @@ import pytest
 from runthenumbers import conclusion, publish
 from runthenumbers.claims import load_claims
 from runthenumbers.data import REPO_ROOT
-from runthenumbers.runner.notebooks import NOTEBOOK_DIR, glued_values
+from runthenumbers.values import NOTEBOOK_DIR, glued_values
 
 VERDICT_NAME = re.compile(r"^(?P<id>[a-z]\d+[a-z]?)_verdict$")
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from runthenumbers.data import REPO_ROOT
 from runthenumbers.debt import annual_debt_service, two_loans
 from runthenumbers.debt_surface import evaluate_surface, surface_by_year
-from runthenumbers.runner.notebooks import baseline_values
+from runthenumbers.values import baseline_values
 
 
 @pytest.fixture(scope="module")

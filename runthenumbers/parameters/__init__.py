@@ -22,6 +22,7 @@ import importlib
 from collections.abc import Mapping
 
 from .. import chapters
+from ..access import Table, query, unlogged
 from ..data import Ledger
 from ..errors import shown
 from .core import Parameter, ParameterError, Rule
@@ -38,9 +39,14 @@ __all__ = [
     "resolve",
 ]
 
-CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_notebook())
+# Every module is loaded, whichever page asks: a page depends on the declarations it looks up (REGISTRY,
+# for_notebook), which runthenumbers.access notes, not on the list of chapters.
+with unlogged():
+    CHAPTER_MODULES = tuple(importlib.import_module(f"{__name__}.{c.name}") for c in chapters.with_inputs())
 
-REGISTRY: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
+DECLARED: dict[str, Parameter] = {p.name: p for module in CHAPTER_MODULES for p in module.PARAMETERS}
+# Each lookup noted (runthenumbers.access): a page depends on the parameters it looked up.
+REGISTRY: Table[Parameter] = Table("parameters", DECLARED)
 RULES: tuple[Rule, ...] = tuple(rule for module in CHAPTER_MODULES for rule in getattr(module, "RULES", ()))
 
 
@@ -52,8 +58,10 @@ def reader_label(name: str) -> str:
     return REGISTRY[name].reader_label if name in REGISTRY else name.replace("_", " ")
 
 
+@query
 def for_notebook(notebook: str) -> dict[str, Parameter]:
-    return {name: p for name, p in REGISTRY.items() if notebook in p.notebooks}
+    """The parameters of ``notebook``, in the registry's order."""
+    return {name: p for name, p in DECLARED.items() if notebook in p.notebooks}
 
 
 CELL_HEADER = (

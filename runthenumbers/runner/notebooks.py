@@ -1,41 +1,44 @@
 """Keep each paired notebook's executed ``.ipynb`` in step with its reviewable ``.md``.
 
-``python -m runthenumbers.runner.notebooks`` (``make execute``) rebuilds every ``notebooks/*.ipynb`` from its
-``.md`` twin and executes it in place. Execution records no timings, so re-running it on unchanged
-inputs rewrites byte-identical files.
+``python -m runthenumbers.runner.notebooks`` (``make execute``) rebuilds from its ``.md`` twin and
+executes in place each ``notebooks/*.ipynb`` whose inputs changed since it ran (its record, see
+:mod:`.freshness`, says which), in execution order, so a page that reads a re-executed page is checked
+after it; with nothing changed it executes nothing and says so. ``--force`` (``make execute
+FORCE=1``) executes every notebook; notebooks named as arguments are executed whatever their records
+say. Execution records no timings, so re-running it on unchanged inputs rewrites byte-identical files.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from .. import chapters
 from ..data import REPO_ROOT
+from ..values import GLUE_MIME, NOTEBOOK_DIR
 from . import freshness
 
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-GLUE_MIME = "application/papermill.record/text/plain"
-# Pages that summarise the chapters' committed outputs: executed after them, never re-run with new inputs.
-SUMMARIES = ("after", "summary")
+__all__ = ["GLUE_MIME", "NOTEBOOK_DIR", "SUMMARIES", "execute", "paired_notebooks", "read_markdown", "write_pair"]
+
+# Pages that read other pages' values (runthenumbers/chapters.py): executed after them, with no inputs of their own.
+SUMMARIES = tuple(c.name for c in chapters.reading_pages())
 KERNEL = "python3"
-PUBLISHED_ENV = "RUNTHENUMBERS_NOTEBOOKS"
 # Kernels log only errors: ipykernel's warning that it talks over local TCP without encryption is
 # about a kernel on this machine, started for one notebook, and would alarm a reader of the output.
 KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 
 
 def paired_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The ``.md`` notebooks (those with a jupytext header) in ``directory``: chapters by name, then summaries."""
+    """The ``.md`` notebooks (those with a jupytext header) in ``directory``, in execution order: each
+    after the pages it reads (:func:`runthenumbers.chapters.execution_order`), undeclared ones last by name."""
     found = [p for p in directory.glob("*.md") if "jupytext:" in p.read_text(encoding="utf-8").split("\n---", 1)[0]]
-    return sorted(found, key=lambda p: (p.stem in SUMMARIES, p.stem))
+    order = [c.name for c in chapters.execution_order()]
+    return sorted(found, key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
 
 
 def read_markdown(markdown: Path) -> nbformat.NotebookNode:
@@ -51,9 +54,14 @@ def read_markdown(markdown: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-def execute(markdown: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """The notebook of ``markdown``, executed in its own directory."""
+def execute(markdown: Path, timeout: int = 600) -> tuple[nbformat.NotebookNode, dict]:
+    """The notebook of ``markdown``, executed in its own directory, and what its kernel read.
+
+    A last cell (:data:`.freshness.REPORT_CELL`) asks the kernel for its log of reads; it is removed
+    before the notebook is returned.
+    """
     notebook = read_markdown(markdown)
+    notebook.cells.append(nbformat.v4.new_code_cell(freshness.REPORT_CELL, id="rtn-reads"))
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -63,51 +71,54 @@ def execute(markdown: Path, timeout: int = 600) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(markdown.parent)}},
     )
     client.execute()
-    return notebook
+    reads = freshness.reads_from(notebook.cells.pop())
+    return notebook, reads
 
 
 def write_pair(markdown: Path) -> Path:
-    """Execute ``markdown`` and write its ``.ipynb`` twin beside it, with the digest of the ledger it read."""
+    """Execute ``markdown`` and write its ``.ipynb`` twin beside it, with the digests of the inputs it read."""
     target = markdown.with_suffix(".ipynb")
-    executed = execute(markdown)
-    freshness.record(executed)  # make book refuses the notebook once data/ changes
+    executed, reads = execute(markdown)
+    # make book refuses the notebook once one of them changes; make execute re-executes it.
+    freshness.record(executed, markdown.stem, reads, notebook_dir=markdown.parent)
     jupytext.write(executed, target)
     return target
 
 
-def glued_values(notebook: nbformat.NotebookNode) -> dict[str, object]:
-    """Every scalar the notebook glued, by name, read back as a Python value."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name and GLUE_MIME in output.get("data", {}):
-                text = output["data"][GLUE_MIME]
-                try:
-                    values[name] = ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    values[name] = text
-    return values
+def plan(directory: Path = NOTEBOOK_DIR, force: bool = False):
+    """Yield each notebook of ``directory`` to execute, in execution order, with why (``None`` for ``force``).
 
-
-def published_dir() -> Path:
-    """The folder of executed notebooks whose values the pages read: the committed ``notebooks/``, or
-    a scenario run's, named by the environment variable :data:`PUBLISHED_ENV` (set by the runner for the
-    summary pages it re-executes and for the site it builds)."""
-    return Path(os.environ.get(PUBLISHED_ENV) or NOTEBOOK_DIR)
-
-
-def baseline_values(notebooks: Iterable[str], directory: Path | None = None) -> dict[str, dict[str, object]]:
-    """The glued values of the executed notebooks in ``directory`` (default :func:`published_dir`)."""
-    folder = Path(directory) if directory else published_dir()
-    return {name: glued_values(nbformat.read(folder / f"{name}.ipynb", as_version=4)) for name in notebooks}
+    Each page is checked when its turn comes, so a page that reads a page just executed again is
+    checked against that page's new record.
+    """
+    inputs = freshness.Inputs(directory)
+    for markdown in paired_notebooks(directory):
+        if force:
+            yield markdown, None
+            continue
+        try:
+            found = freshness.changes(markdown.stem, inputs)
+        except freshness.Unreadable as error:
+            found = [f"notebooks/{markdown.stem}.ipynb cannot be read: {error}"]
+        if found:
+            yield markdown, found
+            inputs.forget(f"notebooks/{markdown.stem}.ipynb")
 
 
 def main(argv: list[str]) -> int:
-    targets = [Path(a) for a in argv] or paired_notebooks()
-    for markdown in targets:
-        print(f"executing {markdown.name} ...", flush=True)
+    force = "--force" in argv
+    named = [Path(a) for a in argv if a != "--force"]
+    targets = ((m, None) for m in named) if named else plan(force=force)
+    executed = 0
+    for markdown, found in targets:
+        why = f" ({freshness.because(found)})" if found else ""
+        print(f"executing {markdown.name}{why} ...", flush=True)
         print(f"  wrote {write_pair(markdown.resolve()).relative_to(REPO_ROOT)}")
+        executed += 1
+    if not executed:
+        print(
+            "nothing to execute: every notebook's inputs are as they were when it ran (make execute FORCE=1 executes all)"
+        )
     return 0
 
 

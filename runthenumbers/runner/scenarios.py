@@ -21,21 +21,13 @@ import jupytext
 import nbformat
 import yaml
 
+from .. import chapters as declared
 from ..data import REPO_ROOT, load_ledger
 from ..errors import describe, shown
 from ..parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
+from ..values import PUBLISHED_ENV, baseline_values, glued_values
 from . import interrupts, outputs, safeyaml
-from .notebooks import (
-    KERNEL,
-    KERNEL_ARGUMENTS,
-    NOTEBOOK_DIR,
-    PUBLISHED_ENV,
-    SUMMARIES,
-    baseline_values,
-    glued_values,
-    paired_notebooks,
-    read_markdown,
-)
+from .notebooks import KERNEL, KERNEL_ARGUMENTS, NOTEBOOK_DIR, paired_notebooks, read_markdown
 
 SITE_SOURCES = ("book", "_config.yml", "_toc.yml")
 
@@ -44,12 +36,17 @@ class ScenarioError(RuntimeError):
     """A run that cannot start or did not finish; the message says why, for a person."""
 
 
+def _reads(name: str) -> tuple[str, ...]:
+    """The pages ``name`` reads, as runthenumbers/chapters.py declares them (none for an undeclared notebook)."""
+    return declared.reads_of(name) or ()
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Checked inputs of a run: the values given (by name) and the notebooks to execute.
 
-    ``notebooks`` lists the chapters first, then the summary pages, which read the chapters' values
-    and so run after them.
+    ``notebooks`` lists each page after the pages it reads (runthenumbers/chapters.py): the chapters
+    first, then the pages that read their values.
     """
 
     given: dict[str, float | int]
@@ -57,11 +54,21 @@ class Scenario:
 
     @property
     def chapters(self) -> tuple[str, ...]:
-        return tuple(n for n in self.notebooks if n not in SUMMARIES)
+        """The pages that take inputs: those that read no other page."""
+        return tuple(n for n in self.notebooks if not _reads(n))
 
     @property
     def summaries(self) -> tuple[str, ...]:
-        return tuple(n for n in self.notebooks if n in SUMMARIES)
+        """The pages that read others' values."""
+        return tuple(n for n in self.notebooks if _reads(n))
+
+    @property
+    def waves(self) -> list[tuple[str, ...]]:
+        """The notebooks in groups that run in parallel, each group after every page its pages read."""
+        depth: dict[str, int] = {}
+        for name in self.notebooks:
+            depth[name] = 1 + max((depth[r] for r in _reads(name) if r in depth), default=-1)
+        return [tuple(n for n in self.notebooks if depth[n] == d) for d in sorted(set(depth.values()))]
 
 
 def _known(name: str) -> None:
@@ -127,11 +134,11 @@ def plan(given: Mapping[str, float | int], notebooks: Iterable[str] = ()) -> Sce
     """Check the inputs against every notebook that will run, before any of them runs.
 
     Without ``notebooks`` a run executes the chapters that read one of the inputs given (every chapter
-    when none is given). The summary pages, which read the chapters' published values, always run
-    after them, so that no page of the run's site shows a baseline value of a changed output.
+    when none is given). The pages that read their published values (runthenumbers/chapters.py's
+    ``reads``) run after them, so that no page of the run's site shows a baseline value of a changed output.
     """
     pages = [p.stem for p in paired_notebooks()]
-    available = [p for p in pages if p not in SUMMARIES]
+    available = [p for p in pages if not _reads(p)]
     named = [n for name in notebooks for n in name.split(",") if n]
     for name in named:
         if name not in pages:
@@ -148,8 +155,8 @@ def plan(given: Mapping[str, float | int], notebooks: Iterable[str] = ()) -> Sce
     ledger = load_ledger()
     for name in chosen:
         resolve(name, given, ledger)
-    ordered = sorted(dict.fromkeys(chosen), key=available.index)
-    return Scenario(given=dict(given), notebooks=(*ordered, *(p for p in pages if p in SUMMARIES)))
+    running = {*chosen, *declared.readers_of(chosen), *(n for n in named if _reads(n))}
+    return Scenario(given=dict(given), notebooks=tuple(p for p in pages if p in running))
 
 
 def comparison_rows(baseline: Mapping[str, Mapping], scenario: Mapping[str, Mapping]) -> list[dict[str, object]]:
@@ -269,7 +276,7 @@ def _run_all(pool, scenario: Scenario, names: tuple[str, ...], workdir: Path, pu
             name,
             {k: v for k, v in scenario.given.items() if k in for_notebook(name)},
             str(workdir),
-            str(published) if published else None,
+            str(published) if published and _reads(name) else None,
         )
         for name in names
     ]
@@ -302,10 +309,11 @@ def run(
             max_workers=min(len(scenario.notebooks), os.cpu_count() or 1), initializer=interrupts.worker_setup
         )
         try:
-            _run_all(pool, scenario, scenario.chapters, workdir, None, progress)
-            for name in scenario.chapters:
-                shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", published / f"{name}.ipynb")
-            _run_all(pool, scenario, scenario.summaries, workdir, published, progress)
+            # Each page runs after the pages it reads, and reads their run from published/.
+            for wave in scenario.waves:
+                _run_all(pool, scenario, wave, workdir, published, progress)
+                for name in wave:
+                    shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", published / f"{name}.ipynb")
         except BaseException:
             # A failed notebook or an interrupt: queued notebooks never start, running kernels stop.
             interrupts.stop_pool(pool)
@@ -313,8 +321,6 @@ def run(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(workdir / "source")
-        for name in scenario.summaries:
-            shutil.copy2(workdir / "notebooks" / f"{name}.ipynb", published / f"{name}.ipynb")
         values = {
             name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4))
             for name in scenario.notebooks

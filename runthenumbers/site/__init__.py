@@ -2,18 +2,26 @@
 
 - :mod:`.assets`: the offline Vega bundle, chart downloads, page scripts and ``SHA256SUMS``;
 - :mod:`.ledger_pages`: the sources, facts, claims, data-manifest and source-quality directives;
-- :mod:`.home`: the home page's answer and the conclusion;
-- here: ``setup`` and the ``{glue:text}`` role that links each number to its provenance.
+- :mod:`.home`: the conclusion;
+- :mod:`.chapter_lists`: the claims page's sections, the fact pages' index and the introduction's
+  arguments, drawn from the chapters;
+- here: ``setup``, the ``{glue:text}`` role that links each number to its provenance, and the
+  ``{rtn-value}`` role that writes another page's published value into prose.
 """
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
+from sphinx.util.docutils import SphinxRole
 
 from ..citation import CiteDirective
 from .assets import NUMBER_MARKER, add_static_path, finish_site, page_scripts
-from .home import ConclusionDirective, HomeDirective
+from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
+from .home import ConclusionDirective
 from .ledger_pages import (
     ClaimsDirective,
     ClaimsFilterDirective,
@@ -70,6 +78,75 @@ class LinkedNumberRole(PasteTextRole):
         return [node], []
 
 
+# Scales a unit may carry in a {rtn-value} format: the value was published in billions or millions of it.
+SCALES = {"billions": 1e9, "millions": 1e6}
+# Readers made during one build, by page and folder: each notebook is read once however often its values appear.
+_READERS: dict[tuple[str, str], object] = {}
+
+
+def value_text(value, spec: str = "", unit: str = "") -> str:
+    """``value`` as the ``{rtn-value}`` role writes it.
+
+    A value published with its unit (``publish.number(..., unit="USD")``) is written as ``{glue:text}``
+    writes it, by :func:`runthenumbers.units.formatted` (``spec`` empty for prose, ``short``,
+    ``million,.1f``, a Python spec). One published without a unit takes it from ``spec``: a unit of
+    :func:`runthenumbers.units.quantity`, optionally scaled (``USD billions``: the value is in billions
+    of USD), or a Python format spec (``.1f``, ``.0%``).
+    """
+    from .. import units
+
+    if isinstance(value, str):
+        return value
+    if unit:
+        return units.formatted(value, unit, spec)
+    if not spec:
+        return units.number(value)
+    if spec[0].isalpha():
+        named, _, scale = spec.partition(" ")
+        if scale and scale not in SCALES:
+            raise ValueError(f"'{scale}' is not a scale (allowed: {', '.join(SCALES)})")
+        return units.quantity(value * SCALES.get(scale, 1.0), named)
+    return format(value, spec)
+
+
+class ValueRole(SphinxRole):
+    """``{rtn-value}`page:name` `` or ``{rtn-value}`page:name:format` ``: a value that the page with notebook
+    ``page`` published, formatted (see :func:`value_text`) and linked to its row in that page's provenance
+    table. The page using the role must declare that it reads ``page`` (runthenumbers/chapters.py): an
+    undeclared read, or a value the page does not publish, is an error that fails the build."""
+
+    def run(self):
+        from .. import values
+        from ..links import value_href
+
+        page, _, rest = self.text.partition(":")
+        name, _, spec = rest.partition(":")
+        reader_name = Path(self.env.docname).name
+        try:
+            key = (reader_name, str(values.published_dir()))
+            reader = _READERS.get(key) or _READERS.setdefault(key, values.Reader(reader_name))
+            value = reader.value(page, name)
+            how = reader.provenance(page).get(name, {})
+            shown = value_text(value, spec, how.get("unit", ""))
+        except (values.UndeclaredRead, KeyError, OSError, ValueError) as error:
+            # A KeyError's str() quotes its message; the reader's own message reads better bare.
+            reason = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+            message = self.inliner.reporter.error(f"{{rtn-value}}`{self.text}` on {self.env.docname}: {reason}")
+            return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
+        self.env.note_dependency(str(reader.path(page)))
+        facts = ", ".join(how.get("facts", []))
+        title = how.get("formula", "") + (f" (ledger: {facts})" if facts else "")
+        link = (
+            f'<a class="{NUMBER_MARKER} rtn-value" href="{value_href(page, name)}" title="{html.escape(title)}">'
+            f"{html.escape(shown)}</a>"
+        )
+        return [nodes.raw("", link, format="html")], []
+
+
+def _forget_readers(app) -> None:
+    _READERS.clear()
+
+
 def _link_glued_numbers(app, config) -> None:
     app.add_role_to_domain("glue", "text", LinkedNumberRole(), override=True)
 
@@ -89,5 +166,9 @@ def setup(app):
     app.add_directive("rtn-cite", CiteDirective)
     app.add_directive("rtn-conclusion", ConclusionDirective)
     app.add_directive("rtn-source-quality", SourceQualityDirective)
-    app.add_directive("rtn-home", HomeDirective)
+    app.add_directive("rtn-claims-sections", ClaimsSectionsDirective)
+    app.add_directive("rtn-fact-pages", FactPagesDirective)
+    app.add_directive("rtn-arguments", ArgumentsDirective)
+    app.add_role("rtn-value", ValueRole())
+    app.connect("builder-inited", _forget_readers)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -87,8 +87,8 @@ class ClaimsDirective(SphinxDirective):
         from .. import data
         from ..claims import figure_text, load_claims
         from ..markup import html_table
-        from ..runner.notebooks import published_dir
         from ..units import signed_percent
+        from ..values import published_dir
 
         ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
@@ -209,10 +209,11 @@ class SourceQualityDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from .. import data, quality
-        from ..runner.notebooks import NOTEBOOK_DIR
+        from ..values import published_dir
 
         self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
         self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
-        for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+        # On a scenario's site, the run's notebooks: the panel grades the numbers its pages show.
+        for path in sorted(published_dir().glob("*.ipynb")):
             self.env.note_dependency(str(path))
         return [nodes.raw("", quality.to_html(quality.source_quality()), format="html")]
