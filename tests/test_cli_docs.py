@@ -41,6 +41,7 @@ def test_a_mistake_is_an_error_for_people_with_status_2():
     assert issubclass(UserError, Exception) and UserError.exit_code == 2
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_command():
     result = subprocess.run(
         [sys.executable, "-m", "runthenumbers", "--help"], capture_output=True, text=True, cwd=REPO_ROOT

@@ -6,6 +6,7 @@ import ast
 
 import jupytext
 import pytest
+from cli_cases import RUN, SWEEP, Case, check, drop_fact, edit_ledger, table
 
 from runthenumbers.data import load_ledger
 from runthenumbers.parameters import REGISTRY, ParameterError, for_notebook, resolve, unknown_parameter_message
@@ -75,3 +76,53 @@ def test_inputs_that_contradict_each_other_are_refused():
         "microsoft_share_2024 = 0.8 is above top_two_share_2024 = 0.7; "
         "allowed: microsoft_share_2024 from 0 to top_two_share_2024"
     )
+
+
+# --- defaults the ledger cannot give, as command, exit code and message (tests/cli_cases.py) -------------
+
+CASES = [
+    # A ledger default outside its parameter's range is named, with the fact, by every command that reads it.
+    *[
+        Case(
+            f"ledger-default-out-of-range-{args[0]}",
+            args,
+            2,
+            "data/facts.csv: fact 'debt_sofr_180d_avg_20250807' = 0.5 is the default of sofr, whose allowed range is 0 to 0.2 (fraction)",
+            setup=edit_ledger("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5"),
+        )
+        for args in (
+            ["params"],
+            ["schedule"],
+            [*SWEEP],
+            ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"],
+        )
+    ],
+    Case(
+        "ledger-default-out-of-range-not-needed",
+        [*RUN, "--out", "{tmp}/o", "--set", "nosuch=1"],
+        2,
+        "unknown parameter 'nosuch'",
+        setup=edit_ledger("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5"),
+    ),
+    # A fact a parameter's default needs and the ledger lacks.
+    *[
+        Case(
+            f"ledger-lacks-a-default-{args[0]}",
+            args,
+            2,
+            "error: data/facts.csv has no fact 'debt_sofr_180d_avg_20250807', which parameter sofr needs",
+            setup=drop_fact("debt_sofr_180d_avg_20250807"),
+        )
+        for args in (
+            ["params"],
+            ["schedule"],
+            [*SWEEP],
+            ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"],
+        )
+    ],
+]
+
+
+@table(CASES)
+def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
+    check(case, tmp_path, monkeypatch)
