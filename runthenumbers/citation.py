@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from docutils import nodes
@@ -47,7 +48,7 @@ class Citation:
 def load(config_path: Path = CONFIG) -> Citation:
     """The citation fields of a Jupyter Book ``_config.yml``."""
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    fields = {
+    fields: dict[str, Any] = {
         "title": config.get("title"),
         "author": config.get("author"),
         "version": (config.get("citation") or {}).get("version"),

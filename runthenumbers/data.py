@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -88,6 +88,16 @@ class Source(BaseModel):
     accessed: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
 
 
+def short_quote(quote: str) -> str:
+    """``quote``, if it is a short exact quote (the validator of every ledger row's quote)."""
+    if not quote.strip():
+        raise ValueError("quote is empty; every fact needs a short exact quote from its source")
+    words = len(quote.split())
+    if words > MAX_QUOTE_WORDS:
+        raise ValueError(f"quote has {words} words; keep it to at most {MAX_QUOTE_WORDS}")
+    return quote
+
+
 class Fact(BaseModel):
     """One sourced figure: a plain number in base units with where it was read."""
 
@@ -109,15 +119,7 @@ class Fact(BaseModel):
             raise ValueError(f"'{unit}' is not a known unit (allowed: {', '.join(UNITS)})")
         return unit
 
-    @field_validator("quote")
-    @classmethod
-    def _short_quote(cls, quote: str) -> str:
-        if not quote.strip():
-            raise ValueError("quote is empty; every fact needs a short exact quote from its source")
-        words = len(quote.split())
-        if words > MAX_QUOTE_WORDS:
-            raise ValueError(f"quote has {words} words; keep it to at most {MAX_QUOTE_WORDS}")
-        return quote
+    _short_quote = field_validator("quote")(short_quote)
 
 
 class SourceNote(BaseModel):
@@ -150,7 +152,7 @@ class Rating(BaseModel):
     locator: str = Field(min_length=1)
     quote: str = Field(min_length=1)
 
-    _short_quote = field_validator("quote")(Fact._short_quote.__func__)
+    _short_quote = field_validator("quote")(short_quote)
 
 
 def load_ratings(ledger: Ledger, data_dir: Path | None = None) -> dict[str, Rating]:
@@ -230,7 +232,7 @@ def display_name(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, dict]]]:
     """The rows of a CSV file with their 1-based line numbers (the header is line 1).
 
     A file that is not UTF-8, starts with a byte-order mark or holds a field longer than the csv
@@ -294,7 +296,7 @@ def read_table(
 ) -> tuple[dict, list[Problem], dict[str, int]]:
     """Rows of a CSV as validated records keyed by id, the problems found, and each id's line."""
     name, rows = _read_rows(path, columns)
-    records: dict[str, BaseModel] = {}
+    records: dict[str, Any] = {}
     lines: dict[str, int] = {}
     problems: list[Problem] = []
     for line, row in rows:
@@ -304,7 +306,7 @@ def read_table(
             )
             continue
         try:
-            record = model(**row)
+            record: Any = model(**row)
         except ValidationError as error:
             problems.extend(_pydantic_problems(name, line, row, error))
             continue
@@ -379,7 +381,7 @@ def _undated_problems(name: str, sources: dict, lines: dict, notes: dict) -> lis
 
 @lru_cache(maxsize=4)
 def _cached(data_dir: str) -> Ledger:
-    return load_ledger(data_dir)
+    return load_ledger(Path(data_dir))
 
 
 def cached_ledger(data_dir: str | Path | None = None) -> Ledger:

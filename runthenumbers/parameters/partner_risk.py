@@ -13,6 +13,8 @@ scenario runner.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..calendar import MONTHS_PER_QUARTER, QUARTERS_PER_YEAR, add_months, date_label, is_date
@@ -195,12 +197,12 @@ def check_delay(delay_quarters, scheduled, term_years: float) -> np.ndarray:
     return delay
 
 
-def shares_fit(values: dict, ledger) -> None:
+def shares_fit(values: Mapping, ledger) -> None:
     """The late and the never-delivered shares fit in the whole capacity."""
     check_shares(values["csci_share_late"], values["csci_share_never"])
 
 
-def deliveries_within_term(values: dict, ledger) -> None:
+def deliveries_within_term(values: Mapping, ledger) -> None:
     """The scheduled and the late delivery lie within the contract term."""
     contract_date = int(ledger.value("csci_cw_initial_contract_date"))
     term_years = ledger.value("csci_cw_contract_term")
