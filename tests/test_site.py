@@ -104,25 +104,8 @@ def test_no_page_refers_to_another_host_for_scripts_or_styles(site):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_page_loads_offline_without_console_errors(site, server, browser):
-    failures = []
-    for page_path in _pages(site):
-        page = browser.new_page()
-        foreign, errors = [], []
-        page.on(
-            "request",
-            lambda r: (
-                foreign.append(r.url)
-                if urlparse(r.url).hostname not in {"127.0.0.1", None} and not r.url.startswith("data:")
-                else None
-            ),
-        )
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{server}/{page_path}", wait_until="networkidle")
-        if foreign or errors:
-            failures.append((page_path, foreign, errors))
-        page.close()
+def test_every_page_loads_offline_without_console_errors(visits):
+    failures = [(page, foreign, errors) for page, (foreign, errors) in visits["offline"].items() if foreign or errors]
     assert failures == []
 
 
@@ -253,24 +236,8 @@ def test_the_chart_table_switch_works_by_mouse_and_keyboard(server, browser):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_no_page_has_serious_or_critical_accessibility_violations(site, server, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    found = {}
-    for page_path in _pages(site):
-        page = browser.new_page()
-        page.goto(f"{server}/{page_path}", wait_until="networkidle")
-        violations = axe.run(page).response["violations"]
-        serious = [
-            f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            found[page_path] = serious
-        page.close()
-    assert found == {}
+def test_no_page_has_serious_or_critical_accessibility_violations(visits):
+    assert {page: serious for page, serious in visits["axe"].items() if serious} == {}
 
 
 @pytest.mark.slow
@@ -386,23 +353,53 @@ MEASURE_PAGE = """snake => {
 
 
 @pytest.fixture(scope="session")
-def reader_view(site, server, browser) -> dict:
-    """Per page and width: document size, table widths against the text column, cut cells, code names
-    in the text a reader reads, and each chart text's rendered size."""
-    measured = {}
+def visits(site, server, browser) -> dict:
+    """One visit of every page at each width of READER_WIDTHS, shared by the browser tests that look at
+    every page. At the desktop width: each request to another host and each console error until the
+    network is idle ("offline"), then axe's serious and critical violations ("axe"). At every width: what
+    a reader sees ("reader", MEASURE_PAGE), measured last because it opens every <details>."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found: dict[str, dict] = {"offline": {}, "axe": {}, "reader": {}}
     for width in READER_WIDTHS:
+        desktop = width == READER_WIDTHS[0]
         context = browser.new_context(viewport={"width": width, "height": 900})
         for page_path in _pages(site):
             page = context.new_page()
-            page.goto(f"{server}/{page_path}", wait_until="load")
+            foreign: list[str] = []
+            errors: list[str] = []
+            if desktop:
+                page.on("request", lambda r, seen=foreign: seen.append(r.url) if _elsewhere(r.url) else None)
+                page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
+            page.goto(f"{server}/{page_path}", wait_until="networkidle" if desktop else "load")
             page.wait_for_function(
                 "() => [...document.querySelectorAll('figure.rtn-chart')].every(f => f.dataset.rendered === 'vega')",
                 timeout=15_000,
             )
-            measured[(page_path, width)] = page.evaluate(MEASURE_PAGE, SNAKE_CASE)
+            if desktop:
+                found["offline"][page_path] = (list(foreign), list(errors))
+                found["axe"][page_path] = [
+                    f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
+                    for v in axe.run(page).response["violations"]
+                    if v["impact"] in ("serious", "critical")
+                ]
+            found["reader"][(page_path, width)] = page.evaluate(MEASURE_PAGE, SNAKE_CASE)
             page.close()
         context.close()
-    return measured
+    return found
+
+
+def _elsewhere(url: str) -> bool:
+    return urlparse(url).hostname not in {"127.0.0.1", None} and not url.startswith("data:")
+
+
+@pytest.fixture(scope="session")
+def reader_view(visits) -> dict:
+    """Per page and width: document size, table widths against the text column, cut cells, code names
+    in the text a reader reads, and each chart text's rendered size."""
+    return visits["reader"]
 
 
 @pytest.mark.slow
