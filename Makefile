@@ -59,9 +59,10 @@ lint: $(READY)
 	$(BIN)/ruff format --check runthenumbers tests benchmarks
 	$(BIN)/mypy
 
-## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py
+## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py, and the CLI and parameter references (book/cli.md, book/parameters.md) from runthenumbers/reference.py
 pages: $(READY)
 	$(BIN)/python -m runthenumbers.chapters
+	$(BIN)/python -m runthenumbers.reference
 
 ## execute: re-pair each notebooks/*.md with its .ipynb and re-execute it in place (after changing data or code)
 execute: $(READY)

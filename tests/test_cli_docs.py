@@ -48,3 +48,10 @@ def test_python_dash_m_runs_the_command():
     )
     assert result.returncode == 0
     assert "claims" in result.stdout and "sweep" in result.stdout
+
+
+def test_every_option_has_help():
+    for name, command in main.commands.items():
+        for option in command.params:
+            if getattr(option, "opts", [""])[0].startswith("-"):
+                assert option.help, f"runthenumbers {name} {option.opts[0]} has no help"

@@ -301,7 +301,8 @@ def test_home_and_method_pages_cite_the_book_from_config(site):
         text = (site / page).read_text(encoding="utf-8")
         box = text[text.index("rtn-cite") :]
         assert f"Version {cited.version}, released {cited.date}" in box
-        assert f"(Version {cited.version}). {cited.url}" in box
+        assert f"(Version {cited.version}).{' ' + cited.url if cited.url else ''}</p>" in box
+        assert "CC BY 4.0" in box
         assert "@misc" in box and cited.key in box, page
 
 
