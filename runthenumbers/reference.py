@@ -60,7 +60,7 @@ IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
 def _cell(text: str) -> str:
-    return IDENTIFIER.sub(lambda m: f"`{m.group(0)}`", str(text).replace("|", "\\|").replace("\n", " "))
+    return IDENTIFIER.sub(lambda m: f"`{m.group(0)}`", str(text).replace("\n", " "))
 
 
 def _range(parameter) -> str:
@@ -70,7 +70,7 @@ def _range(parameter) -> str:
 
 
 def render_parameters() -> str:
-    """``book/parameters.md``: one row per input of every notebook, grouped by the first notebook reading it."""
+    """``book/parameters.md``: one entry per input of every notebook, grouped by the first notebook reading it."""
     ledger = load_ledger()
     parts = [
         f"% {GENERATED}.\n(parameters-reference)=\n# The parameters\n",
@@ -78,24 +78,20 @@ def render_parameters() -> str:
         "other values is `runthenumbers run --set NAME=VALUE` (see {ref}`cli-reference`); each value is\n"
         "checked against its type and range, and against the rules between inputs, before anything runs.\n"
         "A default from the ledger names its fact; the others are the chapter's own assumption, with its\n"
-        "reason in the meaning. `runthenumbers params` prints the same table in a terminal.\n",
+        "reason in the description. `runthenumbers params` prints the same in a terminal.\n",
     ]
     by_notebook: dict[str, list] = {}
     for parameter in REGISTRY.values():
         by_notebook.setdefault(parameter.notebooks[0], []).append(parameter)
     for notebook, parameters in by_notebook.items():
-        parts.append(
-            f"## Read by `{notebook}`\n\n"
-            "| name | type | default | range | unit | meaning | notebooks |\n"
-            "| --- | --- | --- | --- | --- | --- | --- |\n"
-            + "".join(
-                f"| `{p.name}` ({_cell(p.reader_label)}) | {p.kind.__name__} "
-                f"| {_cell(p.format(p.checked_default(ledger)))}{f' (fact `{p.fact}`)' if p.fact else ''} "
-                f"| {_cell(_range(p))} | {_cell(p.unit)} | {_cell(p.description)} "
-                f"| {', '.join(f'`{n}`' for n in p.notebooks)} |\n"
-                for p in parameters
+        parts.append(f"## Read by `{notebook}`\n")
+        for p in parameters:
+            default = _cell(p.format(p.checked_default(ledger))) + (f" (fact `{p.fact}`)" if p.fact else "")
+            parts.append(
+                f"`{p.name}` ({_cell(p.reader_label)})\n"
+                f": {_cell(p.description.rstrip('.'))}. Default {default}; range {_cell(_range(p))}; unit {_cell(p.unit)}; "
+                f"type {p.kind.__name__}; read by {', '.join(f'`{n}`' for n in p.notebooks)}.\n"
             )
-        )
     return "\n".join(parts)
 
 

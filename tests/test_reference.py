@@ -37,11 +37,15 @@ def test_the_help_is_laid_out_at_one_width_whatever_the_terminal(monkeypatch):
     assert max(len(line) for line in narrow.splitlines()) <= reference.HELP_WIDTH
 
 
-def test_every_parameter_has_its_row_with_the_default_and_range():
+def test_every_parameter_has_its_entry_with_the_default_and_range():
     text = PARAMETERS_PAGE.read_text(encoding="utf-8")
-    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` .*$", text, re.MULTILINE)}
-    assert rows.keys() == REGISTRY.keys()
-    sofr = rows["sofr"]
-    assert "4.37% (fact `debt_sofr_180d_avg_20250807`)" in sofr and "0% to 20%" in sofr and "`debt`, `credit`" in sofr
+    entries = {m.group(1): m.group(2) for m in re.finditer(r"^`(\w+)` \(.*\)\n: (.*)$", text, re.MULTILINE)}
+    assert entries.keys() == REGISTRY.keys()
     assert REGISTRY["sofr"].checked_default(load_ledger()) == 0.0437
-    assert "| int | 200,000 | 1,000 to 2,000,000 | count |" in rows["samples"]
+    assert entries["sofr"].endswith(
+        "Default 4.37% (fact `debt_sofr_180d_avg_20250807`); range 0% to 20%; unit fraction; type float; "
+        "read by `debt`, `credit`."
+    )
+    assert (
+        "Default 200,000; range 1,000 to 2,000,000; unit count; type int; read by `uncertainty`." in entries["samples"]
+    )
