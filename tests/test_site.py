@@ -358,7 +358,48 @@ def visits(site, server, browser) -> dict:
     """One visit of every page at each width of READER_WIDTHS, shared by the browser tests that look at
     every page. At the desktop width: each request to another host and each console error until the
     network is idle ("offline"), then axe's serious and critical violations ("axe"). At every width: what
-    a reader sees ("reader", MEASURE_PAGE), measured last because it opens every <details>."""
+    a reader sees ("reader", MEASURE_PAGE), measured last because it opens every <details>.
+
+    The pages are shared out between this browser and a second one driven from a thread of its own
+    (Playwright's sync API wants one instance per thread), so that both cores work: axe's contrast
+    check over the ledger's long tables is most of the time."""
+    first, second = _halves(site)
+    other: dict[str, dict] = {}
+    failed: list[BaseException] = []
+
+    def visit_the_other_half() -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+                other.update(_visit(launched, server, second))
+                launched.close()
+        except BaseException as error:  # re-raised in the test's thread below
+            failed.append(error)
+
+    thread = threading.Thread(target=visit_the_other_half)
+    thread.start()
+    found = _visit(browser, server, first)
+    thread.join()
+    if failed:
+        raise failed[0]
+    return {kind: {**found[kind], **other[kind]} for kind in found}
+
+
+def _halves(site: Path) -> tuple[list[str], list[str]]:
+    """The pages in two lists of about the same total size (a page's size is a fair guess at its cost)."""
+    halves: tuple[list[str], list[str]] = ([], [])
+    sizes = [0, 0]
+    for page in sorted(_pages(site), key=lambda p: -(site / p).stat().st_size):
+        lighter = sizes.index(min(sizes))
+        halves[lighter].append(page)
+        sizes[lighter] += (site / page).stat().st_size
+    return halves
+
+
+def _visit(browser, server: str, pages: list[str]) -> dict[str, dict]:
+    """The visits of ``pages`` described in :func:`visits`, with one browser."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -366,7 +407,7 @@ def visits(site, server, browser) -> dict:
     for width in READER_WIDTHS:
         desktop = width == READER_WIDTHS[0]
         context = browser.new_context(viewport={"width": width, "height": 900})
-        for page_path in _pages(site):
+        for page_path in pages:
             page = context.new_page()
             foreign: list[str] = []
             errors: list[str] = []
