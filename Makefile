@@ -49,19 +49,21 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; exit 1; fi
 
-## check: the fast loop while working: ruff, actionlint on the CI workflow, then every test not marked slow or browser (under 30 s)
+## check: the fast loop while working: ruff, mypy, actionlint on the CI workflow, then every test not marked slow or browser, one worker per core (under 20 s)
 check: lint lint-workflow
-	$(BIN)/python -m pytest -p no:nbval -o addopts="--strict-markers -p no:cacheprovider" -m "not slow and not browser" -q
+	$(BIN)/python -m pytest -p no:nbval -o addopts="--strict-markers -p no:cacheprovider" -m "not slow and not browser" -q -n auto
 
-## lint: ruff (errors, import order) and ruff format --check over the package, the tests and the benchmarks
+## lint: ruff (errors, import order) and ruff format --check over the package, the tests and the benchmarks; mypy on the package ([tool.mypy] in pyproject.toml)
 lint: $(READY)
 	$(BIN)/ruff check runthenumbers tests benchmarks
 	$(BIN)/ruff format --check runthenumbers tests benchmarks
+	$(BIN)/mypy
 
-## pages: rewrite _toc.yml, book/claims.md, book/facts.md and the intro's chapter list from runthenumbers/chapters.py, and each notebook's papermill parameters cell from the parameter registry
+## pages: rewrite _toc.yml from runthenumbers/chapters.py, each notebook's papermill parameters cell from the parameter registry, and the CLI and parameter references (book/cli.md, book/parameters.md) from runthenumbers/reference.py
 pages: $(READY)
 	$(BIN)/python -m runthenumbers.chapters
 	$(BIN)/python -m runthenumbers.runner.parameter_cells
+	$(BIN)/python -m runthenumbers.reference
 
 ## execute: re-execute in place each notebooks/*.md whose inputs (facts, code, pages it reads, its .md) changed since it ran; FORCE=1 executes all
 execute: $(READY)

@@ -115,7 +115,7 @@ class Table(Mapping[str, Row]):
     def __init__(self, name: str, rows: Mapping[str, Row]):
         self.name = name
         # The rows themselves, not a copy: a table is a view that notes its lookups.
-        self._rows = rows._rows if isinstance(rows, Table) else rows
+        self._rows: Mapping[str, Row] = rows._rows if isinstance(rows, Table) else rows
 
     def __getitem__(self, key: str) -> Row:
         LOG.row(self.name, key)

@@ -376,6 +376,9 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         *(f"      - file: book/facts-{c.fact_page}" for c in fact_pages(chapters)),
         "      - file: book/glossary",
         "      - file: book/sources",
+        "      - file: book/contributing",
+        "      - file: book/cli",
+        "      - file: book/parameters",
     ]
     return "\n".join(lines) + "\n"
 

@@ -24,9 +24,9 @@ class ParameterError(ValueError):
 
 def first_where(bad, *arrays) -> tuple:
     """The values of ``arrays`` (broadcast together with ``bad``) at the first place where ``bad`` holds."""
-    bad, *arrays = np.broadcast_arrays(np.asarray(bad), *(np.asarray(a) for a in arrays))
-    index = int(np.flatnonzero(bad.ravel())[0])
-    return tuple(a.ravel()[index].item() for a in arrays)
+    where, *values = np.broadcast_arrays(np.asarray(bad), *(np.asarray(a) for a in arrays))
+    index = int(np.flatnonzero(where.ravel())[0])
+    return tuple(a.ravel()[index].item() for a in values)
 
 
 def range_text(low: float, high: float, unit: str) -> str:

@@ -1,9 +1,10 @@
-"""How to cite the book, from one place: the title, author, version, date and repository in ``_config.yml``.
+"""How to cite the book, from one place: the title, author, version, date, licences and repository in ``_config.yml``.
 
 ``python -m runthenumbers.citation`` (``make citation``) writes ``CITATION.cff`` at the repository's
 root; the ``rtn-cite`` directive (registered by :mod:`runthenumbers.site`) draws the "Cite this book"
 box with the BibTeX and APA forms on the pages that ask for it. A test keeps the committed
-``CITATION.cff`` equal to what this module makes of ``_config.yml``.
+``CITATION.cff`` equal to what this module makes of ``_config.yml``. The repository's address is
+optional: until the book has a public address, the citation gives none rather than a made-up one.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from docutils import nodes
@@ -32,7 +34,8 @@ class Citation:
     author: str
     version: str
     date: str  # yyyy-mm-dd, the release this version of the book is
-    url: str
+    licenses: tuple[str, ...]  # SPDX identifiers; LICENSE says which files each covers
+    url: str = ""  # the public repository, or "" while there is none
 
     @property
     def year(self) -> str:
@@ -47,23 +50,28 @@ class Citation:
 def load(config_path: Path = CONFIG) -> Citation:
     """The citation fields of a Jupyter Book ``_config.yml``."""
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    fields = {
+    fields: dict[str, Any] = {
         "title": config.get("title"),
         "author": config.get("author"),
         "version": (config.get("citation") or {}).get("version"),
         "date": (config.get("citation") or {}).get("date"),
-        "url": (config.get("repository") or {}).get("url"),
     }
-    names = {"version": "citation.version", "date": "citation.date", "url": "repository.url"}
+    names = {"version": "citation.version", "date": "citation.date"}
     for name, value in fields.items():
         if not value or not isinstance(value, str):
             raise CitationError(f"{config_path.name}: '{names.get(name, name)}' is missing or not a quoted string")
-    return Citation(**fields)
+    licenses = (config.get("citation") or {}).get("licenses")
+    if not licenses or not isinstance(licenses, list) or not all(isinstance(x, str) and x for x in licenses):
+        raise CitationError(f"{config_path.name}: 'citation.licenses' is missing or not a list of SPDX identifiers")
+    url = (config.get("repository") or {}).get("url", "")
+    if not isinstance(url, str) or (url and not url.startswith("https://")):
+        raise CitationError(f"{config_path.name}: 'repository.url' is not an https:// address")
+    return Citation(**fields, licenses=tuple(licenses), url=url)
 
 
 def cff(citation: Citation) -> str:
     """The Citation File Format (1.2.0) text for ``CITATION.cff``."""
-    document = {
+    document: dict[str, object] = {
         "cff-version": "1.2.0",
         "message": "If you use this book or its figures, please cite it as below.",
         "type": "software",
@@ -71,8 +79,10 @@ def cff(citation: Citation) -> str:
         "authors": [{"name": citation.author}],
         "version": citation.version,
         "date-released": citation.date,
-        "repository-code": citation.url,
+        "license": list(citation.licenses),
     }
+    if citation.url:
+        document["repository-code"] = citation.url
     header = "# Generated from _config.yml by 'make citation': edit _config.yml, not this file.\n"
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
@@ -85,15 +95,19 @@ def bibtex(citation: Citation) -> str:
         f"  author       = {{{{{citation.author}}}}},\n"
         f"  year         = {{{citation.year}}},\n"
         f"  version      = {{{citation.version}}},\n"
-        f"  note         = {{Version {citation.version}, released {citation.date}}},\n"
-        f"  howpublished = {{\\url{{{citation.url}}}}}\n"
-        "}"
+        f"  note         = {{Version {citation.version}, released {citation.date}}}"
+        + (f",\n  howpublished = {{\\url{{{citation.url}}}}}" if citation.url else "")
+        + "\n}"
     )
 
 
 def apa(citation: Citation) -> str:
     """APA 7th edition, as plain text (the title is italic on the page)."""
-    return f"{citation.author}. ({citation.year}). {citation.title} (Version {citation.version}). {citation.url}"
+    return f"{citation.author}. ({citation.year}). {citation.title} (Version {citation.version}).{_address(citation)}"
+
+
+def _address(citation: Citation) -> str:
+    return f" {citation.url}" if citation.url else ""
 
 
 class CiteDirective(SphinxDirective):
@@ -113,14 +127,17 @@ class CiteDirective(SphinxDirective):
         apa_line += nodes.Text(f"{citation.author}. ({citation.year}). ")
         apa_line += nodes.emphasis(text=citation.title)
         # The address as text, not a link: the theme would shorten a link's text, and this is to be copied.
-        apa_line += nodes.Text(f" (Version {citation.version}). {citation.url}")
+        apa_line += nodes.Text(f" (Version {citation.version}).{_address(citation)}")
         box += apa_line
         label = nodes.paragraph()
         label += nodes.strong(text="BibTeX:")
         box += label
         code = nodes.literal_block(bibtex(citation), bibtex(citation), language="bibtex")
         box += code
-        note = nodes.paragraph(text="The repository's CITATION.cff holds the same, for reference managers.")
+        note = nodes.paragraph(
+            text="The repository's CITATION.cff holds the same, for reference managers. The code is under the MIT "
+            "licence and the text and data under CC BY 4.0: reuse them with credit (the repository's LICENSE)."
+        )
         box += note
         return [box]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from . import chapters
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .errors import SafeGroup, UserError
 from .parameters import REGISTRY, ParameterError
@@ -56,6 +57,43 @@ def _table(rows: list[dict], columns: tuple[str, ...]) -> str:
     console = Console(width=width, file=io.StringIO(), color_system=None, soft_wrap=False, emoji=False, highlight=False)
     console.print(table)
     return "\n".join(line.rstrip() for line in console.file.getvalue().rstrip("\n").split("\n"))
+
+
+def _console(width: int):
+    from rich.console import Console
+
+    return Console(width=width, file=io.StringIO(), color_system=None, soft_wrap=False, emoji=False, highlight=False)
+
+
+def _printed(console) -> str:
+    return "\n".join(line.rstrip() for line in console.file.getvalue().rstrip("\n").split("\n"))
+
+
+def _records(rows: list[dict], columns: tuple[str, ...]) -> str:
+    """One block per row for a terminal of any width: the first column's value on a line of its own, then
+    each other non-empty column as ``name  value``, the value wrapped under itself; a blank line between.
+    Widths are counted in terminal cells, so a line of Chinese fits too."""
+    import shutil
+
+    from rich.text import Text
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    console = _console(width)
+    name_width = max(len(c) for c in columns[1:])
+    indent = " " * (2 + name_width + 2)
+    lines: list[str] = []
+    for row in rows:
+        if lines:
+            lines.append("")
+        lines += [line.plain for line in Text(str(row[columns[0]])).wrap(console, width, overflow="fold")]
+        for column in columns[1:]:
+            if not str(row[column]):
+                continue
+            value = Text(str(row[column])).wrap(console, max(width - len(indent), 10), overflow="fold")
+            first, *rest = (line.plain.rstrip() for line in value)
+            lines.append(f"  {column:<{name_width}}  {first}")
+            lines += [indent + line for line in rest]
+    return "\n".join(lines)
 
 
 def _looks_numeric(text: str) -> bool:
@@ -128,9 +166,25 @@ QUALITY_COLUMNS = ("page", "numbers", "primary", "secondary", "share", "article_
     is_flag=True,
     help="Instead: the share of each page's published numbers whose facts come from primary sources.",
 )
-def facts(fmt: str, quality: bool) -> None:
-    """Print the fact ledger (data/facts.csv), validated."""
+@click.option(
+    "--page",
+    type=click.Choice([c.fact_page for c in chapters.fact_pages()]),
+    help="Only the facts listed on this fact page of the book.",
+)
+@click.option(
+    "--id",
+    "id_pattern",
+    metavar="PATTERN",
+    help="Only the facts whose id matches PATTERN, a glob such as 'debt_ddtl1_*' (without * or ?: ids containing it).",
+)
+@click.option(
+    "--source", "source_id", metavar="SOURCE", help="Only the facts read from SOURCE, an id of data/sources.csv."
+)
+def facts(fmt: str, quality: bool, page: str | None, id_pattern: str | None, source_id: str | None) -> None:
+    """Print the fact ledger (data/facts.csv), validated: as a table, one block per fact; or as JSON or CSV."""
     ledger = _ledger()
+    if quality and (page or id_pattern or source_id):
+        _fail("--quality reports every page; it takes no --page, --id or --source")
     if quality:
         from . import quality as source_quality
 
@@ -141,11 +195,30 @@ def facts(fmt: str, quality: bool) -> None:
                 for name, weak in page.secondary.items():
                     click.echo(f"{page.page}:{name}: {', '.join(weak)}")
         return
-    rows = [fact.model_dump() for fact in ledger.facts.values()]
+    chosen = _chosen_facts(ledger, page, id_pattern, source_id)
+    rows = [fact.model_dump() for fact in chosen]
     if fmt == "table":
-        shown = {fact.id: fact_text(fact) for fact in ledger.facts.values()}
-        rows = [{**row, "value": shown[row["id"]]} for row in rows]
+        rows = [{**row, "value": fact_text(fact)} for row, fact in zip(rows, chosen)]
+        click.echo(_records(rows, FACT_COLUMNS) if rows else "No fact matches.")
+        return
     click.echo(render(rows, FACT_COLUMNS, fmt))
+
+
+def _chosen_facts(ledger, page: str | None, id_pattern: str | None, source_id: str | None) -> list:
+    """The ledger's facts on fact page ``page``, with an id matching ``id_pattern``, read from ``source_id``."""
+    import fnmatch
+
+    if source_id is not None and source_id not in ledger.sources:
+        _fail(f"--source {source_id!r} is not a source of data/sources.csv")
+    if id_pattern is not None and not any(mark in id_pattern for mark in "*?["):
+        id_pattern = f"*{id_pattern}*"
+    return [
+        fact
+        for fact in ledger.facts.values()
+        if (page is None or chapters.fact_chapter(fact.id).fact_page == page)
+        and (id_pattern is None or fnmatch.fnmatchcase(fact.id, id_pattern))
+        and (source_id is None or fact.source == source_id)
+    ]
 
 
 @main.command()
@@ -305,7 +378,34 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
     rows = [
         {c: (round(r[c], 2) if isinstance(r[c], float) else r[c]) for c in columns} for r in frame.to_dict("records")
     ]
-    click.echo(render(rows, columns, fmt))
+    click.echo(_facility_blocks(rows, columns) if fmt == "table" else render(rows, columns, fmt))
+
+
+def _facility_blocks(rows: list[dict], columns: tuple[str, ...]) -> str:
+    """The schedule for a terminal: one block per facility, headed by its name, one line per period with
+    the amounts in USD millions; under 80 columns wide. A period with no balance and no payment is left out."""
+    import shutil
+
+    from rich import box
+    from rich.table import Table
+
+    from .units import plain
+
+    console = _console(shutil.get_terminal_size((100, 24)).columns)
+    facilities = list(dict.fromkeys(row["facility"] for row in rows))
+    for position, facility in enumerate(facilities):
+        if position:
+            console.print()
+        console.print(f"{facility}, USD millions", overflow="fold")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+        for column in columns[1:]:
+            table.add_column(column, justify="left" if column == columns[1] else "right", no_wrap=True)
+        for row in rows:
+            if row["facility"] == facility and any(row[c] for c in columns[2:]):
+                table.add_row(str(row[columns[1]]), *(plain(row[c] / 1e6, 1) for c in columns[2:]))
+        console.print(table)
+    console.print(f"\nA {columns[1]} without balance or payment is not shown; --format csv shows every one.")
+    return _printed(console)
 
 
 CLAIM_OUTPUT_COLUMNS = (

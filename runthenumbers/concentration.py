@@ -47,7 +47,7 @@ def customer_groups(ledger: Ledger, microsoft_share_2024: float, top_two_share_2
     """
     top_three = {year: ledger.value(f"cw_top_three_share_fy{year}") for year in (2022, 2023)}
     microsoft_2023 = ledger.value("cw_microsoft_share_fy2023")
-    named = {
+    named: dict[int, list[tuple[str, float | None]]] = {
         2022: [("Microsoft", None), ("Other largest customers", top_three[2022])],
         2023: [("Microsoft", microsoft_2023), ("Other largest customers", top_three[2023] - microsoft_2023)],
         2024: [

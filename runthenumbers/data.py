@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -99,6 +99,16 @@ class Source(BaseModel):
     accessed: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
 
 
+def short_quote(quote: str) -> str:
+    """``quote``, if it is a short exact quote (the validator of every ledger row's quote)."""
+    if not quote.strip():
+        raise ValueError("quote is empty; every fact needs a short exact quote from its source")
+    words = len(quote.split())
+    if words > MAX_QUOTE_WORDS:
+        raise ValueError(f"quote has {words} words; keep it to at most {MAX_QUOTE_WORDS}")
+    return quote
+
+
 class Fact(BaseModel):
     """One sourced figure: a plain number in base units with where it was read."""
 
@@ -120,15 +130,7 @@ class Fact(BaseModel):
             raise ValueError(f"'{unit}' is not a known unit (allowed: {', '.join(UNITS)})")
         return unit
 
-    @field_validator("quote")
-    @classmethod
-    def _short_quote(cls, quote: str) -> str:
-        if not quote.strip():
-            raise ValueError("quote is empty; every fact needs a short exact quote from its source")
-        words = len(quote.split())
-        if words > MAX_QUOTE_WORDS:
-            raise ValueError(f"quote has {words} words; keep it to at most {MAX_QUOTE_WORDS}")
-        return quote
+    _short_quote = field_validator("quote")(short_quote)
 
 
 class SourceNote(BaseModel):
@@ -161,10 +163,10 @@ class Rating(BaseModel):
     locator: str = Field(min_length=1)
     quote: str = Field(min_length=1)
 
-    _short_quote = field_validator("quote")(Fact._short_quote.__func__)
+    _short_quote = field_validator("quote")(short_quote)
 
 
-def load_ratings(ledger: Ledger, data_dir: Path | None = None) -> dict[str, Rating]:
+def load_ratings(ledger: Ledger, data_dir: Path | None = None) -> Mapping[str, Rating]:
     """``data/ratings.csv``, validated, each rating's source checked against the ledger's sources."""
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
     ratings, problems, lines = read_table(data_dir / "ratings.csv", RATING_COLUMNS, Rating)
@@ -253,7 +255,7 @@ def display_name(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+def _read_rows(path: Path, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, dict]]]:
     """The rows of a CSV file with their 1-based line numbers (the header is line 1).
 
     A file that is not UTF-8, starts with a byte-order mark or holds a field longer than the csv
@@ -317,7 +319,7 @@ def read_table(
 ) -> tuple[dict, list[Problem], dict[str, int]]:
     """Rows of a CSV as validated records keyed by id, the problems found, and each id's line."""
     name, rows = _read_rows(path, columns)
-    records: dict[str, BaseModel] = {}
+    records: dict[str, Any] = {}
     lines: dict[str, int] = {}
     problems: list[Problem] = []
     for line, row in rows:
@@ -327,7 +329,7 @@ def read_table(
             )
             continue
         try:
-            record = model(**row)
+            record: Any = model(**row)
         except ValidationError as error:
             problems.extend(_pydantic_problems(name, line, row, error))
             continue
@@ -404,7 +406,7 @@ def _undated_problems(name: str, sources: dict, lines: dict, notes: dict) -> lis
 
 @lru_cache(maxsize=4)
 def _cached(data_dir: str) -> Ledger:
-    return load_ledger(data_dir)
+    return load_ledger(Path(data_dir))
 
 
 def cached_ledger(data_dir: str | Path | None = None) -> Ledger:

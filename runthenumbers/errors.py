@@ -9,6 +9,8 @@ so no input a user can give ends in a traceback.
 from __future__ import annotations
 
 import os
+import signal
+import sys
 
 import click
 import yaml
@@ -57,15 +59,27 @@ def describe(error: BaseException) -> str:
     return str(error)
 
 
+def reader_gone() -> None:
+    """End quietly when the reader of the output stopped reading (``runthenumbers facts | head``): no
+    message, and the exit status of a command stopped by SIGPIPE (141), as ``cat`` or ``seq`` give."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+    except (OSError, ValueError):
+        pass
+    sys.exit(128 + signal.SIGPIPE)
+
+
 class SafeGroup(click.Group):
     """A command group that reports OS, encoding and YAML errors, and a fact the code needs but the
-    ledger lacks, as ``error:`` lines (exit 2)."""
+    ledger lacks, as ``error:`` lines (exit 2); output into a closed pipe ends quietly (:func:`reader_gone`)."""
 
     def invoke(self, ctx: click.Context):
         from .data import MissingFact  # imported here: this module stays free of the ledger at import time
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            reader_gone()
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise UserError(describe(error)) from None
         except MissingFact as missing:

@@ -126,10 +126,6 @@ class FundingStart:
         )
 
 
-# The name before it said what starts; tests/test_hostile_inputs.py still imports it (another change splits that file).
-Starting = FundingStart
-
-
 # Facts the model reads, for provenance.
 FACTS = (
     "cw_cash_and_restricted_total_2025q2",

@@ -144,7 +144,7 @@ def check(
 
     ledger = ledger or data.cached_ledger()
     row = _claim_rows(str(data.DATA_DIR))[claim_id]
-    published: dict[str, object] = {}
+    published: dict[str, dict[str, object]] = {}
     if row.checked and not row.checked.startswith("fact:"):
         notebook, name = row.checked.split(":")
         if checked is not None:
@@ -211,7 +211,7 @@ def reuse(reader: Reader, page: str, name: str, *, as_name: str = ""):
     if isinstance(value, str):
         glue(as_name, value, display=False)
     else:
-        value = float(value)
+        value = float(value)  # type: ignore[arg-type]  # a published number: the reader returns it as read
         _glue(as_name, value, unit)  # with its unit, if it has one, so {glue:text} writes it the same way
     _DERIVATIONS[as_name] = {
         "value": value,

@@ -51,6 +51,7 @@ CFF_SCHEMA = {
         "version": {"type": "string", "minLength": 1},
         "date-released": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"},
         "repository-code": {"type": "string", "pattern": r"^https?://\S+$"},
+        "license": {"type": "array", "minItems": 1, "items": {"enum": ["MIT", "CC-BY-4.0"]}},
         "authors": {
             "type": "array",
             "minItems": 1,
@@ -98,16 +99,17 @@ def test_the_schema_would_catch_a_broken_file():
 
 def test_file_bibtex_and_apa_follow_one_change_to_config(tmp_path: Path):
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["citation"] = {"version": "2.3.4", "date": "2027-05-06"}
+    config["citation"] = {"version": "2.3.4", "date": "2027-05-06", "licenses": ["MIT"]}
     config["repository"]["url"] = "https://example.org/rtn"
     path = tmp_path / "_config.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     changed = citation.load(path)
     cff = yaml.safe_load(citation.cff(changed))
-    assert (cff["version"], cff["date-released"], cff["repository-code"]) == (
+    assert (cff["version"], cff["date-released"], cff["repository-code"], cff["license"]) == (
         "2.3.4",
         "2027-05-06",
         "https://example.org/rtn",
+        ["MIT"],
     )
     assert "year         = {2027}" in citation.bibtex(changed)
     assert "version      = {2.3.4}" in citation.bibtex(changed)
@@ -116,6 +118,26 @@ def test_file_bibtex_and_apa_follow_one_change_to_config(tmp_path: Path):
         citation.apa(changed)
         == "The Run the Numbers team. (2027). Run the Numbers (Version 2.3.4). https://example.org/rtn"
     )
+
+
+def test_the_citation_gives_no_address_until_the_repository_has_one():
+    """No placeholder: without repository.url in _config.yml, the file, BibTeX and APA name no address."""
+    config = (REPO_ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert "placeholder" not in config.lower()
+    cited = citation.load()
+    if not cited.url:
+        assert "repository-code" not in yaml.safe_load(citation.cff(cited))
+        assert "howpublished" not in citation.bibtex(cited) and citation.bibtex(cited).endswith("2026-11-29}\n}")
+        assert citation.apa(cited) == "The Run the Numbers team. (2026). Run the Numbers (Version 0.1.0)."
+
+
+def test_the_licences_are_cited_and_their_files_exist():
+    cff = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["license"] == ["MIT", "CC-BY-4.0"]
+    assert "MIT License" in (REPO_ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in (REPO_ROOT / "LICENSE-text-and-data").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "LICENSE" in readme and "CC BY 4.0" in readme
 
 
 def test_a_missing_field_is_named(tmp_path: Path):

@@ -41,9 +41,17 @@ def test_a_mistake_is_an_error_for_people_with_status_2():
     assert issubclass(UserError, Exception) and UserError.exit_code == 2
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_command():
     result = subprocess.run(
         [sys.executable, "-m", "runthenumbers", "--help"], capture_output=True, text=True, cwd=REPO_ROOT
     )
     assert result.returncode == 0
     assert "claims" in result.stdout and "sweep" in result.stdout
+
+
+def test_every_option_has_help():
+    for name, command in main.commands.items():
+        for option in command.params:
+            if getattr(option, "opts", [""])[0].startswith("-"):
+                assert option.help, f"runthenumbers {name} {option.opts[0]} has no help"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_cases import RUN, SWEEP, Case, check, drop_fact, edit_ledger, rewrite_ledger, table
 
 from runthenumbers.data import FACT_COLUMNS, REPO_ROOT, UNITS, LedgerError, load_ledger
 
@@ -180,3 +181,160 @@ def test_company_document_counts_leave_out_the_essay_and_count_only_its_three_ki
     from_companies, evidence = company_document_counts(ledger)
     assert evidence == sum(kinds.values()) - kinds["article"]
     assert from_companies == kinds["filing"] + kinds["press-release"] + kinds["transcript"]
+
+
+# --- hostile ledgers, as command, exit code and message (tests/cli_cases.py) ----------------------------
+
+
+def _missing_facts(tmp, monkeypatch):
+    edit_ledger("facts.csv", "-", "id", "-")(tmp, monkeypatch)
+    (tmp / "data" / "facts.csv").unlink()
+    # Relative to the case's working folder, so the message is not cut however long the temporary path is.
+    monkeypatch.setattr("runthenumbers.data.DATA_DIR", Path("..") / "data")
+
+
+CASES = [
+    # Values the CSV schema refuses: numbers that are not finite, tolerances and scales out of range.
+    Case(
+        "fact-nan",
+        ["facts"],
+        1,
+        "data/facts.csv:",
+        setup=edit_ledger("facts.csv", "article_revenue_fy2024", "value", "nan"),
+    ),
+    Case(
+        "fact-nan-message",
+        ["facts", "--format", "json"],
+        1,
+        "column 'value': 'nan': Input should be a finite number",
+        setup=edit_ledger("facts.csv", "article_revenue_fy2024", "value", "nan"),
+    ),
+    Case(
+        "fact-inf",
+        ["facts"],
+        1,
+        "column 'value': 'inf': Input should be a finite number",
+        setup=edit_ledger("facts.csv", "article_net_loss_fy2024", "value", "inf"),
+    ),
+    Case(
+        "fact-share-nan-claims",
+        ["claims"],
+        1,
+        "Input should be a finite number",
+        setup=edit_ledger("facts.csv", "article_microsoft_share_fy2024", "value", "nan"),
+    ),
+    Case(
+        "claim-tolerance-inf",
+        ["claims"],
+        1,
+        "column 'tolerance': 'inf': Input should be a finite number",
+        setup=edit_ledger("claims.csv", "K9", "tolerance", "inf"),
+    ),
+    Case(
+        "claim-tolerance-huge",
+        ["claims"],
+        1,
+        "column 'tolerance': '1e9': Input should be less than or equal to 1",
+        setup=edit_ledger("claims.csv", "K9", "tolerance", "1e9"),
+    ),
+    Case(
+        "claim-tolerance-negative",
+        ["claims"],
+        1,
+        "column 'tolerance': '-0.1': Input should be greater than 0",
+        setup=edit_ledger("claims.csv", "K9", "tolerance", "-0.1"),
+    ),
+    Case(
+        "claim-tolerance-nan",
+        ["claims"],
+        1,
+        "column 'tolerance': 'nan': Input should be a finite number",
+        setup=edit_ledger("claims.csv", "K9", "tolerance", "nan"),
+    ),
+    Case(
+        "claim-scale-zero",
+        ["claims"],
+        1,
+        "column 'scale': '0': Input should be greater than 0",
+        setup=edit_ledger("claims.csv", "K9", "scale", "0"),
+    ),
+    Case(
+        "claim-scale-negative",
+        ["claims"],
+        1,
+        "column 'scale': '-1000000000': Input should be greater than 0",
+        setup=edit_ledger("claims.csv", "K9", "scale", "-1000000000"),
+    ),
+    Case(
+        "claim-scale-inf",
+        ["claims"],
+        1,
+        "column 'scale': 'inf': Input should be a finite number",
+        setup=edit_ledger("claims.csv", "K9", "scale", "inf"),
+    ),
+    # Files that cannot be read: missing, not UTF-8, with a byte-order mark, a field over the csv limit.
+    Case("ledger-missing", ["facts"], 2, "error: ../data/facts.csv: No such file or directory", setup=_missing_facts),
+    Case(
+        "ledger-not-utf8",
+        ["facts"],
+        1,
+        "data/facts.csv:1: column 'file': is not UTF-8 text (byte b'\\xff' at offset 0)",
+        setup=rewrite_ledger("facts.csv", lambda b: b"\xff\xfe" + b),
+    ),
+    Case(
+        "ledger-not-utf8-later-line",
+        ["facts"],
+        1,
+        "data/facts.csv:3: column 'file': is not UTF-8 text",
+        setup=rewrite_ledger("facts.csv", lambda b: b.replace(b"\n", b"\n\xe9", 2).replace(b"\n\xe9", b"\n", 1)),
+    ),
+    Case(
+        "ledger-bom",
+        ["facts"],
+        1,
+        "data/facts.csv:1: column 'header': the file starts with a byte-order mark (U+FEFF)",
+        setup=rewrite_ledger("facts.csv", lambda b: b"\xef\xbb\xbf" + b),
+    ),
+    Case(
+        "ledger-field-too-long",
+        ["facts"],
+        1,
+        "data/facts.csv:2: column 'row': cannot be read as CSV: field larger than field limit",
+        setup=edit_ledger("facts.csv", "article_revenue_fy2024", "note", "x" * 200_000),
+    ),
+    Case(
+        "claims-field-too-long",
+        ["claims"],
+        1,
+        "column 'row': cannot be read as CSV: field larger than field limit",
+        setup=edit_ledger("claims.csv", "C1", "explanation", "x" * 200_000),
+    ),
+    # A broken ledger, or one without a fact the code needs, stops the command that reads it.
+    Case(
+        "run-with-a-broken-ledger",
+        [*RUN, "--out", "{tmp}/o"],
+        1,
+        "data/facts.csv:",
+        setup=edit_ledger("facts.csv", "cw_nvda_shares_2026", "value", "2.5"),
+        absent=["o"],
+    ),
+    Case(
+        "ledger-lacks-a-model-fact-schedule",
+        ["schedule"],
+        2,
+        "error: data/facts.csv has no fact 'debt_ddtl1_balance_2024q4', which `runthenumbers schedule` needs",
+        setup=drop_fact("debt_ddtl1_balance_2024q4"),
+    ),
+    Case(
+        "ledger-lacks-a-model-fact",
+        [*SWEEP],
+        2,
+        "error: data/facts.csv has no fact 'debt_ddtl3_commitment', which `runthenumbers sweep` needs",
+        setup=drop_fact("debt_ddtl3_commitment"),
+    ),
+]
+
+
+@table(CASES)
+def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
+    check(case, tmp_path, monkeypatch)

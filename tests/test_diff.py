@@ -9,17 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
+from cli_cases import Case, check, table
 from click.testing import CliRunner
 
 from runthenumbers.claims import CLAIM_COLUMNS
 from runthenumbers.cli import main
-from runthenumbers.data import FACT_COLUMNS, SOURCE_COLUMNS
-from runthenumbers.runner.notebooks import GLUE_MIME
+from runthenumbers.data import FACT_COLUMNS, REPO_ROOT, SOURCE_COLUMNS
+from runthenumbers.runner.notebooks import GLUE_MIME, NOTEBOOK_DIR
 
 SOURCE = {
     "id": "filing",
@@ -315,3 +317,119 @@ def test_the_json_is_the_same_from_the_package_and_the_command(repo):
     from runthenumbers import diff
 
     assert diff.diff("HEAD~1", "HEAD", repo) == json.loads(_run(repo, "HEAD~1", "HEAD", "--format", "json").output)
+
+
+# --- the committed ledgers made hostile, as command, exit code and message (tests/cli_cases.py) ---------
+
+
+def _set_glued(notebook: Path, values: dict[str, str]) -> None:
+    document = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in document["cells"]:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name in values:
+                output["data"][GLUE_MIME] = values[name]
+    notebook.write_text(json.dumps(document), encoding="utf-8")
+
+
+def _diff_repo(change, before=None):
+    """A set-up: tmp/repo, a git repository holding the ledgers and the debt notebook, committed twice:
+    once as they are (after ``before(repo)``, if given) and once after ``change(repo)``."""
+
+    def setup(tmp: Path, monkeypatch) -> None:
+
+        repo = tmp / "repo"
+        (repo / "data").mkdir(parents=True)
+        (repo / "notebooks").mkdir()
+        for name in ("facts.csv", "sources.csv", "claims.csv"):
+            shutil.copy(REPO_ROOT / "data" / name, repo / "data" / name)
+        shutil.copy(NOTEBOOK_DIR / "debt.ipynb", repo / "notebooks" / "debt.ipynb")
+        _git(repo, "init", "-q", "-b", "main")
+        for step in (before, change):
+            if step:
+                step(repo)
+            _git(repo, "add", "-A")
+            _git(repo, "commit", "-q", "--allow-empty", "-m", "step")
+
+    return setup
+
+
+def _fact_value(fact_id: str, value: str):
+    def change(repo: Path) -> None:
+        path = repo / "data" / "facts.csv"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = [
+            f"{fact_id},{value}," + line.split(",", 2)[2] if line.startswith(f"{fact_id},") else line for line in lines
+        ]
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    return change
+
+
+def _without_accessed(repo: Path) -> None:
+    path = repo / "data" / "sources.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [row[:6] for row in csv.reader(handle)]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _restore_sources(repo: Path) -> None:
+
+    shutil.copy(REPO_ROOT / "data" / "sources.csv", repo / "data" / "sources.csv")
+
+
+CASES = [
+    # diff reads older ledgers, and refuses non-finite values instead of publishing them.
+    Case(
+        "diff-older-sources-without-accessed",
+        ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"],
+        0,
+        "accessed '' -> '",
+        setup=_diff_repo(_restore_sources, before=_without_accessed),
+    ),
+    *[
+        Case(
+            f"diff-nan-fact-{fmt}",
+            ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD", "--format", fmt],
+            2,
+            "Error: revision 'HEAD': data/facts.csv gives fact 'article_microsoft_share_fy2024' the value 'nan', "
+            "which is not a finite number",
+            setup=_diff_repo(_fact_value("article_microsoft_share_fy2024", "nan")),
+        )
+        for fmt in ("table", "json", "markdown")
+    ],
+    Case(
+        "diff-inf-fact",
+        ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"],
+        2,
+        "gives fact 'article_revenue_fy2024' the value '1e400'",
+        setup=_diff_repo(_fact_value("article_revenue_fy2024", "1e400")),
+    ),
+    *[
+        Case(
+            f"diff-inf-glued-{fmt}",
+            ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD", "--format", fmt],
+            2,
+            "Error: revision 'HEAD': notebooks/debt.ipynb publishes total_principal_bn = inf, which is not a finite number",
+            setup=_diff_repo(
+                lambda repo: _set_glued(
+                    repo / "notebooks" / "debt.ipynb", {"total_principal_bn": "1e999", "ddtl1_rate": "-1e999"}
+                )
+            ),
+        )
+        for fmt in ("table", "json", "markdown")
+    ],
+    Case(
+        "diff-field-too-long",
+        ["diff", "--repo", "{tmp}/repo", "HEAD~1", "HEAD"],
+        2,
+        "Error: revision 'HEAD': data/facts.csv:2 cannot be read as CSV: field larger than field limit",
+        setup=_diff_repo(_fact_value("article_revenue_fy2024", "1" + "0" * 200_000)),
+    ),
+]
+
+
+@table(CASES)
+def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
+    check(case, tmp_path, monkeypatch)

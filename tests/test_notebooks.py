@@ -92,3 +92,19 @@ def test_reading_a_notebook_twice_gives_the_same_cell_ids():
     first, second = (read_markdown(NOTEBOOK_DIR / "concentration.md") for _ in range(2))
     assert [c.id for c in first.cells] == [c.id for c in second.cells]
     assert len({c.id for c in first.cells}) == len(first.cells)
+
+
+def test_jupytext_sync_changes_nothing_on_a_clean_tree(tmp_path, monkeypatch, capsys):
+    """`jupytext --sync notebooks/*.md`, as a Jupyter user would run it, reads notebooks/jupytext.toml: it
+    pairs each .md with its .ipynb and writes no jupytext version into the header, so nothing changes."""
+    from jupytext.cli import jupytext as jupytext_cli
+
+    copy = tmp_path / "notebooks"
+    copy.mkdir()
+    for path in [*NOTEBOOKS, *(p.with_suffix(".ipynb") for p in NOTEBOOKS), NOTEBOOK_DIR / "jupytext.toml"]:
+        (copy / path.name).write_bytes(path.read_bytes())
+    before = {p.name: p.read_bytes() for p in copy.iterdir()}
+    monkeypatch.chdir(tmp_path)
+    jupytext_cli(["--sync", *(f"notebooks/{p.name}" for p in NOTEBOOKS)])
+    assert "Updating" not in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in copy.iterdir()} == before

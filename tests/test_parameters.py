@@ -8,6 +8,7 @@ import re
 
 import jupytext
 import pytest
+from cli_cases import RUN, SWEEP, Case, check, drop_fact, edit_ledger, table
 
 from runthenumbers.data import load_ledger
 from runthenumbers.parameters import (
@@ -226,3 +227,53 @@ def test_papermill_help_notebook_shows_each_inputs_type_and_help(markdown):
         assert re.search(rf"^  {name}: {kind} \(default {re.escape(default)}\)\s+\S", shown, re.MULTILINE), name
     assert "Unknown type" not in shown
     assert f"{REGISTRY[next(iter(for_notebook(markdown.stem)))].reader_label}, " in shown
+
+
+# --- defaults the ledger cannot give, as command, exit code and message (tests/cli_cases.py) -------------
+
+CASES = [
+    # A ledger default outside its parameter's range is named, with the fact, by every command that reads it.
+    *[
+        Case(
+            f"ledger-default-out-of-range-{args[0]}",
+            args,
+            2,
+            "data/facts.csv: fact 'debt_sofr_180d_avg_20250807' = 0.5 is the default of sofr, whose allowed range is 0 to 0.2 (fraction)",
+            setup=edit_ledger("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5"),
+        )
+        for args in (
+            ["params"],
+            ["schedule"],
+            [*SWEEP],
+            ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"],
+        )
+    ],
+    Case(
+        "ledger-default-out-of-range-not-needed",
+        [*RUN, "--out", "{tmp}/o", "--set", "nosuch=1"],
+        2,
+        "unknown parameter 'nosuch'",
+        setup=edit_ledger("facts.csv", "debt_sofr_180d_avg_20250807", "value", "0.5"),
+    ),
+    # A fact a parameter's default needs and the ledger lacks.
+    *[
+        Case(
+            f"ledger-lacks-a-default-{args[0]}",
+            args,
+            2,
+            "error: data/facts.csv has no fact 'debt_sofr_180d_avg_20250807', which parameter sofr needs",
+            setup=drop_fact("debt_sofr_180d_avg_20250807"),
+        )
+        for args in (
+            ["params"],
+            ["schedule"],
+            [*SWEEP],
+            ["run", "--notebooks", "debt", "--no-site", "--out", "{tmp}/o"],
+        )
+    ],
+]
+
+
+@table(CASES)
+def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
+    check(case, tmp_path, monkeypatch)

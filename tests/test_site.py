@@ -105,25 +105,8 @@ def test_no_page_refers_to_another_host_for_scripts_or_styles(site):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_page_loads_offline_without_console_errors(site, server, browser):
-    failures = []
-    for page_path in _pages(site):
-        page = browser.new_page()
-        foreign, errors = [], []
-        page.on(
-            "request",
-            lambda r: (
-                foreign.append(r.url)
-                if urlparse(r.url).hostname not in {"127.0.0.1", None} and not r.url.startswith("data:")
-                else None
-            ),
-        )
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{server}/{page_path}", wait_until="networkidle")
-        if foreign or errors:
-            failures.append((page_path, foreign, errors))
-        page.close()
+def test_every_page_loads_offline_without_console_errors(visits):
+    failures = [(page, foreign, errors) for page, (foreign, errors) in visits["offline"].items() if foreign or errors]
     assert failures == []
 
 
@@ -254,24 +237,8 @@ def test_the_chart_table_switch_works_by_mouse_and_keyboard(server, browser):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_no_page_has_serious_or_critical_accessibility_violations(site, server, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    found = {}
-    for page_path in _pages(site):
-        page = browser.new_page()
-        page.goto(f"{server}/{page_path}", wait_until="networkidle")
-        violations = axe.run(page).response["violations"]
-        serious = [
-            f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            found[page_path] = serious
-        page.close()
-    assert found == {}
+def test_no_page_has_serious_or_critical_accessibility_violations(visits):
+    assert {page: serious for page, serious in visits["axe"].items() if serious} == {}
 
 
 @pytest.mark.slow
@@ -353,7 +320,8 @@ def test_home_and_method_pages_cite_the_book_from_config(site):
         text = (site / page).read_text(encoding="utf-8")
         box = text[text.index("rtn-cite") :]
         assert f"Version {cited.version}, released {cited.date}" in box
-        assert f"(Version {cited.version}). {cited.url}" in box
+        assert f"(Version {cited.version}).{' ' + cited.url if cited.url else ''}</p>" in box
+        assert "CC BY 4.0" in box
         assert "@misc" in box and cited.key in box, page
 
 
@@ -405,23 +373,94 @@ MEASURE_PAGE = """snake => {
 
 
 @pytest.fixture(scope="session")
-def reader_view(site, server, browser) -> dict:
-    """Per page and width: document size, table widths against the text column, cut cells, code names
-    in the text a reader reads, and each chart text's rendered size."""
-    measured = {}
+def visits(site, server, browser) -> dict:
+    """One visit of every page at each width of READER_WIDTHS, shared by the browser tests that look at
+    every page. At the desktop width: each request to another host and each console error until the
+    network is idle ("offline"), then axe's serious and critical violations ("axe"). At every width: what
+    a reader sees ("reader", MEASURE_PAGE), measured last because it opens every <details>.
+
+    The pages are shared out between this browser and a second one driven from a thread of its own
+    (Playwright's sync API wants one instance per thread), so that both cores work: axe's contrast
+    check over the ledger's long tables is most of the time."""
+    first, second = _halves(site)
+    other: dict[str, dict] = {}
+    failed: list[BaseException] = []
+
+    def visit_the_other_half() -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+                other.update(_visit(launched, server, second))
+                launched.close()
+        except BaseException as error:  # re-raised in the test's thread below
+            failed.append(error)
+
+    thread = threading.Thread(target=visit_the_other_half)
+    thread.start()
+    found = _visit(browser, server, first)
+    thread.join()
+    if failed:
+        raise failed[0]
+    return {kind: {**found[kind], **other[kind]} for kind in found}
+
+
+def _halves(site: Path) -> tuple[list[str], list[str]]:
+    """The pages in two lists of about the same total size (a page's size is a fair guess at its cost)."""
+    halves: tuple[list[str], list[str]] = ([], [])
+    sizes = [0, 0]
+    for page in sorted(_pages(site), key=lambda p: -(site / p).stat().st_size):
+        lighter = sizes.index(min(sizes))
+        halves[lighter].append(page)
+        sizes[lighter] += (site / page).stat().st_size
+    return halves
+
+
+def _visit(browser, server: str, pages: list[str]) -> dict[str, dict]:
+    """The visits of ``pages`` described in :func:`visits`, with one browser."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found: dict[str, dict] = {"offline": {}, "axe": {}, "reader": {}}
     for width in READER_WIDTHS:
+        desktop = width == READER_WIDTHS[0]
         context = browser.new_context(viewport={"width": width, "height": 900})
-        for page_path in _pages(site):
+        for page_path in pages:
             page = context.new_page()
-            page.goto(f"{server}/{page_path}", wait_until="load")
+            foreign: list[str] = []
+            errors: list[str] = []
+            if desktop:
+                page.on("request", lambda r, seen=foreign: seen.append(r.url) if _elsewhere(r.url) else None)
+                page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
+            page.goto(f"{server}/{page_path}", wait_until="networkidle" if desktop else "load")
             page.wait_for_function(
                 "() => [...document.querySelectorAll('figure.rtn-chart')].every(f => f.dataset.rendered === 'vega')",
                 timeout=15_000,
             )
-            measured[(page_path, width)] = page.evaluate(MEASURE_PAGE, SNAKE_CASE)
+            if desktop:
+                found["offline"][page_path] = (list(foreign), list(errors))
+                found["axe"][page_path] = [
+                    f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
+                    for v in axe.run(page).response["violations"]
+                    if v["impact"] in ("serious", "critical")
+                ]
+            found["reader"][(page_path, width)] = page.evaluate(MEASURE_PAGE, SNAKE_CASE)
             page.close()
         context.close()
-    return measured
+    return found
+
+
+def _elsewhere(url: str) -> bool:
+    return urlparse(url).hostname not in {"127.0.0.1", None} and not url.startswith("data:")
+
+
+@pytest.fixture(scope="session")
+def reader_view(visits) -> dict:
+    """Per page and width: document size, table widths against the text column, cut cells, code names
+    in the text a reader reads, and each chart text's rendered size."""
+    return visits["reader"]
 
 
 @pytest.mark.slow

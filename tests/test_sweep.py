@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import functools
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from cli_cases import SWEEP, Case, check, table
 from click.testing import CliRunner
 from conftest import shared_ledger
 from hypothesis import given, settings
@@ -301,3 +304,87 @@ def test_sweep_json_and_out_file(tmp_path):
     assert json.loads(out_a.read_text())["results"] == record["results"]
     assert len(record["results"]["annual_debt_service_usd"]) == len(HORIZON.calendar_years) == 7
     assert len(HORIZON) == 26
+
+
+# --- refusals and bounded memory ------------------------------------------------------------------------
+
+
+def _nan_results(tmp, monkeypatch):
+    original = sweep.evaluate
+
+    def broken(start, draws):
+        results = original(start, draws)
+        results["peak_need"][0] = np.nan
+        return results
+
+    monkeypatch.setattr(sweep, "evaluate", broken)
+
+
+CASES = [
+    # A sweep whose scenarios give a NaN or infinite figure is refused rather than summarised.
+    Case("sweep-nan-result", SWEEP, 2, "are not finite (NaN or infinite); no summary is given", setup=_nan_results),
+]
+
+
+@table(CASES)
+def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
+    check(case, tmp_path, monkeypatch)
+
+
+def test_a_non_finite_summary_is_refused():
+    results = {
+        "annual_debt_service": np.ones((3, 7)),
+        "peak_need": np.array([1.0, np.nan, 2.0]),
+        "service_to_revenue": np.ones(3),
+        "service_to_operating_cash": np.ones(3),
+        "committed_share": np.ones(3),
+        "peak_quarter": np.array([-1, -1, -1]),
+        "short_without_financing": np.array([-1, -1, -1]),
+    }
+    with pytest.raises(sweep.SweepError, match="1 scenario value"):
+        sweep.summarise(results)
+
+
+# Peak resident memory of the measuring process. ru_maxrss would carry over the RSS of the pytest
+# process it was forked from (Linux keeps the high-water mark across exec); VmHWM belongs to the new
+# program's own memory map, so it starts from zero.
+MEASURE = """
+import json, sys
+from runthenumbers import sweep
+from runthenumbers.data import load_ledger
+from runthenumbers.liquidity import FundingStart
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+ledger = load_ledger()
+start = FundingStart.from_ledger(ledger)
+inputs = sweep.registry(ledger)
+before = peak_mb()
+summary = sweep.stream_summary(start, inputs, int(sys.argv[1]), seed=1)
+peak = peak_mb()
+print(json.dumps({"peak_mb": peak, "sweep_mb": peak - before}))
+"""
+
+
+def _peak(samples: int) -> dict:
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(samples)], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_sweep_memory_is_bounded_at_a_million_and_ten_million_scenarios():
+    million, ten_million = _peak(1_000_000), _peak(10_000_000)
+    print(f"peak RSS: 1e6 {million['peak_mb']:.0f} MB, 1e7 {ten_million['peak_mb']:.0f} MB")
+    # 44 bytes a scenario (float32 copies of eleven figures) plus one chunk's working arrays.
+    assert million["peak_mb"] < 500
+    assert million["sweep_mb"] < 200
+    assert ten_million["sweep_mb"] < 700
+    assert ten_million["peak_mb"] < 900
+
+
+def test_stream_summary_agrees_with_the_full_summary():
+    full = sweep.summarise(sweep.run(_start(), _uncertain(), 60_000, seed=5))
+    streamed = sweep.stream_summary(_start(), _uncertain(), 60_000, seed=5)
+    assert streamed == full

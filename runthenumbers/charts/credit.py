@@ -23,7 +23,7 @@ def maturity_wall(
     x_title: str,
     y_title: str,
     tooltip: list,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Principal due per year stacked by facility (bottom first in ``order``), and a dashed level for
     what was on hand to meet it."""
     bars = (

@@ -23,7 +23,7 @@ BAND_COLOR = PALETTE[6]
 LINE_COLORS = (PALETTE[0], PALETTE[5], PALETTE[2], PALETTE[3], PALETTE[1], PALETTE[4])
 
 
-def _levels_layer(levels: list[tuple[float, str]]) -> alt.LayerChart:
+def _levels_layer(levels: list[tuple[float, str]]) -> alt.LayerChart | alt.FacetChart:
     """Dashed horizontal rules, each labelled at the right edge, where the bars of later years are lower."""
     return alt.layer(*(reference_rule(value, label) for value, label in levels))
 
@@ -42,7 +42,7 @@ def stacked_service(
     levels: list[tuple[float, str]],
     label_angle: int = 0,
     y_format: str = ",.0f",
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Bars of ``y`` per ``x`` stacked by debt-service component, with labelled reference levels."""
     order = [c for c in COMPONENT_COLORS if c in set(frame[color])]
     bars = (

@@ -5,6 +5,8 @@ definitions, so a bad value gets the same message whether it comes from a notebo
 runner or a direct call.
 """
 
+from collections.abc import Mapping
+
 from .core import Parameter, ParameterError, Rule
 
 NOTEBOOKS = ("capex",)
@@ -143,7 +145,7 @@ PARAMETERS = (
 )
 
 
-def active_within_contracted(values: dict, ledger) -> None:
+def active_within_contracted(values: Mapping, ledger) -> None:
     """Active power is part of contracted power, so it cannot exceed it; and the chapter prices the power
     still to build, so some must remain (funding on hand is given as a share of its cost)."""
     if values["active_mw"] > values["contracted_mw"]:

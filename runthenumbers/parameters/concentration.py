@@ -1,5 +1,7 @@
 """Inputs of the customer-concentration chapter."""
 
+from collections.abc import Mapping
+
 from .core import Parameter, ParameterError, Rule
 
 PARAMETERS = (
@@ -36,7 +38,7 @@ PARAMETERS = (
 )
 
 
-def microsoft_within_top_two(values: dict, ledger) -> None:
+def microsoft_within_top_two(values: Mapping, ledger) -> None:
     """Microsoft is one of the two largest customers, so its share cannot exceed theirs."""
     if values["microsoft_share_2024"] > values["top_two_share_2024"]:
         raise ParameterError(

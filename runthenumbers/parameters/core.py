@@ -52,6 +52,7 @@ class Parameter:
 
     def _raw_default(self, ledger: Ledger) -> float:
         if self.fact is None:
+            assert self.default is not None  # __post_init__ allows exactly one of the two
             return self.default
         try:
             return ledger.value(self.fact)

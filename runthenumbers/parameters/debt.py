@@ -5,6 +5,8 @@ Quarter inputs count quarter numbers from 2025-Q1 = 1 (so 2025-Q4 = 4); the mode
 draw deadline are not inputs: they are read from the ledger (see :class:`runthenumbers.debt.Terms`).
 """
 
+from collections.abc import Mapping
+
 from ..calendar import ARTICLE_HORIZON, MONTHS_PER_QUARTER, extended_quarter, month_label
 from .core import Parameter, ParameterError, Rule
 
@@ -145,7 +147,7 @@ def _facility(ledger) -> tuple[float, float]:
     return ledger.value("debt_ddtl2_balance_2024q4"), ledger.value("article_debt_ddtl2_facility_size")
 
 
-def drawn_within_facility(values: dict, ledger) -> None:
+def drawn_within_facility(values: Mapping, ledger) -> None:
     """DDTL 2.0 drawn is no less than already drawn and no more than the facility."""
     balance, size = _facility(ledger)
     drawn = values["ddtl2_drawn"]
@@ -161,7 +163,7 @@ def drawn_within_facility(values: dict, ledger) -> None:
         )
 
 
-def last_draw_by_deadline(values: dict, ledger) -> None:
+def last_draw_by_deadline(values: Mapping, ledger) -> None:
     """The last DDTL 2.0 draw falls no later than the draw deadline plus its extension."""
     last = values["ddtl2_last_draw_quarter"]
     extended = extended_quarter(
@@ -177,7 +179,7 @@ def last_draw_by_deadline(values: dict, ledger) -> None:
         )
 
 
-def amortization_in_whole_quarters(values: dict, ledger) -> None:
+def amortization_in_whole_quarters(values: Mapping, ledger) -> None:
     """DDTL 2.0 is repaid in equal quarterly parts, so its amortization is a whole number of quarters."""
     months = values["ddtl2_amortization_months"]
     if months % MONTHS_PER_QUARTER:

@@ -14,6 +14,8 @@ the notebook and the scenario runner.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..checks import require_date_in_term, require_delay_in_term, require_shares_of_one_whole
 from .core import Parameter, Rule
 
@@ -114,14 +116,14 @@ TERM_STARTED_BY = "the first contract was signed"
 DELAYED, DELAY_FROM = "the late delivery", "the scheduled delivery"
 
 
-def shares_fit(values: dict, ledger) -> None:
+def shares_fit(values: Mapping, ledger) -> None:
     """The late and the never-delivered shares fit in the whole capacity."""
     require_shares_of_one_whole(
         "csci_share_late", values["csci_share_late"], "csci_share_never", values["csci_share_never"], WHOLE
     )
 
 
-def deliveries_within_term(values: dict, ledger) -> None:
+def deliveries_within_term(values: Mapping, ledger) -> None:
     """The scheduled and the late delivery lie within the contract term."""
     contract_date = int(ledger.value("csci_cw_initial_contract_date"))
     term_years = ledger.value("csci_cw_contract_term")

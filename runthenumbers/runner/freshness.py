@@ -240,7 +240,9 @@ def _code_digest(key: str) -> str:
     blanked = REGISTRY_ASSIGNMENTS.get(Path(key).relative_to("runthenumbers").as_posix(), ())
     for node in tree.body:
         # The registry's entries are read through its noted queries; this digest covers its code only.
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if any(isinstance(t, ast.Name) and t.id in blanked for t in targets):
             node.value = ast.Constant(None)
     return _sha(ast.dump(tree))[:SHORT]

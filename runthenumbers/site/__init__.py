@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
@@ -22,6 +23,9 @@ from ..citation import CiteDirective
 from .assets import NUMBER_MARKER, add_static_path, finish_site, page_scripts
 from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
 from .home import ConclusionDirective
+
+if TYPE_CHECKING:
+    from ..values import Reader
 from .ledger_pages import (
     ClaimsDirective,
     ClaimsFilterDirective,
@@ -81,7 +85,7 @@ class LinkedNumberRole(PasteTextRole):
 # Scales a unit may carry in a {rtn-value} format: the value was published in billions or millions of it.
 SCALES = {"billions": 1e9, "millions": 1e6}
 # Readers made during one build, by page and folder: each notebook is read once however often its values appear.
-_READERS: dict[tuple[str, str], object] = {}
+_READERS: dict[tuple[str, str], Reader] = {}
 
 
 def value_text(value, spec: str = "", unit: str = "") -> str:

@@ -66,7 +66,8 @@ def vega_bundle() -> str:
     from ..charts import VEGA_LITE_VERSION
 
     # The bundle's top-level declarations would clash with other classic scripts: give it a scope.
-    body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    # vl-convert's stub makes the snippet required; the function itself defaults it.
+    body = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)  # type: ignore[call-arg]
     return f"{vega_bundle_header()}/* Vega-Lite {VEGA_LITE_VERSION}. */\n(function () {{\n{body}\n}})();\n"
 
 

@@ -27,7 +27,7 @@ class SourcesDirective(SphinxDirective):
 
         ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
-        cited = {}
+        cited: dict[str, int] = {}
         for fact in ledger.facts.values():
             cited[fact.source] = cited.get(fact.source, 0) + 1
         rows = []
