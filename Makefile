@@ -51,7 +51,7 @@ $(CHROMIUM):
 
 ## check: the fast loop while working: ruff, mypy, actionlint on the CI workflow, then every test not marked slow or browser, one worker per core (under 20 s)
 check: lint lint-workflow
-	$(BIN)/python -m pytest -p no:nbval -o addopts="--strict-markers -p no:cacheprovider" -m "not slow and not browser" -q -n auto
+	$(BIN)/python -m pytest -p no:nbval -o addopts="--strict-markers -p no:cacheprovider" -m "not slow and not browser" -q -n auto --hypothesis-profile=check
 
 ## lint: ruff (errors, import order) and ruff format --check over the package, the tests and the benchmarks; mypy on the package ([tool.mypy] in pyproject.toml)
 lint: $(READY)

@@ -6,10 +6,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from runthenumbers.data import REPO_ROOT, Ledger, cached_ledger
 
 DATA = REPO_ROOT / "data"
+
+# No wall-clock deadline for a hypothesis example: on a shared 2-core machine, with `make check` running
+# a test worker per core, an example's time measures the load, not the code. `make check` takes the
+# "check" profile for a fast loop: 20 examples where a test sets no number of its own (hypothesis's
+# default is 100, which `make test` draws).
+settings.register_profile("shared-machine", deadline=None)
+settings.register_profile("check", deadline=None, max_examples=20)
+settings.load_profile("shared-machine")
 
 
 def shared_ledger() -> Ledger:

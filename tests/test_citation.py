@@ -158,6 +158,7 @@ def test_check_mode_fails_on_a_stale_file(tmp_path: Path, monkeypatch):
     assert citation.main(["--check"]) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("cffconvert") is None and not (REPO_ROOT / ".venv-cff/bin/cffconvert").exists(),
     reason="cffconvert is run by 'make lint-citation' in its own environment",
@@ -168,6 +169,7 @@ def test_cffconvert_accepts_the_file():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_citation_module_runs_as_a_script():
     result = subprocess.run(
         [sys.executable, "-m", "runthenumbers.citation", "--check"], capture_output=True, text=True, cwd=REPO_ROOT

@@ -222,6 +222,7 @@ def test_rate_band_brackets_the_base_case():
     assert np.all(band[0, 0] <= base) and np.all(base <= band[1, 0])
 
 
+@pytest.mark.slow
 def test_many_scenarios_in_one_call_agree_with_single_runs():
     # A hundred thousand scenarios in one call (a million works too, with about 5 GB of memory).
     sofr = np.random.default_rng(1).uniform(0.0, 0.08, 100_000)

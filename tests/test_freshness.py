@@ -20,6 +20,7 @@ def test_the_committed_notebooks_record_the_ledger_they_read():
     assert freshness.stale() == [], "run `make execute`"
 
 
+@pytest.mark.slow
 def test_a_changed_fact_makes_the_notebooks_that_read_it_stale(ledger_copy):
     facts = ledger_copy / "facts.csv"
     facts.write_text(facts.read_text(encoding="utf-8").replace("1915000000", "2049050000", 1), encoding="utf-8")

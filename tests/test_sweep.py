@@ -236,6 +236,7 @@ def _ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
     return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
 
 
+@pytest.mark.slow
 def test_the_sobol_estimator_matches_salib_on_the_ishigami_function():
     from SALib.analyze import sobol as salib_sobol
     from SALib.sample import sobol as salib_sample
