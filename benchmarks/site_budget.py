@@ -28,6 +28,9 @@ FLAGS = [
     "--no-first-run",
 ]
 PAGE_BUDGET = 300_000
+# The ledger's fact pages are reference tables that grow with the ledger (tests/test_site.py says why).
+LEDGER_PAGE = re.compile(r"^book/facts-[a-z_]+\.html$")
+LEDGER_PAGE_BUDGET = 600_000
 DRAW_BUDGET_MS = 1_000
 
 
@@ -71,7 +74,8 @@ def main(argv: list[str]) -> int:
                 page.wait_for_load_state("networkidle")
                 page.close()
             draw = sorted(times)[len(times) // 2] if times else None
-            ok = weight < PAGE_BUDGET and (draw is None or draw < DRAW_BUDGET_MS)
+            budget = LEDGER_PAGE_BUDGET if LEDGER_PAGE.match(page_path) else PAGE_BUDGET
+            ok = weight < budget and (draw is None or draw < DRAW_BUDGET_MS)
             print(
                 f"{page_path:40} {weight:>10,} {charts:>6} {'' if draw is None else f'{draw:.0f}':>8}  {'ok' if ok else 'OVER'}"
             )

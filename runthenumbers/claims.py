@@ -186,8 +186,11 @@ def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: d
     if row.article_fact and row.article_fact not in ledger.facts:
         problem("article_fact", f"unknown fact id '{row.article_fact}' (not in facts.csv)")
     if row.checked.startswith("fact:"):
-        if row.checked[5:] not in ledger.facts:
-            problem("checked", f"unknown fact id '{row.checked[5:]}' (not in facts.csv)")
+        checked_fact = row.checked[5:]
+        if checked_fact not in ledger.facts:
+            problem("checked", f"unknown fact id '{checked_fact}' (not in facts.csv)")
+        elif message := article_check_problem(row, checked_fact, ledger):
+            problem("checked", message)
     elif row.checked:
         notebook, value_name = row.checked.split(":")
         if value_name not in values.get(notebook, {}):
@@ -222,6 +225,17 @@ def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: d
         if source not in ledger.sources:
             problem("sources", f"unknown source '{source}' (not in sources.csv)")
     return problems
+
+
+def article_check_problem(row: ClaimRow, checked_fact: str, ledger: Ledger) -> str:
+    """Why ``checked_fact`` cannot check ``row``, or '': a claim checked against the article's own figure (its
+    article fact, or any other fact whose source is the article) would only repeat the article."""
+    rule = "the checked figure must come from facts other than the article's"
+    if checked_fact == row.article_fact:
+        return f"claim '{row.id}' is checked against its own article fact '{checked_fact}'; {rule}"
+    if ledger.source_of(checked_fact).kind == "article":
+        return f"claim '{row.id}' is checked against '{checked_fact}', a figure of the article; {rule}"
+    return ""
 
 
 def _structure_problems(rows: dict[str, ClaimRow], lines: dict[str, int], name: str) -> list[Problem]:

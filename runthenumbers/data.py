@@ -11,17 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .access import Table, unlogged
 from .chapters import fact_prefixes
-from .ledger_rules import group_problem, value_problem
+from .ledger_rules import group_problem, shown_value, value_problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Tests point this elsewhere to show that a changed fact changes the outputs.
@@ -59,7 +60,9 @@ UNITS = (
     "date",
     "multiple",
 )
-SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind", "accessed")
+# ``url`` is the original publisher's address of the document; ``read_at`` names the copy that was read
+# when it was not the original (a mirror, a syndicated copy, a GitHub text), empty when the original was read.
+SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "kind", "accessed", "read_at")
 # Why a source has the kind it has, and why a date or reading date is missing (never invented).
 SOURCE_NOTE_COLUMNS = ("id", "kind_note", "date_note", "accessed_note")
 # The primary sources are the kinds before the first secondary one: the company, a court or an agency
@@ -70,7 +73,10 @@ PRIMARY_KINDS = SOURCE_KINDS[: SOURCE_KINDS.index(FIRST_SECONDARY_KIND)]
 # the primary sources, since a court's record and a rating agency speak about a company, not for it;
 # the home page and the summary say how many of the ledger's figures come from these.
 COMPANY_DOCUMENTS = ("filing", "press-release", "transcript")
-FACT_COLUMNS = ("id", "value", "unit", "period", "source", "locator", "quote", "note")
+# ``metric`` names what a fact measures when the ledger holds that figure more than once (from several
+# sources or under several ids): the twins share one metric, named after their primary fact's id. Empty, a
+# fact's metric is its own id. Facts of one metric and one period must agree (load_ledger checks it).
+FACT_COLUMNS = ("id", "value", "unit", "period", "source", "locator", "quote", "note", "metric")
 MAX_QUOTE_WORDS = 30
 
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -92,11 +98,31 @@ class Source(BaseModel):
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://\S+$")
-    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    kind: str
     # Empty only with a date_note in source_notes.csv (checked in load_ledger, which sees both files).
     date: str = Field(pattern=rf"{_DATE}|^$")
     # The day the page was read: a web page can change after it is cited.
     accessed: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
+    # Where the document was read when not at ``url`` (the original): a copy's address, or empty.
+    read_at: str = ""
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str, info: ValidationInfo) -> str:
+        if kind not in SOURCE_KINDS:
+            raise ValueError(
+                f"source '{info.data.get('id', '')}': kind '{kind}' is not a source kind (allowed: {', '.join(SOURCE_KINDS)})"
+            )
+        return kind
+
+    @field_validator("read_at")
+    @classmethod
+    def _copy_address(cls, read_at: str) -> str:
+        if read_at and not re.fullmatch(r"https?://\S+", read_at):
+            raise ValueError(
+                f"'{read_at}' is not an http(s) address; name the copy that was read by its URL, or leave it empty"
+            )
+        return read_at
 
 
 def short_quote(quote: str) -> str:
@@ -122,6 +148,7 @@ class Fact(BaseModel):
     locator: str = Field(min_length=1)
     quote: str
     note: str = ""
+    metric: str = Field(default="", pattern=r"^([a-z][a-z0-9_]*)?$")
 
     @field_validator("unit")
     @classmethod
@@ -361,10 +388,28 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
     facts_name = display_name(data_dir / "facts.csv")
     with unlogged():  # validation: it passes, or the ledger does not load
         prefixes = fact_prefixes()
+    copies, copy_problems = stored_copies(data_dir, sources)
+    problems += copy_problems
     for fact in facts.values():
         if fact.source not in sources:
             problems.append(
-                Problem(facts_name, lines[fact.id], "source", f"unknown source '{fact.source}' (not in sources.csv)")
+                Problem(
+                    facts_name,
+                    lines[fact.id],
+                    "source",
+                    f"fact '{fact.id}' cites unknown source '{fact.source}' (not in sources.csv)",
+                )
+            )
+        elif fact.source in copies and not quote_in_copy(fact.quote, copies[fact.source]):
+            problems.append(
+                Problem(
+                    facts_name,
+                    lines[fact.id],
+                    "quote",
+                    f"fact '{fact.id}': quote {_echo(fact.quote)} is not in {COPIES_DIR}/{fact.source}.txt, the stored "
+                    "copy of its source (compared ignoring case, spacing, dashes and quote marks; '...' joins parts "
+                    "in order)",
+                )
             )
         for column, message in (
             ("id", group_problem(fact.id, prefixes)),
@@ -372,9 +417,105 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
         ):
             if message:
                 problems.append(Problem(facts_name, lines[fact.id], column, message))
+    problems += metric_problems(facts, lines, facts_name)
     if problems:
         raise LedgerError(problems)
     return Ledger(sources=sources, facts=facts, notes=notes, facts_file=facts_name)
+
+
+# Stored copies of sources whose text may be redistributed, SEC filings and company press releases only (never
+# transcripts or news): data/copies/<source id>.txt, the text the facts' quotes were checked against.
+COPIES_DIR = "copies"
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
+_NORMALISED = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-", "\xa0": " "}
+)
+
+
+def normalised_text(text: str) -> str:
+    """``text`` as quotes are compared: curly quotes and dashes made plain, whitespace collapsed, lower case
+    (as the research hand-over checked them)."""
+    return re.sub(r"\s+", " ", text.translate(_NORMALISED)).strip().lower()
+
+
+def quote_in_copy(quote: str, copy: str) -> bool:
+    """Whether ``quote`` stands in ``copy`` (already :func:`normalised_text`): each part between the quote's
+    '...' elisions, in order."""
+    position = 0
+    for part in (p for p in _ELLIPSIS.split(normalised_text(quote)) if p):
+        found = copy.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def stored_copies(data_dir: Path, sources: dict) -> tuple[dict[str, str], list[Problem]]:
+    """The stored copies under ``data_dir``/copies, normalised, by source id; a copy of no known source is a problem."""
+    copies, problems = {}, []
+    for path in sorted((Path(data_dir) / COPIES_DIR).glob("*.txt")):
+        if path.stem not in sources:
+            problems.append(
+                Problem(
+                    f"{COPIES_DIR}/{path.name}",
+                    1,
+                    "file",
+                    f"a stored copy of unknown source '{path.stem}' (not in sources.csv)",
+                )
+            )
+            continue
+        copies[path.stem] = normalised_text(path.read_text(encoding="utf-8"))
+    return copies, problems
+
+
+def _echo(text: str, limit: int = 80) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def metric_problems(facts: dict, lines: dict, name: str) -> list[Problem]:
+    """One value per metric and period: facts of one metric (``Fact.metric``, or the fact's own id) must share a
+    unit, agree in value for a period, and a metric named after a fact must be that fact's metric too."""
+    problems = []
+    first_by_period: dict[tuple[str, str], Fact] = {}
+    first_by_metric: dict[str, Fact] = {}
+    for fact in facts.values():
+        metric = fact.metric or fact.id
+        named = facts.get(metric)
+        if named is not None and (named.metric or named.id) != metric:
+            problems.append(
+                Problem(
+                    name,
+                    lines[fact.id],
+                    "metric",
+                    f"fact '{fact.id}': metric '{metric}' names fact '{metric}', whose metric is '{named.metric}'; "
+                    "name the metric its facts share",
+                )
+            )
+        other = first_by_metric.setdefault(metric, fact)
+        if other.unit != fact.unit:
+            problems.append(
+                Problem(
+                    name,
+                    lines[fact.id],
+                    "unit",
+                    f"fact '{fact.id}' is in {fact.unit}, but metric '{metric}' is in {other.unit} (fact '{other.id}', "
+                    f"line {lines[other.id]}); a metric has one unit",
+                )
+            )
+            continue
+        other = first_by_period.setdefault((metric, fact.period), fact)
+        if other.value != fact.value:
+            problems.append(
+                Problem(
+                    name,
+                    lines[fact.id],
+                    "value",
+                    f"fact '{fact.id}' gives {shown_value(fact.value)} for metric '{metric}' in {fact.period}, but fact "
+                    f"'{other.id}' (line {lines[other.id]}) gives {shown_value(other.value)}; one value per metric and period",
+                )
+            )
+    return problems
 
 
 def _undated_problems(name: str, sources: dict, lines: dict, notes: dict) -> list[Problem]:

@@ -108,12 +108,9 @@ def test_unknown_article_fact(tmp_path):
 
 
 def test_unknown_verdict(tmp_path):
-    def edit(rows):
-        rows[_first(rows, False)]["verdict"] = "plausible"
-
-    line = _first(_rows(), False) + 2
-    assert _problems(tmp_path, edit) == [
-        f"data/claims.csv:{line}: column 'verdict': 'plausible' is not a verdict (allowed: {', '.join(VERDICTS)})"
+    # G5a: a typed verdict on a claim that is neither split nor a sub-claim, so the row stands alone.
+    assert _problems(tmp_path, _edit("G5a", verdict="plausible")) == [
+        f"data/claims.csv:{_line('G5a')}: column 'verdict': 'plausible' is not a verdict (allowed: {', '.join(VERDICTS)})"
     ]
 
 
@@ -186,10 +183,35 @@ def test_every_computed_verdict_states_the_reason_for_its_tolerance():
 
 
 def test_an_unverifiable_verdict_says_what_was_searched(tmp_path):
-    assert _problems(tmp_path, _edit("G7", searched="")) == [
-        f"data/claims.csv:{_line('G7')}: column 'searched': an unverifiable verdict needs a note of what was searched "
+    assert _problems(tmp_path, _edit("G5a", searched="")) == [
+        f"data/claims.csv:{_line('G5a')}: column 'searched': an unverifiable verdict needs a note of what was searched "
         "(queries and where) and what was found"
     ]
+
+
+def test_a_claim_checked_against_its_own_article_fact_is_refused(tmp_path):
+    # C1's article figure is article_microsoft_share_fy2024: checked against itself it could never fail.
+    assert _problems(tmp_path, _edit("C1", checked="fact:article_microsoft_share_fy2024")) == [
+        f"data/claims.csv:{_line('C1')}: column 'checked': claim 'C1' is checked against its own article fact "
+        "'article_microsoft_share_fy2024'; the checked figure must come from facts other than the article's"
+    ]
+
+
+def test_a_claim_checked_against_another_article_figure_is_refused(tmp_path):
+    # C3a (the top two's 77%) against the article's Microsoft share: a figure of the article, not a check of it.
+    assert _problems(tmp_path, _edit("C3a", checked="fact:article_microsoft_share_fy2024")) == [
+        f"data/claims.csv:{_line('C3a')}: column 'checked': claim 'C3a' is checked against "
+        "'article_microsoft_share_fy2024', a figure of the article; the checked figure must come from facts other "
+        "than the article's"
+    ]
+
+
+def test_no_claim_is_checked_against_the_article():
+    from runthenumbers.data import load_ledger
+
+    ledger = load_ledger()
+    checked = [c.row.checked[5:] for c in load_claims(ledger=ledger) if c.row.checked.startswith("fact:")]
+    assert checked and all(ledger.source_of(f).kind != "article" for f in checked)
 
 
 def test_a_verdict_resting_only_on_machine_summaries_is_refused(tmp_path):
@@ -221,8 +243,12 @@ def test_the_tally_counts_sub_claims_not_their_parents():
 
 
 def test_d3_is_not_checked_against_a_later_sofr():
-    by_id = {c.row.id: c for c in load_claims()}
-    assert by_id["D3b"].verdict == "unverifiable" and not by_id["D3b"].row.checked
+    # SOFR plus the article's own margin would repeat its inputs; the filed effective rate (15% at 2025-03-31,
+    # rounded) checks the 14.11% in size only: 14.11 / 15 - 1 = -5.9%, beyond the 1% tolerance, within 25%.
+    d3b = {c.row.id: c for c in load_claims()}["D3b"]
+    assert d3b.row.checked == "fact:debt_ddtl1_effective_rate_2025q1"
+    assert d3b.checked_value == 0.15 and d3b.difference == pytest.approx(-0.0593, abs=1e-4)
+    assert d3b.verdict == "roughly"
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])

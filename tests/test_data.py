@@ -39,7 +39,11 @@ def test_the_committed_ledger_is_valid():
     assert any(s.kind == "article" for s in ledger.sources.values())
 
 
-NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.IGNORECASE)
+NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
+    re.IGNORECASE,
+)
 
 
 def test_every_fact_of_a_primary_source_carries_its_figure_in_the_quote():
@@ -67,9 +71,9 @@ def test_duplicate_id(ledger_copy):
 
 
 def test_unknown_source(ledger_copy):
-    _rewrite_facts(ledger_copy, lambda rows: rows[0].update(source="no_such_source"))
+    first = _rewrite_facts(ledger_copy, lambda rows: rows[0].update(source="no_such_source"))
     assert _problems(ledger_copy) == [
-        "data/facts.csv:2: column 'source': unknown source 'no_such_source' (not in sources.csv)"
+        f"data/facts.csv:2: column 'source': fact '{first}' cites unknown source 'no_such_source' (not in sources.csv)"
     ]
 
 
@@ -153,13 +157,30 @@ def test_a_note_on_an_unknown_source_is_refused(ledger_copy):
 
 
 def test_the_audited_kinds_keep_machine_summaries_apart():
-    """The sources the audit found machine-written are filed as ai-summary, and no id names a document twice."""
+    """The sources the audits found machine-written are filed as ai-summary, and no id names a document twice.
+
+    A document is its original address and the copy read: several transcripts share the company's investor
+    relations site as their original (the transcript's own address was not found), each read in its own copy.
+    """
     ledger = load_ledger()
-    assert {"csci_q4_2024_call_reportify", "cw_merger_8k_stocktitan", "csci_q3_2025_pr_summary"} <= {
-        s.id for s in ledger.sources.values() if s.kind == "ai-summary"
+    machine_written = {
+        "csci_q4_2024_call_reportify",
+        "cw_merger_8k_stocktitan",
+        "csci_q3_2025_pr_summary",
+        # Truth audit 2, 2026-12-02: a templated page, PortAI summaries on Longbridge, an AI-assisted newsletter.
+        "bakshi_crwv_2026",
+        "wallstreetcn_q1_2025",
+        "longbridge_q3_2025_call",
+        "wallstreetcn_ipo_pricing",
+        "wallstreetcn_nvidia_osprey",
+        "davefriedman_ddtl_2026",
     }
-    urls = [s.url for s in ledger.sources.values()]
-    assert sorted(u for u in set(urls) if urls.count(u) > 1) == []
+    assert machine_written <= {s.id for s in ledger.sources.values() if s.kind == "ai-summary"}
+    documents = [(s.url, s.read_at) for s in ledger.sources.values()]
+    assert sorted(d for d in set(documents) if documents.count(d) > 1) == []
+    # A copy is named once: two ids read in the same copy would be one document.
+    copies = [s.read_at for s in ledger.sources.values() if s.read_at]
+    assert sorted(c for c in set(copies) if copies.count(c) > 1) == []
 
 
 def test_source_kinds_are_one_ordered_list_with_two_declared_subsets():
@@ -338,3 +359,142 @@ CASES = [
 @table(CASES)
 def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
     check(case, tmp_path, monkeypatch)
+
+
+def test_a_copy_read_is_named_by_an_http_address(ledger_copy):
+    ledger = load_ledger(ledger_copy)
+    index, source = next((i, s) for i, s in enumerate(ledger.sources.values()) if s.kind == "filing")
+    _rewrite(ledger_copy / "sources.csv", lambda rows: rows[index].update(read_at="a GitHub copy"))
+    # The refused row's facts and note then cite an unknown source too; the sources file has the one problem.
+    assert [p for p in _problems(ledger_copy) if p.startswith("data/sources.csv")] == [
+        f"data/sources.csv:{index + 2}: column 'read_at': 'a GitHub copy' is not an http(s) address; name the copy "
+        "that was read by its URL, or leave it empty"
+    ]
+
+
+def test_the_bibliography_links_the_original_and_names_the_copy_read():
+    from runthenumbers.data import Source
+    from runthenumbers.site.ledger_pages import source_title_cell
+
+    fields = dict(id="q", title="Form 10-Q", publisher="SEC", date="2025-05-15", kind="filing")
+    original = Source(**fields, url="https://www.sec.gov/10q.htm")
+    assert source_title_cell(original) == (
+        '<a href="https://www.sec.gov/10q.htm">Form 10-Q</a> <code class="rtn-id">q</code>'
+    )
+    copy = Source(**fields, url="https://www.sec.gov/10q.htm", read_at="https://github.com/o/r/blob/abc/10q.txt")
+    assert source_title_cell(copy) == (
+        '<a href="https://www.sec.gov/10q.htm">Form 10-Q</a> <code class="rtn-id">q</code><span class="rtn-read-at">'
+        'read at: <a href="https://github.com/o/r/blob/abc/10q.txt">github.com</a></span>'
+    )
+
+
+def test_a_source_kind_outside_the_list_is_refused_by_name(ledger_copy):
+    from runthenumbers.data import SOURCE_KINDS
+
+    ledger = load_ledger(ledger_copy)
+    index, source = next((i, s) for i, s in enumerate(ledger.sources.values()) if s.kind == "news")
+    _rewrite(ledger_copy / "sources.csv", lambda rows: rows[index].update(kind="blog"))
+    # The refused row's facts then cite an unknown source too; the sources file has the one problem.
+    assert [p for p in _problems(ledger_copy) if p.startswith("data/sources.csv")] == [
+        f"data/sources.csv:{index + 2}: column 'kind': source '{source.id}': kind 'blog' is not a source kind "
+        f"(allowed: {', '.join(SOURCE_KINDS)})"
+    ]
+
+
+def _fact_index(data_dir: Path, fact_id: str) -> int:
+    return [f.id for f in load_ledger(data_dir).facts.values()].index(fact_id)
+
+
+def test_a_quote_missing_from_the_stored_copy_of_its_source_is_refused(ledger_copy):
+    # cw_cash_2025q1 quotes the 10-Q, whose text is stored as data/copies/gh_cw_10q_2025q1.txt.
+    index = _fact_index(ledger_copy, "cw_cash_2025q1")
+    _rewrite_facts(ledger_copy, lambda rows: rows[index].update(quote="Cash and cash equivalents $ 1,276,465"))
+    assert _problems(ledger_copy) == [
+        f"data/facts.csv:{index + 2}: column 'quote': fact 'cw_cash_2025q1': quote 'Cash and cash equivalents "
+        "$ 1,276,465' is not in copies/gh_cw_10q_2025q1.txt, the stored copy of its source (compared ignoring "
+        "case, spacing, dashes and quote marks; '...' joins parts in order)"
+    ]
+
+
+def test_a_quote_is_found_across_spacing_case_quote_marks_and_elisions():
+    from runthenumbers.data import normalised_text, quote_in_copy
+
+    copy = normalised_text("Revenue\n$\n1,364,676\n\nNet loss  $ (110,124 )\nthe Company\u2019s \u201cbacklog\u201d")
+    assert quote_in_copy("revenue $ 1,364,676", copy)
+    assert quote_in_copy("Revenue $ 1,364,676 ... Net loss $ (110,124 )", copy)
+    assert quote_in_copy('the Company\'s "backlog"', copy)
+    # The parts of an elided quote must stand in the copy's order, and every figure must match.
+    assert not quote_in_copy("Net loss $ (110,124 ) ... Revenue", copy)
+    assert not quote_in_copy("Revenue $ 1,364,677", copy)
+
+
+def test_a_stored_copy_of_an_unknown_source_is_refused(ledger_copy):
+    (ledger_copy / "copies" / "no_such_source.txt").write_text("text", encoding="utf-8")
+    assert _problems(ledger_copy) == [
+        "copies/no_such_source.txt:1: column 'file': a stored copy of unknown source 'no_such_source' (not in sources.csv)"
+    ]
+
+
+def test_only_filings_and_company_releases_are_stored(ledger):
+    stored = sorted(p.stem for p in (REPO_ROOT / "data" / "copies").glob("*.txt"))
+    assert len(stored) >= 10
+    assert {ledger.sources[s].kind for s in stored} <= {"filing", "press-release"}
+
+
+def _twin(data_dir: Path, of: str, twin_id: str, **changes) -> int:
+    """Append a copy of fact ``of`` under ``twin_id`` with ``changes``; return the new row's line."""
+
+    def append(rows):
+        rows.append({**next(r for r in rows if r["id"] == of), "id": twin_id, **changes})
+
+    _rewrite_facts(data_dir, append)
+    return (data_dir / "facts.csv").read_text(encoding="utf-8").count("\n")
+
+
+def test_two_values_for_one_metric_and_period_are_refused(ledger_copy):
+    # cw_cash_2025q1 is $1,276,456,000 at 2025-03-31; a twin of the same metric may not say $1.3B.
+    first = _fact_index(ledger_copy, "cw_cash_2025q1") + 2
+    line = _twin(ledger_copy, "cw_cash_2025q1", "cw_cash_rounded_2025q1", value="1300000000", metric="cw_cash_2025q1")
+    assert _problems(ledger_copy) == [
+        f"data/facts.csv:{line}: column 'value': fact 'cw_cash_rounded_2025q1' gives 1300000000 for metric "
+        f"'cw_cash_2025q1' in 2025-03-31, but fact 'cw_cash_2025q1' (line {first}) gives 1276456000; one value per "
+        "metric and period"
+    ]
+
+
+def test_twins_of_one_metric_agree_and_other_periods_may_differ(ledger_copy):
+    _twin(ledger_copy, "cw_cash_2025q1", "cw_cash_twin_2025q1", metric="cw_cash_2025q1")
+    _twin(ledger_copy, "cw_cash_2025q1", "cw_cash_later", period="2025-06-30", value="1", metric="cw_cash_2025q1")
+    ledger = load_ledger(ledger_copy)
+    assert ledger.value("cw_cash_twin_2025q1") == ledger.value("cw_cash_2025q1") == 1_276_456_000
+
+
+def test_a_metric_has_one_unit(ledger_copy):
+    first = _fact_index(ledger_copy, "cw_cash_2025q1") + 2
+    line = _twin(ledger_copy, "cw_cash_2025q1", "cw_cash_eur_2025q1", unit="EUR", metric="cw_cash_2025q1")
+    assert _problems(ledger_copy) == [
+        f"data/facts.csv:{line}: column 'unit': fact 'cw_cash_eur_2025q1' is in EUR, but metric 'cw_cash_2025q1' "
+        f"is in USD (fact 'cw_cash_2025q1', line {first}); a metric has one unit"
+    ]
+
+
+def test_a_metric_named_after_a_fact_is_that_facts_metric(ledger_copy):
+    # after_revenue_2024q2 is a twin of the metric cw_revenue_2024q2: naming a metric after it splits the group.
+    line = _twin(ledger_copy, "after_revenue_2024q2", "after_revenue_twin_2024q2", metric="after_revenue_2024q2")
+    assert _problems(ledger_copy) == [
+        f"data/facts.csv:{line}: column 'metric': fact 'after_revenue_twin_2024q2': metric 'after_revenue_2024q2' "
+        "names fact 'after_revenue_2024q2', whose metric is 'cw_revenue_2024q2'; name the metric its facts share"
+    ]
+
+
+def test_every_declared_metric_groups_twins_of_one_unit(ledger):
+    from collections import defaultdict
+
+    groups = defaultdict(list)
+    for fact in ledger.facts.values():
+        if fact.metric:
+            groups[fact.metric].append(fact)
+    assert len(groups) >= 100
+    for metric, members in groups.items():
+        assert metric in ledger.facts and len(members) >= 2, metric
+        assert len({f.unit for f in members}) == 1, metric

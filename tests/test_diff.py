@@ -433,3 +433,23 @@ CASES = [
 @table(CASES)
 def test_hostile_input_is_refused_with_a_message(case, tmp_path, monkeypatch):
     check(case, tmp_path, monkeypatch)
+
+
+def test_a_revision_without_read_at_or_metric_is_read_and_a_copy_added_since_is_one_change(repo):
+    """The read_at (sources) and metric (facts) columns came later: a revision without them reads them as
+    empty, so adding the columns changes nothing, and naming the copy read is one edit of one source."""
+    old_sources = [c for c in SOURCE_COLUMNS if c != "read_at"]
+    old_facts = [c for c in FACT_COLUMNS if c != "metric"]
+    (repo / "data" / "sources.csv").write_text(_csv(old_sources, [SOURCE]), encoding="utf-8")
+    (repo / "data" / "facts.csv").write_text(_csv(old_facts, FACTS), encoding="utf-8")
+    old = _commit(repo, "the ledger before read_at and metric")
+    _write(repo, sources=({**SOURCE, "read_at": "https://mirror.example.net/10-k.txt"},))
+    report = json.loads(_run(repo, old, "--format", "json").output)
+    assert report["ledgers"]["facts"] == {"added": [], "removed": [], "changed": []}
+    assert report["ledgers"]["sources"] == {
+        "added": [],
+        "removed": [],
+        "changed": [
+            {"id": "filing", "changes": {"read_at": {"before": "", "after": "https://mirror.example.net/10-k.txt"}}}
+        ],
+    }

@@ -37,6 +37,10 @@ CHROMIUM_FLAGS = [
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 # A page's own HTML plus the data of its charts; the shared Vega bundle is counted once, not per page.
 PAGE_BUDGET_BYTES = 300_000
+# The ledger's fact pages (book/facts-<page>.html) are reference tables without charts, one row per fact with
+# its locator and quote, and grow with the ledger: CoreWeave's page lists 553 facts since issue 25 (416 KB).
+LEDGER_PAGE = re.compile(r"^book/facts-[a-z_]+\.html$")
+LEDGER_PAGE_BUDGET_BYTES = 600_000
 
 
 @pytest.fixture(scope="session")
@@ -211,7 +215,8 @@ def test_each_page_stays_within_its_weight_budget(site):
             (site / "charts" / f).stat().st_size
             for f in set(re.findall(r"charts/(rtn-chart-[\w.-]+\.csv)", (site / page).read_text(encoding="utf-8")))
         )
-        assert own < PAGE_BUDGET_BYTES, f"{page}: {own} bytes"
+        budget = LEDGER_PAGE_BUDGET_BYTES if LEDGER_PAGE.match(page) else PAGE_BUDGET_BYTES
+        assert own < budget, f"{page}: {own} bytes"
     assert all((site / s).exists() for s in shared)
 
 

@@ -7,6 +7,7 @@ import hashlib
 import html
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
@@ -34,13 +35,26 @@ class SourcesDirective(SphinxDirective):
         for source in sorted(ledger.sources.values(), key=lambda s: (s.kind, s.publisher.lower(), s.id)):
             rows.append(
                 f'<tr id="source-{source.id}"><td>{html.escape(source.kind)}</td>'
-                f"<td>{html.escape(source.publisher)}</td>"
-                f'<td><a href="{html.escape(source.url)}">{html.escape(source.title)}</a> '
-                f'<code class="rtn-id">{html.escape(source.id)}</code></td>'
+                f"<td>{html.escape(source.publisher)}</td><td>{source_title_cell(source)}</td>"
                 f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td></tr>"
             )
         table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts"], rows)
         return [nodes.raw("", table, format="html")]
+
+
+def source_title_cell(source) -> str:
+    """A bibliography entry's title cell: the title linked to the original publisher's address, the id, and
+    the copy that was read (linked, shown by its host) when it was not the original."""
+    cell = (
+        f'<a href="{html.escape(source.url)}">{html.escape(source.title)}</a> '
+        f'<code class="rtn-id">{html.escape(source.id)}</code>'
+    )
+    if source.read_at:
+        host = urlsplit(source.read_at).netloc
+        cell += (
+            f'<span class="rtn-read-at">read at: <a href="{html.escape(source.read_at)}">{html.escape(host)}</a></span>'
+        )
+    return cell
 
 
 class FactsDirective(SphinxDirective):
@@ -55,6 +69,8 @@ class FactsDirective(SphinxDirective):
 
         ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "facts.csv"))
+        # Each row names its source's publisher and kind: a change to sources.csv changes the page.
+        self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
         self.env.note_dependency(str(Path(chapters.__file__)))
         rows = []
         for fact in ledger.facts.values():
