@@ -22,6 +22,7 @@ from tqdm import tqdm
 from . import chapters
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .errors import SafeGroup, UserError
+from .markup import spreadsheet_safe_rows
 from .parameters import REGISTRY, ParameterError
 from .units import SHORT, fact_text, number, signed_percent
 
@@ -107,7 +108,7 @@ def render(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_safe_rows(rows))
         return buffer.getvalue().rstrip("\n")
     return _table(rows, columns)
 

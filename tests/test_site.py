@@ -26,6 +26,36 @@ from runthenumbers.site.assets import sha256_manifest
 from runthenumbers.values import baseline_values
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+class EgressTrap:
+    """A proxy on 127.0.0.1 that forwards nothing: it records the first line of every request sent to it
+    (``CONNECT accounts.google.com:443 HTTP/1.1``) and answers 403. The test browser sends it everything
+    but loopback, which Chromium never proxies, so a browser that tries to reach any other host is caught
+    (test_the_test_browser_reaches_no_host_but_this_machine), and reaches nothing even then."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.requests: list[str] = []
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            connection, _ = self._socket.accept()
+            with connection:
+                connection.settimeout(2)
+                try:
+                    first = connection.recv(4096).split(b"\r\n", 1)[0].decode("latin-1")
+                    connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    first = "(a connection that sent nothing)"
+                self.requests.append(first)
+
+
+EGRESS = EgressTrap()
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,6 +63,19 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--no-pings",
+    "--disable-breakpad",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--dns-prefetch-disable",
+    "--metrics-recording-only",
+    "--disable-features=AutofillServerCommunication,CertificateTransparencyComponentUpdater,MediaRouter,"
+    "OptimizationHints,Translate,InterestFeedContentSuggestions,DialMediaRouteProvider",
+    # No name resolves but this machine's, and every request that is not to loopback goes to the trap.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    f"--proxy-server=http://127.0.0.1:{EGRESS.port}",
 ]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 # A page's own HTML plus the data of its charts; the shared Vega bundle is counted once, not per page.
@@ -596,3 +639,21 @@ def test_the_what_if_chart_reads_out_its_inputs_and_tabulates_what_it_draws(serv
     )
     assert figure.locator(".vega-bind").first.text_content().strip().endswith("8.00%")
     page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_test_browser_reaches_no_host_but_this_machine(site, server, browser):
+    """N2 (hostile review 3): the suite's headless Chromium resolved accounts.google.com and
+    update.googleapis.com despite its flags. Every request it makes to another host now reaches the trap
+    proxy instead; the page's own attempt proves the trap catches one, and nothing else may be there."""
+    page = browser.new_page()
+    page.goto(f"{server}/book/intro.html", wait_until="networkidle")
+    reached = page.evaluate(
+        "() => fetch('http://example.com/rtn-egress-probe').then(r => r.status).catch(() => 'refused')"
+    )
+    page.wait_for_timeout(3000)  # the browser's own background requests, if any, come in the first seconds
+    page.close()
+    assert reached in (403, "refused")
+    assert any("rtn-egress-probe" in request for request in EGRESS.requests), EGRESS.requests
+    assert [r for r in EGRESS.requests if "rtn-egress-probe" not in r] == []

@@ -11,7 +11,11 @@ say. Execution records no timings, so re-running it on unchanged inputs rewrites
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -70,7 +74,9 @@ def execute(markdown: Path, timeout: int = 600) -> tuple[nbformat.NotebookNode, 
         extra_arguments=list(KERNEL_ARGUMENTS),
         resources={"metadata": {"path": str(markdown.parent)}},
     )
-    client.execute()
+    # A kernel's own stderr holds nothing a cell's outputs do not (errors come back as outputs), but a
+    # kernel stopped by Ctrl-C prints its ZMQ tracebacks there: they would bury make execute's one line.
+    client.execute(stderr=subprocess.DEVNULL)
     reads = freshness.reads_from(notebook.cells.pop())
     return notebook, reads
 
@@ -81,8 +87,34 @@ def write_pair(markdown: Path) -> Path:
     executed, reads = execute(markdown)
     # make book refuses the notebook once one of them changes; make execute re-executes it.
     freshness.record(executed, markdown.stem, reads, notebook_dir=markdown.parent)
-    jupytext.write(executed, target)
+    write_atomically(target, jupytext.writes(executed, fmt="ipynb"))
     return target
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` through a temporary sibling renamed into place: a write that fails
+    part-way (a full disk, a quota, a file-size limit, Ctrl-C) leaves ``target`` as it was, never cut short."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def plan(directory: Path = NOTEBOOK_DIR, force: bool = False):
@@ -106,6 +138,23 @@ def plan(directory: Path = NOTEBOOK_DIR, force: bool = False):
 
 
 def main(argv: list[str]) -> int:
+    """``make execute``: one line, not a traceback, when it is stopped or cannot write (exit 130 or 2)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(
+            "stopped by Ctrl-C: the notebooks written so far are complete and the one executing was not written",
+            file=sys.stderr,
+        )
+        return 128 + signal.SIGINT
+    except OSError as error:
+        from ..errors import describe
+
+        print(f"error: {describe(error)}; the notebook being written was left as it was", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str]) -> int:
     force = "--force" in argv
     named = [Path(a) for a in argv if a != "--force"]
     targets = ((m, None) for m in named) if named else plan(force=force)

@@ -122,10 +122,11 @@ SWEEP = Kind(folder=False, why_not=_sweep_problem, what="written by `runthenumbe
 
 
 def target_of(path: Path | str) -> Path:
-    """The absolute path ``path`` names: ``~`` expanded, ``..`` and links in its folders resolved,
-    but the last part kept as given (so a link there is seen, not followed)."""
-    absolute = Path(os.path.abspath(os.path.expanduser(str(path))))
-    if absolute.name in ("", "."):
+    """The absolute path ``path`` names: ``~`` expanded, ``..`` and links in its folders resolved as the
+    system resolves them (``link/..`` is the folder holding the link's target, not the folder holding the
+    link), but the last part kept as given (so a link there is seen, not followed)."""
+    absolute = Path.cwd() / os.path.expanduser(str(path))
+    if absolute.name in ("", ".", ".."):
         return absolute.resolve()
     return absolute.parent.resolve() / absolute.name
 
@@ -156,6 +157,11 @@ def check(path: Path | str, kind: Kind, force: bool) -> Path:
         if kind.folder != target.is_dir():
             raise OutputError(
                 f"{label} is a {'file' if kind.folder else 'folder'}; give a {'folder' if kind.folder else 'file'} path"
+            )
+        if os.path.ismount(target):
+            raise OutputError(
+                f"{label} is a mount point; an output is written beside its target and renamed into place, which a "
+                f"mount point cannot take; give a new folder inside it ({clipped(str(path).rstrip('/') + '/run')})"
             )
         empty = kind.folder and not any(target.iterdir())
         if not empty:

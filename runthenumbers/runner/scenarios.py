@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -76,9 +77,10 @@ def _known(name: str) -> None:
         raise ParameterError(unknown_parameter_message(name, sorted(REGISTRY)))
 
 
-# A parameters file names a few dozen inputs in a few KB; anything far larger is not one, and reading
+# A parameters file names a few dozen inputs in a few KB; anything far larger is not one (64 KiB is ten times
+# the largest useful one), and reading
 # it whole (/dev/zero, a disk image) would exhaust memory.
-PARAMS_FILE_LIMIT = 1_000_000
+PARAMS_FILE_LIMIT = 65_536
 
 
 def read_params_file(path: Path) -> str:
@@ -198,6 +200,7 @@ def _execute(name: str, parameters: dict, workdir: str, published: str | None = 
         os.environ[PUBLISHED_ENV] = published  # the kernel inherits it
     else:
         os.environ.pop(PUBLISHED_ENV, None)
+    _kernel_scratch(Path(workdir) / KERNEL_SCRATCH)
     try:
         papermill.execute_notebook(
             str(source),
@@ -215,6 +218,26 @@ def _execute(name: str, parameters: dict, workdir: str, published: str | None = 
         ) from None
     hide_injected_parameters(target)
     return name, time.perf_counter() - started
+
+
+# A folder of the run's temporary output for what kernels write outside the notebook: each kernel's
+# connection file (its ports and HMAC key), IPython's profile, temporary files. The guard removes the
+# temporary output however the run ends, SIGKILL included, so nothing of a kernel outlives the run in
+# TMPDIR or in a home folder that cannot be written (IPython would fall back to a new /tmp folder a kernel).
+KERNEL_SCRATCH = "kernels"
+
+
+def _kernel_scratch(scratch: Path) -> None:
+    """Point this worker and the kernels it starts at ``scratch`` for their temporary files."""
+    scratch.mkdir(exist_ok=True)
+    for variable, folder in (
+        ("TMPDIR", scratch),
+        ("JUPYTER_RUNTIME_DIR", scratch / "runtime"),
+        ("IPYTHONDIR", scratch / "ipython"),
+    ):
+        folder.mkdir(exist_ok=True)
+        os.environ[variable] = str(folder)
+    tempfile.tempdir = str(scratch)  # jupyter_client writes the connection file with tempfile.mkstemp
 
 
 def hide_injected_parameters(path: Path) -> None:
@@ -321,6 +344,7 @@ def run(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(workdir / "source")
+        shutil.rmtree(workdir / KERNEL_SCRATCH, ignore_errors=True)
         values = {
             name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4))
             for name in scenario.notebooks
