@@ -73,7 +73,7 @@ def signals_raise() -> Iterator[None]:
     finally:
         for number, action in previous.items():
             signal.signal(number, action)
-        if received and _enclosing_handler(previous[received[0]]):
+        if received and _enclosing_handler(previous[signal.Signals(received[0])]):
             signal.raise_signal(received[0])
 
 
