@@ -631,4 +631,25 @@ def diff_command(base, head, fmt, repo) -> None:
     """
     from . import diff
 
-    click.echo(diff.render(diff.diff(base, head, repo), fmt))
+    report = diff.diff(base, head, repo)
+    if head is None:
+        _warn_if_stale(diff.repository_root(repo or Path.cwd()))
+    click.echo(diff.render(report, fmt))
+
+
+def _warn_if_stale(root: Path) -> None:
+    """Warn when the working tree's notebooks were executed with other inputs than it now holds: the diff
+    reads their outputs as committed, so a changed fact would seem to move no published value (G7)."""
+    from .data import REPO_ROOT
+    from .runner import freshness
+
+    if root.resolve() != REPO_ROOT.resolve():
+        return  # another checkout: its code, not this one's, says what its notebooks read
+    stale, unreadable = freshness.reasons()
+    pages = [*stale, *unreadable]
+    if pages:
+        click.echo(
+            f"warning: {len(pages)} notebook(s) of the working tree were executed with other inputs than it now holds "
+            f"({', '.join(pages)}): their published values below are the old ones; run `make execute` first",
+            err=True,
+        )

@@ -17,7 +17,11 @@ natural home, there); every one failed on main before the fix. The index, review
 | B12 | ``CASES[fact-quote-one-long-word]``, ``CASES[fact-quote-too-many-characters]`` |
 | B14 | ``CASES[source-date-not-a-day]``, ``[source-accessed-not-a-day]``, ``[fact-period-not-a-day]``;
 |     | ``test_a_rating_date_must_be_a_calendar_day`` |
+| D3a | ``test_a_kernel_that_loses_a_port_race_is_started_again_quietly`` |
 | D4 | ``test_freshness_names_a_notebook_nested_too_deeply`` |
+| F5 | ``test_the_site_notes_the_package_code_that_computes_its_pages`` |
+| G5 | ``test_a_repository_of_another_owner_is_named_with_gits_advice`` |
+| G7 | ``test_diff_warns_when_the_working_trees_notebooks_are_stale`` |
 | M4 | ``test_a_sweep_out_of_memory_is_one_line_saying_how_many_samples_fit`` |
 | M5 | ``CASES[params-wide-list]``, ``[params-too-many-names]``, ``[params-over-64k]``;
 |    | ``test_a_wide_params_file_is_refused_at_once`` |
@@ -506,3 +510,80 @@ def test_an_interrupted_run_leaves_no_kernel_file_in_tmpdir(tmp_path):
     assert process.returncode == 130, err
     assert list(scratch.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]
+
+
+def test_the_site_notes_the_package_code_that_computes_its_pages():
+    """F5: changing verdicts.py (the claims page's verdict band) and running make book kept the old verdicts:
+    the directives noted data/ and the notebooks as their inputs, never the code. Each now notes the package."""
+    import inspect
+
+    from runthenumbers.site import chapter_lists, home, ledger_pages
+    from runthenumbers.site.dependencies import package_modules
+
+    files = {Path(f).relative_to(REPO_ROOT).as_posix() for f in package_modules()}
+    assert {"runthenumbers/verdicts.py", "runthenumbers/claims.py", "runthenumbers/quality.py"} <= files
+    assert {"runthenumbers/conclusion.py", "runthenumbers/site/ledger_pages.py"} <= files
+    assert not any(f.startswith("runthenumbers/runner/") for f in files)
+    directives = [
+        c
+        for module in (chapter_lists, home, ledger_pages)
+        for c in vars(module).values()
+        if inspect.isclass(c) and c.__module__ == module.__name__ and "run" in vars(c)
+    ]
+    assert len(directives) >= 8
+    for directive in directives:
+        assert "note_package_code(self.env)" in inspect.getsource(directive.run), directive
+
+
+def test_a_repository_of_another_owner_is_named_with_gits_advice(monkeypatch, tmp_path):
+    """G5: git's 'dubious ownership' refusal (CI containers, docker mounts) was reported as 'not inside a git
+    repository', hiding git's own fix."""
+    from runthenumbers import diff
+
+    refused = subprocess.CompletedProcess(
+        [],
+        128,
+        "",
+        f"fatal: detected dubious ownership in repository at '{tmp_path}'\n"
+        "To add an exception for this directory, call:\n\n"
+        f"\tgit config --global --add safe.directory {tmp_path}\n",
+    )
+    monkeypatch.setattr(diff, "_git", lambda repo, *args: refused)
+    with pytest.raises(diff.DiffError, match="owned by another user .* git config --global --add safe.directory"):
+        diff.repository_root(tmp_path)
+
+
+def test_diff_warns_when_the_working_trees_notebooks_are_stale(monkeypatch):
+    """G7: with a fact changed and the notebooks not re-executed, diff said no published value moved."""
+    monkeypatch.setattr(freshness, "reasons", lambda *a, **k: ({"concentration": ["data/facts.csv changed"]}, {}))
+    monkeypatch.chdir(REPO_ROOT)
+    result = CliRunner().invoke(main, ["diff", "HEAD", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 notebook(s) of the working tree were executed with other inputs" in result.output
+    assert "(concentration)" in result.output
+
+
+def test_a_kernel_that_loses_a_port_race_is_started_again_quietly(monkeypatch, tmp_path):
+    """D3a: two runs starting kernels together could collide on a port and print the kernel's ZMQ traceback."""
+    import nbformat
+    import papermill
+
+    from runthenumbers.runner import scenarios
+
+    calls = []
+
+    def flaky(source, target, **kwargs):
+        calls.append(source)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        nbformat.write(nbformat.v4.new_notebook(), target)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.setattr(scenarios, "_kernel_scratch", lambda scratch: scratch.mkdir(exist_ok=True))
+    (tmp_path / "notebooks").mkdir()
+    name, _ = scenarios._execute("concentration", {}, str(tmp_path))
+    assert name == "concentration" and len(calls) == 2
+    assert scenarios.kernel_did_not_start(
+        RuntimeError("zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:1')")
+    )
+    assert not scenarios.kernel_did_not_start(RuntimeError("a cell failed"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -201,21 +202,27 @@ def _execute(name: str, parameters: dict, workdir: str, published: str | None = 
     else:
         os.environ.pop(PUBLISHED_ENV, None)
     _kernel_scratch(Path(workdir) / KERNEL_SCRATCH)
-    try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=workdir,
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=list(KERNEL_ARGUMENTS),
-        )
-    except papermill.PapermillExecutionError as error:
-        raise ScenarioError(
-            f"notebook '{name}' failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
-        ) from None
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=workdir,
+                progress_bar=False,
+                log_output=False,
+                extra_arguments=list(KERNEL_ARGUMENTS),
+            )
+            break
+        except papermill.PapermillExecutionError as error:
+            raise ScenarioError(
+                f"notebook '{name}' failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
+            ) from None
+        except Exception as error:
+            if attempt == KERNEL_STARTS or not kernel_did_not_start(error):
+                raise
+            # Two runs can race for a port: jupyter_client picks free ports and the kernel binds them later.
     hide_injected_parameters(target)
     return name, time.perf_counter() - started
 
@@ -225,6 +232,15 @@ def _execute(name: str, parameters: dict, workdir: str, published: str | None = 
 # temporary output however the run ends, SIGKILL included, so nothing of a kernel outlives the run in
 # TMPDIR or in a home folder that cannot be written (IPython would fall back to a new /tmp folder a kernel).
 KERNEL_SCRATCH = "kernels"
+# Starts of a kernel tried before a run gives up: a kernel that died before answering (a port another
+# run's kernel took between jupyter_client choosing it and the kernel binding it) is started again, quietly.
+KERNEL_STARTS = 3
+_NOT_STARTED = ("Kernel died before replying to kernel_info", "Address already in use")
+
+
+def kernel_did_not_start(error: BaseException) -> bool:
+    """Whether ``error`` says a kernel died while starting (worth one more start), not that a cell failed."""
+    return any(text in str(error) for text in _NOT_STARTED)
 
 
 def _kernel_scratch(scratch: Path) -> None:
@@ -238,6 +254,12 @@ def _kernel_scratch(scratch: Path) -> None:
         folder.mkdir(exist_ok=True)
         os.environ[variable] = str(folder)
     tempfile.tempdir = str(scratch)  # jupyter_client writes the connection file with tempfile.mkstemp
+    # What kernels print to stderr (a kernel that lost a port race prints ZMQ's traceback) goes to a log here,
+    # not into the run's messages: a cell's errors come back through the notebook, a run's own through the pool.
+    if multiprocessing.parent_process() is not None:  # a pool worker: never the command's own stderr
+        log = os.open(scratch / "kernels-stderr.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(log, sys.stderr.fileno())
+        os.close(log)
 
 
 def hide_injected_parameters(path: Path) -> None:
