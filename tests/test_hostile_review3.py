@@ -17,6 +17,7 @@ natural home, there); every one failed on main before the fix. The index, review
 | B12 | ``CASES[fact-quote-one-long-word]``, ``CASES[fact-quote-too-many-characters]`` |
 | B14 | ``CASES[source-date-not-a-day]``, ``[source-accessed-not-a-day]``, ``[fact-period-not-a-day]``;
 |     | ``test_a_rating_date_must_be_a_calendar_day`` |
+| D3 | ``test_deeply_nested_json_beside_an_output_is_named_or_cleared`` |
 | D3a | ``test_a_kernel_that_loses_a_port_race_is_started_again_quietly`` |
 | D4 | ``test_freshness_names_a_notebook_nested_too_deeply`` |
 | F5 | ``test_the_site_notes_the_package_code_that_computes_its_pages`` |
@@ -587,3 +588,29 @@ def test_a_kernel_that_loses_a_port_race_is_started_again_quietly(monkeypatch, t
         RuntimeError("zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:1')")
     )
     assert not scenarios.kernel_did_not_start(RuntimeError("a cell failed"))
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_deeply_nested_json_beside_an_output_is_named_or_cleared(tmp_path, monkeypatch):
+    """D3: 100,000-deep JSON in a stale lock, in an existing sweep file under --force, or in a run folder's
+    manifest each gave 'an input is nested too deeply to read', naming no file (the user's inputs were flat)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".s.json.lock").write_text(DEEP, encoding="utf-8")
+    result = CliRunner().invoke(main, ["sweep", "--samples", "10", "--out", "s.json"])
+    assert result.exit_code == 0 and (tmp_path / "s.json").is_file(), result.output
+    (tmp_path / "t.json").write_text(DEEP, encoding="utf-8")
+    result = CliRunner().invoke(main, ["sweep", "--samples", "10", "--force", "--out", "t.json"])
+    assert result.exit_code == 2
+    assert (
+        "--out t.json exists and is not written by `runthenumbers sweep` (it is not a sweep's JSON record)"
+        in result.output
+    )
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "results.json").write_text("{}", encoding="utf-8")
+    (run / ".runthenumbers-run").write_text(DEEP, encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", "--notebooks", "concentration", "--no-site", "--force", "--out", "run"])
+    assert result.exit_code == 2
+    assert "--out run exists and is not a previous run (it has no list .runthenumbers-run" in result.output

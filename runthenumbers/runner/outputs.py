@@ -93,7 +93,7 @@ def _run_problem(path: Path) -> str | None:
             raise ValueError
         listed = json.loads(manifest.read_text(encoding="utf-8"))["entries"]
         listed = set(listed) if isinstance(listed, list) and all(isinstance(e, str) for e in listed) else None
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
         listed = None
     if listed is None:
         return f"it has no list {RUN_MANIFEST} of the files a run wrote there"
@@ -110,7 +110,7 @@ def _sweep_problem(path: Path) -> str | None:
         if path.stat().st_size > _SWEEP_FILE_LIMIT:
             return "it is larger than any sweep's record"
         record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # a 100,000-deep [[[...]]] too (D3)
         return "it is not a sweep's JSON record"
     if isinstance(record, dict) and set(record) == {"samples", "seed", "results"}:
         return None
@@ -238,7 +238,7 @@ def _clear_stale(handle: int, target: Path) -> None:
     try:
         record = json.loads(raw.decode("utf-8"))
         pid, names = int(record["pid"]), [str(n) for n in record["temporaries"]]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
         return
     if pid == os.getpid() or _alive(pid):
         return
