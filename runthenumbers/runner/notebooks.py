@@ -11,11 +11,9 @@ say. Execution records no timings, so re-running it on unchanged inputs rewrites
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import jupytext
@@ -24,6 +22,7 @@ from nbclient import NotebookClient
 
 from .. import chapters
 from ..data import REPO_ROOT
+from ..files import write_atomically
 from ..values import GLUE_MIME, NOTEBOOK_DIR
 from . import freshness
 
@@ -89,32 +88,6 @@ def write_pair(markdown: Path) -> Path:
     freshness.record(executed, markdown.stem, reads, notebook_dir=markdown.parent)
     write_atomically(target, jupytext.writes(executed, fmt="ipynb"))
     return target
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary sibling renamed into place: a write that fails
-    part-way (a full disk, a quota, a file-size limit, Ctrl-C) leaves ``target`` as it was, never cut short."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if target.exists():
-            os.chmod(temporary, target.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def plan(directory: Path = NOTEBOOK_DIR, force: bool = False):
