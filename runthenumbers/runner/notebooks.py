@@ -11,6 +11,7 @@ say. Execution records no timings, so re-running it on unchanged inputs rewrites
 from __future__ import annotations
 
 import hashlib
+import logging
 import signal
 import subprocess
 import sys
@@ -111,20 +112,38 @@ def plan(directory: Path = NOTEBOOK_DIR, force: bool = False):
 
 
 def main(argv: list[str]) -> int:
-    """``make execute``: one line, not a traceback, when it is stopped or cannot write (exit 130 or 2)."""
+    """``make execute``: one line, not a traceback, when it is stopped or cannot write (exit 130, 143 or 2).
+
+    A stop can surface as another error: nbclient, cleaning up a kernel that Ctrl-C took down, raises its
+    own (``DeadKernelError``, then an ``AssertionError``); once a stop signal came, any error is the stop.
+    """
+    stopped: list[int] = []
+
+    def stop(signum, frame):
+        stopped.append(signum)
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # no "Future exception was never retrieved"
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         return _main(argv)
-    except KeyboardInterrupt:
-        print(
-            "stopped by Ctrl-C: the notebooks written so far are complete and the one executing was not written",
-            file=sys.stderr,
-        )
-        return 128 + signal.SIGINT
-    except OSError as error:
-        from ..errors import describe
+    except BaseException as error:
+        if stopped or isinstance(error, KeyboardInterrupt):
+            name = "Ctrl-C" if not stopped or stopped[0] == signal.SIGINT else signal.Signals(stopped[0]).name
+            print(
+                f"stopped by {name}: the notebooks written so far are complete and the one executing was not written",
+                file=sys.stderr,
+            )
+            return 128 + (stopped[0] if stopped else signal.SIGINT)
+        if isinstance(error, OSError):
+            from ..errors import describe
 
-        print(f"error: {describe(error)}; the notebook being written was left as it was", file=sys.stderr)
-        return 2
+            print(f"error: {describe(error)}; the notebook being written was left as it was", file=sys.stderr)
+            return 2
+        raise
+    finally:
+        for number, action in previous.items():
+            signal.signal(number, action)
 
 
 def _main(argv: list[str]) -> int:
