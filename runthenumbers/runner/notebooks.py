@@ -87,7 +87,8 @@ def write_pair(markdown: Path) -> Path:
     executed, reads = execute(markdown)
     # make book refuses the notebook once one of them changes; make execute re-executes it.
     freshness.record(executed, markdown.stem, reads, notebook_dir=markdown.parent)
-    write_atomically(target, jupytext.writes(executed, fmt="ipynb"))
+    text = jupytext.writes(executed, fmt="ipynb")
+    write_atomically(target, text if text.endswith("\n") else text + "\n")  # as jupytext.write ends a file
     return target
 
 
