@@ -258,7 +258,7 @@ def _kernel_scratch(scratch: Path) -> None:
     # not into the run's messages: a cell's errors come back through the notebook, a run's own through the pool.
     if multiprocessing.parent_process() is not None:  # a pool worker: never the command's own stderr
         log = os.open(scratch / "kernels-stderr.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.dup2(log, sys.stderr.fileno())
+        os.dup2(log, 2)  # the file descriptor kernels inherit, whatever sys.stderr is now
         os.close(log)
 
 
