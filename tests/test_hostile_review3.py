@@ -36,6 +36,7 @@ natural home, there); every one failed on main before the fix. The index, review
 | P9 | ``test_finite_book.py::test_every_input_at_each_end_...[concentration-top_two_share_2024-max]`` (finite on main) |
 | P10 | ``test_a_payback_that_never_comes_is_said_in_words``, ``test_publish_refuses_a_non_finite_number`` |
 | S5, S11 | ``test_an_interrupted_run_leaves_no_kernel_file_in_tmpdir`` (slow) |
+| S7 | ``test_a_build_stopped_part_way_is_followed_by_a_fresh_one`` |
 | S8 | ``test_a_stop_signal_is_handed_on_to_the_enclosing_programs_handler`` |
 | T1 | ``CASES[sweep-long-missing-parent]`` |
 | V1 | ``test_the_median_peak_quarter_is_never_when_most_scenarios_need_no_money`` |
@@ -688,3 +689,26 @@ def test_hostile_ledger_text_reaches_every_built_page_escaped(tmp_path):
     for download in html.rglob("*.csv"):
         for row in csv.reader(download.open(encoding="utf-8")):
             assert not [c for c in row if c.startswith(("=", "+", "@"))], download
+
+
+def test_a_build_stopped_part_way_is_followed_by_a_fresh_one(tmp_path):
+    """S7: after make book was stopped while Sphinx wrote its pages, the next make book failed once ('search
+    index couldn't be loaded', an error under -W). A build now marks its output folder while it runs; the next
+    build that finds the mark starts from a fresh environment, as a clean build does."""
+    from types import SimpleNamespace
+
+    from runthenumbers.site.assets import BUILD_MARKER, finish_site, forget_an_interrupted_build, mark_build_started
+
+    outdir, doctrees = tmp_path / "html", tmp_path / "doctrees"
+    doctrees.mkdir()
+    app = SimpleNamespace(outdir=str(outdir), doctreedir=str(doctrees), builder=SimpleNamespace(format="text"))
+    mark_build_started(app)
+    assert (outdir / BUILD_MARKER).is_file()
+    (doctrees / "environment.pickle").write_bytes(b"an environment of the build that was stopped")
+    forget_an_interrupted_build(app, None)  # the next build, at config-inited
+    assert not (doctrees / "environment.pickle").exists()
+    mark_build_started(app)
+    finish_site(app, None)
+    (doctrees / "environment.pickle").write_bytes(b"an environment of a finished build")
+    forget_an_interrupted_build(app, None)
+    assert (doctrees / "environment.pickle").exists() and not (outdir / BUILD_MARKER).exists()

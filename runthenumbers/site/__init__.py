@@ -20,7 +20,14 @@ from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.util.docutils import SphinxRole
 
 from ..citation import CiteDirective
-from .assets import NUMBER_MARKER, add_static_path, finish_site, page_scripts
+from .assets import (
+    NUMBER_MARKER,
+    add_static_path,
+    finish_site,
+    forget_an_interrupted_build,
+    mark_build_started,
+    page_scripts,
+)
 from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
 from .home import ConclusionDirective
 
@@ -157,6 +164,8 @@ def _link_glued_numbers(app, config) -> None:
 
 def setup(app):
     app.connect("config-inited", add_static_path)
+    app.connect("config-inited", forget_an_interrupted_build)
+    app.connect("builder-inited", mark_build_started)
     app.connect("config-inited", _link_glued_numbers)
     app.connect("html-page-context", page_scripts)
     # After the theme, which rewrites pygments.css when the build finishes.

@@ -144,7 +144,27 @@ def sha256_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Written when a build starts and removed when it finishes: found at the start of a build, it says the last
+# one was stopped part-way (Ctrl-C while Sphinx wrote the pages), so its search index may be cut short.
+BUILD_MARKER = ".rtn-build-incomplete"
+
+
+def forget_an_interrupted_build(app, config) -> None:
+    """After a build stopped part-way, start from a fresh environment: Sphinx would otherwise re-read only
+    the changed pages, fail to load the cut-short search index, and warn (an error under -W) once (S7)."""
+    if (Path(app.outdir) / BUILD_MARKER).exists():
+        (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
+
+
+def mark_build_started(app) -> None:
+    outdir = Path(app.outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    (outdir / BUILD_MARKER).write_text("a build of this folder has started and not finished\n", encoding="utf-8")
+
+
 def finish_site(app, exception) -> None:
+    if exception is None:
+        (Path(app.outdir) / BUILD_MARKER).unlink(missing_ok=True)
     if exception is None and app.builder.format == "html":
         outdir = Path(app.outdir)
         write_vega_bundle(outdir / "_static")
