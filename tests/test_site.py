@@ -555,8 +555,8 @@ def test_the_home_page_says_what_the_chapters_published(site):
         f"{percent(concentration['top_two_share_2024'])} from the two largest customers",
         f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)} is the funding gap of the capacity "
         f"CoreWeave has contracted, against {money(capex['on_hand_bn'] * 1e9)} on hand in March 2025",
-        f"Of the {summary['evidence_facts']:.0f} figures the book checks the essay against, "
-        f"{summary['first_hand_facts']:.0f} ({percent(round(summary['first_hand_share'], 2))}) come from",
+        f"Of the {summary['evidence_facts']:,.0f} figures the book checks the essay against, "
+        f"{summary['first_hand_facts']:,.0f} ({percent(round(summary['first_hand_share'], 2))}) come from",
         f"and {summary['claims_unverifiable']:.0f} claims of the essay could not be checked at all.",
         f"for each of the essay's {summary['claims_total']:.0f} claims and sub-claims.",
     ):
