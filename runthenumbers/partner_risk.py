@@ -211,7 +211,7 @@ def contract_tranches(ledger: Ledger) -> pd.DataFrame:
         ),
         (
             "All contracts, 2025",
-            value("csci_cw_contracted_mw_2025_02"),
+            value("csci_cw_delivery_590mw_by_early2027"),
             value("csci_cw_contract_value_2025"),
             "stated (secondary sources)",
         ),
@@ -483,7 +483,7 @@ def observed_slip(ledger: Ledger) -> dict[str, float]:
     """The delivery picture the sources give by March 2026, as stress inputs: of the ~590 MW, the part
     not yet energized is late by the quarters between the second half of 2026 (the last option's date)
     and early 2027 (the date now given for all of it)."""
-    contracted = ledger.value("csci_cw_contracted_mw_2025_02")
+    contracted = ledger.value("csci_cw_delivery_590mw_by_early2027")
     return {
         "csci_contracted_mw": contracted,
         "csci_contract_value": ledger.value("csci_cw_contract_value_2025"),
