@@ -564,7 +564,9 @@ def edition(repo: Path) -> Edition:
     block = config.get("edition") or {}
     missing = [key for key in ("name", "previous") if not str(block.get(key, "")).strip()]
     if missing:
-        raise DiffError(f"{CONFIG_FILE}: edition needs {' and '.join(missing)} (the edition's name, the previous edition's commit)")
+        raise DiffError(
+            f"{CONFIG_FILE}: edition needs {' and '.join(missing)} (the edition's name, the previous edition's commit)"
+        )
     return Edition(str(block["name"]).strip(), str(block["previous"]).strip())
 
 
@@ -594,8 +596,19 @@ def better_sources(base: Snapshot, head: Snapshot) -> list[dict[str, str]]:
         if old_kind in PRIMARY_KINDS or old_kind == "article":
             continue
         new = new_facts.get(fact_id)
-        if new is not None and new["source"] != old["source"] and _kind_rank(new_kinds.get(new["source"], "")) < _kind_rank(old_kind):
-            out.append({"fact": fact_id, "before": f"{old['source']} ({old_kind})", "after": f"{new['source']} ({new_kinds[new['source']]})", "how": "source replaced"})
+        if (
+            new is not None
+            and new["source"] != old["source"]
+            and _kind_rank(new_kinds.get(new["source"], "")) < _kind_rank(old_kind)
+        ):
+            out.append(
+                {
+                    "fact": fact_id,
+                    "before": f"{old['source']} ({old_kind})",
+                    "after": f"{new['source']} ({new_kinds[new['source']]})",
+                    "how": "source replaced",
+                }
+            )
             continue
         metric = (new or old).get("metric") or fact_id
         twins = [
@@ -608,7 +621,14 @@ def better_sources(base: Snapshot, head: Snapshot) -> list[dict[str, str]]:
         ]
         if twins:
             other_id, row = twins[0]
-            out.append({"fact": fact_id, "before": f"{old['source']} ({old_kind})", "after": f"{other_id}: {row['source']} ({new_kinds[row['source']]})", "how": "primary twin added"})
+            out.append(
+                {
+                    "fact": fact_id,
+                    "before": f"{old['source']} ({old_kind})",
+                    "after": f"{other_id}: {row['source']} ({new_kinds[row['source']]})",
+                    "how": "primary twin added",
+                }
+            )
     return out
 
 

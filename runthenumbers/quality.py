@@ -27,10 +27,10 @@ from .values import Reader
 # The page of the book that shows the panel (runthenumbers/chapters.py declares that it reads every page).
 READER = "method"
 # The share may only rise: a change that moves published numbers onto weaker sources fails a test.
-# Measured when the floor was set, after the audit of sources of 2026-11-29, with the credit chapter and
-# the funding model: 202 of 453 numbers, 0.446. Raise it as secondary facts are replaced by filings;
-# never lower it to let a change through.
-PRIMARY_SHARE_FLOOR = 0.44
+# Measured when the floor was last raised, for the 2026-Q1 edition (issue 25): 351 of 585 numbers, 0.600
+# (first set at 0.44 after the audit of 2026-11-29: 202 of 453). Raise it as secondary facts are replaced
+# by filings; never lower it to let a change through.
+PRIMARY_SHARE_FLOOR = 0.59
 
 
 @dataclass

@@ -12,7 +12,9 @@ from runthenumbers.data import REPO_ROOT
 
 
 def _has_commit(commit: str) -> bool:
-    result = subprocess.run(["git", "-C", str(REPO_ROOT), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True)
+    result = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True
+    )
     return result.returncode == 0
 
 
@@ -39,7 +41,11 @@ def test_the_edition_page_is_what_make_pages_writes_from_the_diff():
     written = (REPO_ROOT / diff.EDITION_PAGE).read_text(encoding="utf-8")
     assert written == diff.edition_markdown(REPO_ROOT), "book/changes.md is stale: run 'make pages'"
     assert "# What changed in this edition" in written and "**2026-Q1 edition**" in written
-    for heading in ("## Headline numbers that moved", "## Verdicts that changed", "## Facts replaced by better sources"):
+    for heading in (
+        "## Headline numbers that moved",
+        "## Verdicts that changed",
+        "## Facts replaced by better sources",
+    ):
         assert heading in written
 
 

@@ -22,9 +22,9 @@ from sphinx.util.docutils import SphinxRole
 
 from ..citation import CiteDirective
 from .assets import NUMBER_MARKER, add_static_path, finish_site, page_scripts
+from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
 from .confidence import PrimaryShareRole, add_badge
 from .confidence import forget as _forget_shares
-from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
 from .home import ConclusionDirective
 
 if TYPE_CHECKING:
