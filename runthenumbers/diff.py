@@ -654,6 +654,11 @@ def _headline(value, unit: str) -> str:
     return units.number(float(value)) if float(value).is_integer() else f"{value:,.3g}"
 
 
+def _reader_label(label: str) -> str:
+    """A provenance formula as a reader's label: without the file it was counted from ('(data/claims.csv)')."""
+    return re.sub(r"\s*\([^()]*\.(?:csv|py)\)", "", label)
+
+
 def _relative(before, after) -> str:
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (before, after)) or not before:
         return ""
@@ -683,8 +688,9 @@ def edition_markdown(repo: Path | None = None) -> str:
         "# What changed in this edition",
         "",
         f"This is the **{named.name}** of the book. It is compared here with the previous edition, the book as",
-        f"published at commit `{named.previous}`: {len(moved)} headline number(s) moved, {len(verdicts)} verdict(s)",
-        f"changed and {len(replaced)} figure(s) now rest on a better source. The comparison reads both editions'",
+        f"published at commit `{named.previous}`: {units.plural(len(moved), 'headline number')} moved,",
+        f"{units.plural(len(verdicts), 'verdict')} changed and {units.plural(len(replaced), 'figure')} now rest on a better",
+        "source. The comparison reads both editions'",
         "published values and ledgers as committed; nothing is recomputed for it.",
         "",
         "## Headline numbers that moved",
@@ -693,7 +699,7 @@ def edition_markdown(repo: Path | None = None) -> str:
     if moved:
         lines += ["| page | what | before | now | change |", "| --- | --- | ---: | ---: | ---: |"]
         lines += [
-            f"| {v['page']} | {_cell(v['label'] or v['name'])} | {_headline(v['before'], unit_of.get((v['page'], v['name']), ''))} | "
+            f"| {v['page']} | {_cell(_reader_label(v['label'] or v['name']))} | {_headline(v['before'], unit_of.get((v['page'], v['name']), ''))} | "
             f"{_headline(v['after'], unit_of.get((v['page'], v['name']), ''))} | {_relative(v['before'], v['after'])} |"
             for v in moved
         ]
