@@ -698,11 +698,12 @@ def edition_markdown(repo: Path | None = None) -> str:
     ]
     if moved:
         lines += ["| page | what | before | now | change |", "| --- | --- | ---: | ---: | ---: |"]
-        lines += [
-            f"| {v['page']} | {_cell(_reader_label(v['label'] or v['name']))} | {_headline(v['before'], unit_of.get((v['page'], v['name']), ''))} | "
-            f"{_headline(v['after'], unit_of.get((v['page'], v['name']), ''))} | {_relative(v['before'], v['after'])} |"
-            for v in moved
-        ]
+        for v in moved:
+            unit = unit_of.get((v["page"], v["name"]), "")
+            lines.append(
+                f"| {v['page']} | {_cell(_reader_label(v['label'] or v['name']))} | {_headline(v['before'], unit)} | "
+                f"{_headline(v['after'], unit)} | {_relative(v['before'], v['after'])} |"
+            )
     else:
         lines.append("No headline number moved.")
     lines += ["", "## Verdicts that changed", ""]
