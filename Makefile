@@ -64,6 +64,7 @@ pages: $(READY)
 	$(BIN)/python -m runthenumbers.chapters
 	$(BIN)/python -m runthenumbers.runner.parameter_cells
 	$(BIN)/python -m runthenumbers.reference
+	$(BIN)/python -m runthenumbers.diff
 
 ## execute: re-execute in place each notebooks/*.md whose inputs (facts, code, pages it reads, its .md) changed since it ran; FORCE=1 executes all
 execute: $(READY)

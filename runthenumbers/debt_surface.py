@@ -54,7 +54,9 @@ def service_coefficients(inputs: Mapping[str, float], terms: Terms) -> np.ndarra
         raise ArithmeticError(f"debt service is not of the closed form the surface assumes (error {error:g} USD)")
     # The least-squares solve leaves noise of about 1e-5 where a coefficient is truly zero, and the noise
     # depends on how the BLAS splits the work across threads; to the cent, re-executed notebooks agree.
-    return np.round(coefficients, 2) + 0.0
+    rounded: np.ndarray = np.asarray(coefficients).round(2)
+    rounded[rounded == 0] = 0.0  # no -0.0 from a negative speck
+    return rounded
 
 
 def surface_by_year(inputs: Mapping[str, float], terms: Terms) -> pd.DataFrame:
