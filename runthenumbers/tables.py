@@ -43,13 +43,14 @@ class EvidenceTable:
 
     def to_html(self) -> str:
         rows = [
-            f'<tr><td><a href="{fact_href(f.id)}"><code>{f.id}</code></a></td>'
+            # The source's own words, linked to the fact's row in the ledger pages (where its id is).
+            f'<tr><td><a href="{fact_href(f.id)}">“{html.escape(f.quote)}”</a></td>'
             f"<td>{html.escape(units.fact_text(f))}</td><td>{html.escape(f.period)}</td>"
             f'<td><a href="{source_href(s.id)}">{html.escape(s.publisher)}</a> ({s.kind})</td>'
             f"<td>{html.escape(f.locator)}</td></tr>"
             for f, s in self.rows
         ]
-        table = html_table("rtn-evidence", ["Fact", "Value", "Period", "Source", "Where"], rows)
+        table = html_table("rtn-evidence", ["What the source says", "Value", "Period", "Source", "Where"], rows)
         from_companies = sum(1 for _, s in self.rows if s.kind in COMPANY_DOCUMENTS)
         summary = (
             f"The {units.plural(len(self.rows), 'figure')} this page rests on, each with its source and where it was read "

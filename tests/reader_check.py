@@ -31,6 +31,8 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 DIGIT = re.compile(r"\d")
 # Four or more digits in a row with no thousands separator: a raw number (a year standing alone aside).
 RAW_NUMBER = re.compile(r"(?<![\d,.])\d{4,}(?:\.\d+)?(?![\d,])")
+# Identifiers made of digits are not numbers: an SEC accession number, a company's CIK, a hash.
+IDENTIFIER = re.compile(r"\b\d{10}-\d{2}-\d{6}\b|\bCIK \d+|\b[0-9a-f]{40,64}\b")
 CODE_NAME = r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"
 
 
@@ -42,7 +44,7 @@ def states_a_number(title: str) -> bool:
 def raw_numbers(text: str) -> list[str]:
     """The raw numbers of a table cell's text: four or more digits without a separator, years aside."""
     found = []
-    for match in RAW_NUMBER.finditer(text):
+    for match in RAW_NUMBER.finditer(IDENTIFIER.sub("", text)):
         token = match.group(0)
         if YEAR.fullmatch(token):
             continue
@@ -61,13 +63,26 @@ MEASURE = """([snake, screen]) => {
                  verdictBottom: verdictBox ? verdictBox.bottom + window.scrollY : null};
   const height = document.documentElement.scrollHeight;
   document.querySelectorAll('details:not([hidden])').forEach(d => { d.open = true; });
-  // Tokens (runs of non-space) of a table cell drawn on more than one line.
+  // Tokens (runs of non-space) of a table cell drawn on more than one line. A compound of words may break
+  // after its hyphen ("top-|two"), as type does; a token with a digit (a figure, a date, an id) may not.
+  const allowedBreak = (token, range) => {
+    if (/[\\u3000-\\u9fff\\uff00-\\uffef]/.test(token)) return true;  // Chinese breaks between characters, as it should
+    if (/\\d/.test(token)) return false;
+    const parts = token.split(/(?<=[-–—\\/])/);
+    return parts.length > 1 && parts.every(p => p.replace(/[^A-Za-z]/g, '').length >= 2 || p.length <= 2);
+  };
+  const where = table => (table.className || table.parentElement.className || 'table').split(' ')[0];
   const splits = [];
   const cellTexts = [];
+  // The audit trail at the foot of a page (how each number was derived, from which ledger rows) and the
+  // developers' file manifest are reference tables, not reading: they are left out, as in the code-name check.
+  const audit = '.rtn-provenance, .rtn-derivations, .rtn-manifest, .rtn-developer';
   article.querySelectorAll('table').forEach(table => {
-    if (!visible(table)) return;
+    if (!visible(table) || table.closest(audit)) return;
     table.querySelectorAll('td, th').forEach(cell => {
-      if (!visible(cell)) return;
+      // A header a phone hides (the cards' column names, clipped to a pixel) is not read.
+      const head = cell.closest('thead');
+      if (!visible(cell) || (head && head.getBoundingClientRect().width <= 2)) return;
       cellTexts.push(cell.innerText.trim());
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -80,16 +95,22 @@ MEASURE = """([snake, screen]) => {
           range.setStart(node, m.index);
           range.setEnd(node, m.index + m[0].length);
           const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-          if (tops.size > 1) splits.push(m[0]);
+          if (tops.size > 1 && !allowedBreak(m[0], range)) splits.push(m[0] + ' in ' + where(table));
         }
       }
     });
   });
-  const titles = [...document.querySelectorAll('figure.rtn-chart script.rtn-chart-spec')].map(s => {
-    const spec = JSON.parse(s.textContent);
-    const title = spec.title || '';
-    return typeof title === 'string' ? title : (Array.isArray(title.text) ? title.text.join(' ') : (title.text || ''));
-  });
+  // A chart's title: its own, or (a layered or concatenated chart) the first of its views that has one.
+  const titleOf = spec => {
+    const title = spec.title;
+    if (title) return typeof title === 'string' ? title : [].concat(title.text || '').join(' ');
+    for (const key of ['layer', 'hconcat', 'vconcat', 'concat']) {
+      for (const child of spec[key] || []) { const found = titleOf(child); if (found) return found; }
+    }
+    return '';
+  };
+  const titles = [...document.querySelectorAll('figure.rtn-chart script.rtn-chart-spec')]
+    .map(s => titleOf(JSON.parse(s.textContent)));
   const pattern = new RegExp(snake);
   const named = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);

@@ -32,6 +32,7 @@ from .ledger_pages import (
     ClaimsFilterDirective,
     DataManifestDirective,
     FactsDirective,
+    KeyClaimsDirective,
     SourceQualityDirective,
     SourcesDirective,
 )
@@ -168,6 +169,7 @@ def setup(app):
     app.add_directive("rtn-facts", FactsDirective)
     app.add_directive("rtn-claims", ClaimsDirective)
     app.add_directive("rtn-claims-filter", ClaimsFilterDirective)
+    app.add_directive("rtn-key-claims", KeyClaimsDirective)
     app.add_directive("rtn-cite", CiteDirective)
     app.add_directive("rtn-conclusion", ConclusionDirective)
     app.add_directive("rtn-source-quality", SourceQualityDirective)

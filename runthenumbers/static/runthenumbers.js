@@ -261,9 +261,34 @@ document.addEventListener("DOMContentLoaded", function () {
    never wraps: "BB-", "Q1 2026", "$2,100 million", "30 June 2025" stay on one line. */
 var RTN_FIGURE = /^[~≈<>≤≥+\-−–$€£(]*\d[\d,.]*\s?(%|×|x|bn|m|B|M|K|GW|MW|USD|times|million|billion)?[)]?$/;
 var RTN_SHORT = /^\S{1,18}$|^(Q[1-4]|H[12]|FY) \d{4}$|^\d{1,2} [A-Z][a-z]+ \d{4}$|^[A-Z][a-z]+ \d{4}$|^\$?[\d,.]+ (million|billion|times|%)$/;
+/* Inside a longer cell, a token with a digit and a hyphen or slash ("2024-12-31", "Q1-2025", "10-Q",
+   "0001769628-25-000014", "$15.8-16M") is kept on one line: the browser would otherwise break it after a hyphen. */
+var RTN_JOINED = /[^\s\u3000-\u9fff\uff00-\uffef]*\d[^\s\u3000-\u9fff\uff00-\uffef]*/g;
+function rtnKeepTokens(cell) {
+  var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  var nodes = [];
+  for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (RTN_JOINED.test(node.textContent)) nodes.push(node);
+    RTN_JOINED.lastIndex = 0;
+  }
+  nodes.forEach(function (node) {
+    var text = node.textContent, last = 0, part = document.createDocumentFragment(), match;
+    while ((match = RTN_JOINED.exec(text)) !== null) {
+      part.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var span = document.createElement("span");
+      span.className = "rtn-nowrap";
+      span.textContent = match[0];
+      part.appendChild(span);
+      last = match.index + match[0].length;
+    }
+    part.appendChild(document.createTextNode(text.slice(last)));
+    node.parentNode.replaceChild(part, node);
+  });
+}
 function rtnFitTables(root) {
   root.querySelectorAll("article table").forEach(function (table) {
     table.querySelectorAll("td, th").forEach(function (cell) {
+      rtnKeepTokens(cell);
       var text = cell.textContent.trim();
       if (!text || cell.children.length > 2) return;
       if (RTN_FIGURE.test(text)) cell.classList.add("num");
@@ -305,4 +330,14 @@ document.addEventListener("DOMContentLoaded", function () {
     moving.forEach(function (child) { details.appendChild(child); });
     marker.replaceWith(details);
   });
+  // A link to something folded (a claim's row, a number's derivation) opens the folds around it.
+  var reveal = function () {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    for (var fold = target.closest("details"); fold; fold = fold.parentElement.closest("details")) fold.open = true;
+    target.scrollIntoView();
+  };
+  window.addEventListener("hashchange", reveal);
+  reveal();
 });
