@@ -210,6 +210,33 @@ def verdict(claim_id: str, computed: str | None = None) -> str:
     return glued
 
 
+def tally() -> dict[str, int]:
+    """Count the verdicts this page has glued so far (:func:`check`, :func:`verdict`) and glue the counts a
+    chapter's answer opens with: ``page_graded`` claims and sub-claims, of which ``page_hold`` hold
+    (supported or roughly), ``page_fail`` fail (contradicted or garbled), ``page_unchecked`` could not be
+    checked and ``page_opinion`` are opinions. Returns the counts by those names."""
+    verdicts = [how["value"] for name, how in _DERIVATIONS.items() if name.endswith("_verdict")]
+    groups = {
+        "page_hold": ("supported", "roughly"),
+        "page_fail": ("contradicted", "garbled"),
+        "page_unchecked": ("unverifiable",),
+        "page_opinion": ("opinion",),
+    }
+    counts = {"page_graded": len(verdicts)} | {
+        name: sum(1 for v in verdicts if v in kinds) for name, kinds in groups.items()
+    }
+    words = {
+        "page_graded": "claims and sub-claims graded on this page",
+        "page_hold": "of them supported or roughly right",
+        "page_fail": "of them contradicted or garbled",
+        "page_unchecked": "of them that could not be checked",
+        "page_opinion": "of them opinions",
+    }
+    for name, count in counts.items():
+        number(name, count, unit="count", formula=words[name])
+    return counts
+
+
 def text(name: str, value: str, *, formula: str = "", facts: tuple[str, ...] | list[str] = ()) -> str:
     """Glue a word or phrase (a verdict, a label) under ``name``."""
     glue(name, str(value), display=False)
