@@ -75,6 +75,15 @@ class FundingStart:
     committed: tuple[Facility, ...]
     # The all-debt schedule's service in SOFR, and the proceeds of the debt issued after the filing date.
     debt: credit.ServiceSurface
+    # The same schedule's interest (base and per 1.00 of SOFR change) and its outstanding principal at the
+    # end of each quarter, (quarters,) USD: the forward credit path's debt and interest before new borrowing.
+    scheduled_interest: np.ndarray
+    scheduled_interest_per_sofr: np.ndarray
+    scheduled_debt: np.ndarray
+    # Operating lease liabilities (the filed present value) and the filed lease payments by calendar year,
+    # for the lease-adjusted leverage: (debt + leases) / (EBITDA + that year's lease payments).
+    lease_liability: float
+    lease_payments: dict[int, float]
 
     @property
     def committed_amount(self) -> float:
@@ -123,7 +132,25 @@ class FundingStart:
             sofr_reference=sofr,
             committed=committed,
             debt=credit.service_surface(FILING, ledger),
+            **_schedule_parts(ledger),
+            lease_liability=value("debt_lease_pv_2025q1"),
+            lease_payments={
+                2026: value("debt_lease_op_payments_2026_2025q1"),
+                2027: value("debt_lease_op_payments_2027_2025q1"),
+                2028: value("debt_lease_op_payments_2028_2025q1"),
+            },
         )
+
+
+def _schedule_parts(ledger: Ledger) -> dict[str, np.ndarray]:
+    """The all-debt schedule's interest in SOFR and its closing principal, read off the full model at two SOFR changes."""
+    schedules = credit.facility_schedules(FILING, ledger, [0.0, credit.SURFACE_STEP])
+    interest = sum(s.interest + s.fees for s in schedules)
+    return {
+        "scheduled_interest": interest[0],
+        "scheduled_interest_per_sofr": (interest[1] - interest[0]) / credit.SURFACE_STEP,
+        "scheduled_debt": sum(s.closing for s in schedules),
+    }
 
 
 # Facts the model reads, for provenance.
@@ -143,6 +170,10 @@ FACTS = (
     "cw_revolver_commitment_2025q2",
     "debt_revolver_balance_2025q2",
     "debt_total_principal_2025q2",
+    "debt_lease_pv_2025q1",
+    "debt_lease_op_payments_2026_2025q1",
+    "debt_lease_op_payments_2027_2025q1",
+    "debt_lease_op_payments_2028_2025q1",
 )
 
 
@@ -226,12 +257,24 @@ class Paths:
     operating_cash: np.ndarray
     capex: np.ndarray
     scheduled_service: np.ndarray  # the all-debt schedule's interest and principal at these SOFR paths
+    scheduled_interest: np.ndarray  # the interest (and fees) part of it
     interest_on_borrowing: np.ndarray  # interest on what the model draws and borrows
     before_financing: np.ndarray  # operating cash - capex - scheduled service + scheduled proceeds
     borrowed: np.ndarray  # committed draws plus new debt at the end of each quarter
     committed_amount: float
     start_cash: float
     floor: float
+    scheduled_debt: np.ndarray  # (quarters,): the all-debt schedule's principal outstanding at each quarter's end
+
+    @property
+    def interest(self) -> np.ndarray:
+        """All interest paid each quarter: the schedule's and that on what the model draws and borrows."""
+        return self.scheduled_interest + self.interest_on_borrowing
+
+    @property
+    def debt(self) -> np.ndarray:
+        """Debt outstanding at each quarter's end: the schedule's principal plus what the model has borrowed."""
+        return self.scheduled_debt + self.borrowed
 
     @property
     def debt_service(self) -> np.ndarray:
@@ -276,6 +319,8 @@ def funding_paths(
     rates = _sofr(sofr, sofr_drift)
     scheduled = start.debt.per_sofr.reshape(-1, 1) * (rates - start.sofr_reference)
     scheduled += start.debt.base.reshape(-1, 1)
+    scheduled_interest = start.scheduled_interest_per_sofr.reshape(-1, 1) * (rates - start.sofr_reference)
+    scheduled_interest += start.scheduled_interest.reshape(-1, 1)
     flows = operating - capex
     flows -= scheduled
     flows += start.debt.proceeds.reshape(-1, 1)
@@ -306,13 +351,62 @@ def funding_paths(
         operating_cash=operating.T,
         capex=capex.T,
         scheduled_service=scheduled.T,
+        scheduled_interest=scheduled_interest.T,
         interest_on_borrowing=interest.T,
         before_financing=flows.T,
         borrowed=borrowed.T,
         committed_amount=capacity,
         start_cash=start.cash,
         floor=floor,
+        scheduled_debt=start.scheduled_debt,
     )
+
+
+# The years of the forward credit path, and its measures (see :func:`credit_path`).
+CREDIT_YEARS = (2026, 2027, 2028)
+CREDIT_MEASURES = (
+    "leverage",
+    "net_leverage",
+    "lease_adjusted_leverage",
+    "interest_cover",
+    "capex_interest_cover",
+    "free_cash_flow",
+)
+
+
+def credit_path(paths: Paths, start: FundingStart, years: tuple[int, ...] = CREDIT_YEARS) -> dict[str, np.ndarray]:
+    """Each scenario's credit measures for each of ``years``, (scenarios, years), as an agency computes them:
+
+    - ``leverage``: debt at the year's end (the schedule's principal plus what the model borrowed) / the
+      year's EBITDA (operating cash);
+    - ``net_leverage``: that debt less the year-end cash, / EBITDA;
+    - ``lease_adjusted_leverage``: (debt + the filed operating lease liabilities) / (EBITDA + the year's
+      filed lease payments), EBITDAR;
+    - ``interest_cover``: EBITDA / all interest paid in the year; ``capex_interest_cover``: (EBITDA - capex) / interest;
+    - ``free_cash_flow``: EBITDA - interest - capex, USD (no cash taxes: the company has losses to offset).
+
+    A ratio over EBITDA that is zero or negative is infinite (no multiple of earnings repays the debt).
+    """
+    cash = paths.cash
+    out: dict[str, list[np.ndarray]] = {m: [] for m in CREDIT_MEASURES}
+    for year in years:
+        span = HORIZON.in_year(year)
+        end = span.stop - 1
+        ebitda = paths.operating_cash[:, span].sum(axis=1)
+        interest = paths.interest[:, span].sum(axis=1)
+        capex = paths.capex[:, span].sum(axis=1)
+        debt = start.scheduled_debt[end] + paths.borrowed[:, end]
+        ebitdar = ebitda + start.lease_payments.get(year, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["leverage"].append(np.where(ebitda > 0, debt / ebitda, np.inf))
+            out["net_leverage"].append(np.where(ebitda > 0, (debt - cash[:, end]) / ebitda, np.inf))
+            out["lease_adjusted_leverage"].append(
+                np.where(ebitdar > 0, (debt + start.lease_liability) / ebitdar, np.inf)
+            )
+            out["interest_cover"].append(np.where(interest > 0, ebitda / interest, np.inf))
+            out["capex_interest_cover"].append(np.where(interest > 0, (ebitda - capex) / interest, np.inf))
+        out["free_cash_flow"].append(ebitda - interest - capex)
+    return {m: np.stack(v, axis=1) for m, v in out.items()}
 
 
 def first_shortfall(cash: np.ndarray, floor: float = 0.0) -> np.ndarray:

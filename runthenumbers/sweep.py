@@ -22,7 +22,7 @@ import numpy as np
 
 from .data import Ledger
 from .errors import shown
-from .liquidity import HORIZON, FundingStart, first_shortfall, funding_paths
+from .liquidity import CREDIT_MEASURES, CREDIT_YEARS, HORIZON, FundingStart, credit_path, first_shortfall, funding_paths
 from .parameters import REGISTRY, ParameterError
 from .reported import capex_per_mw_bounds, reported_unit_economics
 
@@ -335,14 +335,17 @@ def _as_typed(name: str, typed: list[str]) -> str:
     return ""
 
 
+# The forward credit path's figures, one per measure and year: leverage_2026, free_cash_flow_2028, ...
+CREDIT_KEPT = tuple(f"{m}_{y}" for m in CREDIT_MEASURES for y in CREDIT_YEARS)
 # The figures kept per scenario for quantiles: debt service in each year, the ratios of the ratio
-# year, the peak funding need and the share of it the committed facilities cover.
+# year, the peak funding need and the share of it the committed facilities cover, and the credit path.
 KEPT = (
     *(f"debt_service_{y}" for y in HORIZON.calendar_years),
     "service_to_revenue",
     "service_to_operating_cash",
     "peak_need",
     "committed_share",
+    *CREDIT_KEPT,
 )
 
 
@@ -360,8 +363,10 @@ def evaluate(start: FundingStart, draws: Mapping[str, np.ndarray]) -> dict[str, 
     committed = np.minimum(peak, start.committed_amount)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(peak > 0, committed / peak, 1.0)
+    path = credit_path(paths, start)
     return {
         "annual_debt_service": service,
+        "credit_path": np.hstack([path[m] for m in CREDIT_MEASURES]),
         "service_to_revenue": service[:, year] / revenue,
         "service_to_operating_cash": service[:, year] / operating,
         "peak_need": peak,
@@ -382,6 +387,7 @@ def _kept_columns(batch: Mapping[str, np.ndarray]) -> np.ndarray:
             batch["service_to_operating_cash"],
             batch["peak_need"],
             batch["committed_share"],
+            batch["credit_path"].T,
         ]
     )
 
@@ -459,6 +465,11 @@ def _summary(kept: np.ndarray, peak_counts: np.ndarray, short_counts: np.ndarray
         "service_to_operating_cash": _quantiles(rows["service_to_operating_cash"], 4),
         "peak_need_usd": _quantiles(rows["peak_need"], 0),
         "committed_share_of_peak": _quantiles(rows["committed_share"], 4),
+        # Year by year, 2026-2028: leverage, interest cover (multiples) and free cash flow (USD).
+        "credit_path": {
+            m: {str(y): _quantiles(rows[f"{m}_{y}"], 0 if m == "free_cash_flow" else 4) for y in CREDIT_YEARS}
+            for m in CREDIT_MEASURES
+        },
         "peak_quarter_share": peak_share,
         # The quarter by which half of the scenarios have reached their peak, and the share whose need
         # is still at its highest in the last quarter of the horizon (the 2031 notes and converts fall due then).
