@@ -582,6 +582,28 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         + "  ".join(f"{v:.2f}" for v in results["service_to_operating_cash"])
     )
     click.echo(f"{year} debt service / {year} revenue: " + "  ".join(f"{v:.2f}" for v in results["service_to_revenue"]))
+    runway = results["runway_committed_quarters"]
+    click.echo("Quarters from the start that committed money lasts: " + "  ".join(str(round(v)) for v in runway))
+    click.echo(
+        f"{year} revenue and capex, USD billions: "
+        + "  ".join(f"{v / 1e9:.1f}" for v in results["revenue_2026_usd"])
+        + " | "
+        + "  ".join(f"{v / 1e9:.1f}" for v in results["capex_2026_usd"])
+    )
+    for measure in ("leverage", "interest_cover"):
+        click.echo(
+            f"{measure.replace('_', ' ').capitalize()} by year-end: "
+            + "; ".join(
+                f"{y} " + " ".join("-" if v is None else f"{v:.2f}" for v in values)
+                for y, values in results["credit_path"][measure].items()
+            )
+        )
+    if results["floor_share"]:
+        click.echo(
+            f"Lending limited: {results['floor_share']:.0%} at their cash floor with no more lending by "
+            f"{results['closed_by']}, {results['unfunded_share']:.0%} short of cash even with no capex; "
+            f"MW not built by then (median) {results['unbuilt_mw_2027'][2]:,.0f}"
+        )
     click.echo(
         f"Short of cash by {deadline} with no borrowing at all (true by construction): "
         f"{results['short_without_financing_by_deadline']:.1%}"
