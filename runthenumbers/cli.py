@@ -350,7 +350,8 @@ SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees
 )
 @format_option()
 def schedule_command(assignments, params_file, period, fmt) -> None:
-    """Print the all-debt schedule of the latest stack (31 December 2025, from 2026-Q1): every instrument's opening balance, draws, interest, fees, principal and closing balance, USD."""
+    """Print the all-debt schedule of the latest stack (31 December 2025, from 2026-Q1): every instrument's
+    opening balance, draws, interest, fees, principal and closing balance, USD."""
     from . import credit
     from .parameters import resolve
     from .runner import scenarios

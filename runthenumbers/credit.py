@@ -358,7 +358,10 @@ def _residual_principal(facility: Facility, known: np.ndarray, filing: Filing, l
 def _flows(key, label, opening_balance, draws, principal, rate, sofr_change, floating, filed) -> FacilitySchedule:
     closing = opening_balance + np.cumsum(draws - principal)
     if np.any(closing < -1e-6 * max(opening_balance, 1.0)):
-        raise CreditError(f"{key}: principal repays more than was drawn")
+        raise CreditError(
+            f"{key}: principal = {float(np.sum(principal)):,.0f} repays more than the "
+            f"{opening_balance + float(np.sum(draws)):,.0f} drawn"
+        )
     # Rounding leaves a few cents either side of zero once a loan is repaid.
     closing = np.where(np.abs(closing) < 1.0, 0.0, closing)
     opening = np.concatenate([[opening_balance], closing[:-1]])
@@ -624,48 +627,166 @@ def _commit(**by_date: str) -> dict[str, str]:
 
 
 INSTRUMENTS: tuple[Instrument, ...] = (
-    Instrument("ddtl1", "DDTL 1.0", "SPV", True, "parent guarantee", "amortizing", maturity="debt_ddtl1_maturity",
-               margin="debt_ddtl1_margin_sofr", effective="debt_ddtl1_effective_rate_table",
-               recourse_fact="debt_ddtl12_parent_guaranteed_share"),
-    Instrument("ddtl2", "DDTL 2.0", "SPV", True, "parent guarantee", "amortizing", maturity="debt_ddtl2_maturity",
-               effective="debt_ddtl2_effective_rate_table", recourse_fact="debt_ddtl12_parent_guaranteed_share"),
-    Instrument("ddtl21", "DDTL 2.1 tranche", "SPV", True, "as DDTL 2.0 (same credit agreement)", "amortizing",
-               tenor=("debt_ddtl21_draw_tenor_years",), margin="debt_ddtl21_margin",
-               commitment={"2025-12-31": "debt_ddtl21_commitment"}),
-    Instrument("ddtl3", "DDTL 3.0", "SPV", True, "not read", "amortizing", tenor=("cw_avg_contract_years_2025q4",),
-               margin="debt_ddtl3_margin",
-               commitment={"2025-09-30": "debt_ddtl3_commitment", "2025-12-31": "debt_ddtl3_commitment"}),
-    Instrument("ddtl4", "DDTL 4.0", "SPV", True, "SPV only", "amortizing", tenor=("cw_avg_contract_years_2025q4",),
-               coupon="debt_ddtl4_fixed_rate", commitment={"2026-03-31": "debt_ddtl4_commitment"},
-               rating="A3 (Moody's), A- (Fitch)", recourse_fact="debt_ddtl4_parent_recourse_share"),
-    Instrument("oem", "OEM financing (as filed, June 2025)", "SPV", True, "not read", "amortizing",
-               maturity="debt_oem_maturity_last", effective="debt_oem_effective_rate"),
-    Instrument("oem_new", "OEM financing signed from May 2025", "SPV", True, "not read", "amortizing",
-               tenor=("debt_oem_new_term_months_min", "debt_oem_new_term_months_max"),
-               effective="debt_oem_effective_rate",
-               commitment={"2025-09-30": "debt_oem_new_available_2025_05", "2025-12-31": "debt_oem_new_available_2025_05"}),
-    Instrument("revolver", "Revolving credit facility", "parent", True, "parent", "bullet",
-               maturity="debt_revolver_maturity", margin="debt_revolver_margin_sofr",
-               effective="debt_revolver_effective_rate",
-               commitment={"2025-09-30": "cw_revolver_commitment_2025q2", "2025-12-31": "debt_revolver_commitment_2025q4_call"}),
-    Instrument("magnetar", "Magnetar loan", "parent", False, "parent", "accreting", maturity="debt_magnetar_maturity",
-               effective="debt_magnetar_effective_rate"),
-    Instrument("notes_2030", "2030 senior notes", "parent", False, "parent", "bullet", maturity="debt_2030_notes_maturity",
-               coupon="after_notes_2030_coupon", effective="debt_2030_notes_effective_rate", rating="B1 / B / BB-"),
-    Instrument("notes_2031", "2031 senior notes", "parent", False, "parent", "bullet", maturity="debt_2031_notes_maturity",
-               coupon="debt_2031_notes_coupon"),
-    Instrument("convert_2031", "2031 convertible notes", "parent", False, "parent", "bullet",
-               maturity="debt_2031_convert_maturity", coupon="debt_2031_convert_coupon"),
-    Instrument("notes_2031b", "2031 senior notes, April 2026 issue", "parent", False, "parent", "bullet",
-               scheduled=False),
+    Instrument(
+        "ddtl1",
+        "DDTL 1.0",
+        "SPV",
+        True,
+        "parent guarantee",
+        "amortizing",
+        maturity="debt_ddtl1_maturity",
+        margin="debt_ddtl1_margin_sofr",
+        effective="debt_ddtl1_effective_rate_table",
+        recourse_fact="debt_ddtl12_parent_guaranteed_share",
+    ),
+    Instrument(
+        "ddtl2",
+        "DDTL 2.0",
+        "SPV",
+        True,
+        "parent guarantee",
+        "amortizing",
+        maturity="debt_ddtl2_maturity",
+        effective="debt_ddtl2_effective_rate_table",
+        recourse_fact="debt_ddtl12_parent_guaranteed_share",
+    ),
+    Instrument(
+        "ddtl21",
+        "DDTL 2.1 tranche",
+        "SPV",
+        True,
+        "as DDTL 2.0 (same credit agreement)",
+        "amortizing",
+        tenor=("debt_ddtl21_draw_tenor_years",),
+        margin="debt_ddtl21_margin",
+        commitment={"2025-12-31": "debt_ddtl21_commitment"},
+    ),
+    Instrument(
+        "ddtl3",
+        "DDTL 3.0",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        tenor=("cw_avg_contract_years_2025q4",),
+        margin="debt_ddtl3_margin",
+        commitment={"2025-09-30": "debt_ddtl3_commitment", "2025-12-31": "debt_ddtl3_commitment"},
+    ),
+    Instrument(
+        "ddtl4",
+        "DDTL 4.0",
+        "SPV",
+        True,
+        "SPV only",
+        "amortizing",
+        tenor=("cw_avg_contract_years_2025q4",),
+        coupon="debt_ddtl4_fixed_rate",
+        commitment={"2026-03-31": "debt_ddtl4_commitment"},
+        rating="A3 (Moody's), A- (Fitch)",
+        recourse_fact="debt_ddtl4_parent_recourse_share",
+    ),
+    Instrument(
+        "oem",
+        "OEM financing (as filed, June 2025)",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        maturity="debt_oem_maturity_last",
+        effective="debt_oem_effective_rate",
+    ),
+    Instrument(
+        "oem_new",
+        "OEM financing signed from May 2025",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        tenor=("debt_oem_new_term_months_min", "debt_oem_new_term_months_max"),
+        effective="debt_oem_effective_rate",
+        commitment={"2025-09-30": "debt_oem_new_available_2025_05", "2025-12-31": "debt_oem_new_available_2025_05"},
+    ),
+    Instrument(
+        "revolver",
+        "Revolving credit facility",
+        "parent",
+        True,
+        "parent",
+        "bullet",
+        maturity="debt_revolver_maturity",
+        margin="debt_revolver_margin_sofr",
+        effective="debt_revolver_effective_rate",
+        commitment={
+            "2025-09-30": "cw_revolver_commitment_2025q2",
+            "2025-12-31": "debt_revolver_commitment_2025q4_call",
+        },
+    ),
+    Instrument(
+        "magnetar",
+        "Magnetar loan",
+        "parent",
+        False,
+        "parent",
+        "accreting",
+        maturity="debt_magnetar_maturity",
+        effective="debt_magnetar_effective_rate",
+    ),
+    Instrument(
+        "notes_2030",
+        "2030 senior notes",
+        "parent",
+        False,
+        "parent",
+        "bullet",
+        maturity="debt_2030_notes_maturity",
+        coupon="after_notes_2030_coupon",
+        effective="debt_2030_notes_effective_rate",
+        rating="B1 / B / BB-",
+    ),
+    Instrument(
+        "notes_2031",
+        "2031 senior notes",
+        "parent",
+        False,
+        "parent",
+        "bullet",
+        maturity="debt_2031_notes_maturity",
+        coupon="debt_2031_notes_coupon",
+    ),
+    Instrument(
+        "convert_2031",
+        "2031 convertible notes",
+        "parent",
+        False,
+        "parent",
+        "bullet",
+        maturity="debt_2031_convert_maturity",
+        coupon="debt_2031_convert_coupon",
+    ),
+    Instrument(
+        "notes_2031b", "2031 senior notes, April 2026 issue", "parent", False, "parent", "bullet", scheduled=False
+    ),
     Instrument("convert_2032", "2032 convertible notes", "parent", False, "parent", "bullet", scheduled=False),
-    Instrument("ddtl5", "DDTL 5.0", "SPV", True, "not read", "amortizing", tenor=("debt_ddtl5_tenor_years",),
-               margin="after_ddtl5_margin", rating="Ba2 (Moody's), BB+ (Fitch)", scheduled=False),
+    Instrument(
+        "ddtl5",
+        "DDTL 5.0",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        tenor=("debt_ddtl5_tenor_years",),
+        margin="after_ddtl5_margin",
+        rating="Ba2 (Moody's), BB+ (Fitch)",
+        scheduled=False,
+    ),
 )
 BY_KEY = {i.key: i for i in INSTRUMENTS}
 # What each later instrument's size is, where it is not in a stack: signed after the latest date.
-LATER_SIZES = {"notes_2031b": "debt_2031_notes_b_principal_planned", "convert_2032": "debt_2032_convert_principal_planned",
-               "ddtl5": "debt_ddtl5_size"}
+LATER_SIZES = {
+    "notes_2031b": "debt_2031_notes_b_principal_planned",
+    "convert_2032": "debt_2032_convert_principal_planned",
+    "ddtl5": "debt_ddtl5_size",
+}
 # The facilities that share what a total leaves (see the module section's notes); the revolver's share is
 # on top of its filed balance.
 POOL = ("ddtl3", "ddtl21", "oem_new", "revolver")
@@ -767,24 +888,50 @@ def stack_at(ledger: Ledger, as_of: str) -> Stack:
     positions: dict[str, Position] = {}
     for key in CARRIED:
         facts = (june[key].balance, *FILING_2025_06_30.maturities.values())
-        positions[key] = Position(key, as_of, carried[key], carried[key], carried[key],
-                                  "modelled: the June 2025 filing's balance run forward by its schedule", facts)
+        positions[key] = Position(
+            key,
+            as_of,
+            carried[key],
+            carried[key],
+            carried[key],
+            "modelled: the June 2025 filing's balance run forward by its schedule",
+            facts,
+        )
     magnetar = accreted(ledger, as_of)
-    positions["magnetar"] = Position("magnetar", as_of, magnetar, magnetar, magnetar,
-                                     "filed at 30 September 2025, accreting at its filed rate" if as_of != "2025-09-30" else "filed",
-                                     ("debt_magnetar_loan_2025q3", "debt_magnetar_effective_rate"))
+    positions["magnetar"] = Position(
+        "magnetar",
+        as_of,
+        magnetar,
+        magnetar,
+        magnetar,
+        "filed at 30 September 2025, accreting at its filed rate" if as_of != "2025-09-30" else "filed",
+        ("debt_magnetar_loan_2025q3", "debt_magnetar_effective_rate"),
+    )
     notes = ledger.value("debt_2031_notes_principal")
-    positions["notes_2031"] = Position("notes_2031", as_of, notes, notes, notes, "issued principal", ("debt_2031_notes_principal",))
+    positions["notes_2031"] = Position(
+        "notes_2031", as_of, notes, notes, notes, "issued principal", ("debt_2031_notes_principal",)
+    )
     if _date_int(as_of) >= int(ledger.value("after_convert_2031_settlement")):
         converts = convertible_principal(ledger)
-        positions["convert_2031"] = Position("convert_2031", as_of, converts, converts, converts,
-                                             "issued principal (base and option)", (*CONVERT_FACTS, "debt_2031_convert_raised_q4"))
+        positions["convert_2031"] = Position(
+            "convert_2031",
+            as_of,
+            converts,
+            converts,
+            converts,
+            "issued principal (base and option)",
+            (*CONVERT_FACTS, "debt_2031_convert_raised_q4"),
+        )
     if as_of == "2025-09-30":
         total, low_total, high_total = (ledger.value("debt_total_principal_2025q3"),) * 3
         total_basis, total_facts = "filed (10-Q, XBRL)", ("debt_total_principal_2025q3",)
     else:
         high_total = total_bound_2025q4(ledger)
-        total, total_basis, total_facts = high_total, "at most: the Q4 2025 call's saving over its rate cut", TOTAL_BOUND_2025Q4
+        total, total_basis, total_facts = (
+            high_total,
+            "at most: the Q4 2025 call's saving over its rate cut",
+            TOTAL_BOUND_2025Q4,
+        )
         earlier = stack_at(ledger, "2025-09-30")
         # At least: what is known now, and what the new facilities had drawn by September (not yet repaid).
         low_total = sum(p.balance for p in positions.values()) + sum(
@@ -810,11 +957,19 @@ def stack_at(ledger: Ledger, as_of: str) -> Stack:
         basis = f"bounded: {share:.0%} of its undrawn commitment, the share the total leaves"
         if instrument.key == "revolver":
             base = positions["revolver"]
-            positions["revolver"] = Position("revolver", as_of, base.balance + drawn, base.balance,
-                                             base.balance + headroom["revolver"], basis + " (above its filed balance)",
-                                             base.facts + facts)
+            positions["revolver"] = Position(
+                "revolver",
+                as_of,
+                base.balance + drawn,
+                base.balance,
+                base.balance + headroom["revolver"],
+                basis + " (above its filed balance)",
+                base.facts + facts,
+            )
         else:
-            positions[instrument.key] = Position(instrument.key, as_of, drawn, 0.0, headroom[instrument.key], basis, facts)
+            positions[instrument.key] = Position(
+                instrument.key, as_of, drawn, 0.0, headroom[instrument.key], basis, facts
+            )
     order = [i.key for i in INSTRUMENTS if i.key in positions]
     stack = Stack(as_of, tuple(positions[k] for k in order), total, low_total, high_total, total_basis, total_facts)
     reconcile(stack)
@@ -879,11 +1034,18 @@ def latest_schedules(ledger: Ledger, sofr_change=0.0) -> list[FacilitySchedule]:
         if not instrument.scheduled:
             continue
         balance = stack[instrument.key].balance if instrument.key in {p.key for p in stack.positions} else 0.0
-        rate, floating, _ = _rate(instrument, ledger)
+        rate, floating, rate_fact = _rate(instrument, ledger)
+        if not np.isfinite(rate) or rate < 0:
+            raise CreditError(
+                f"{instrument.key}: {rate_fact} = {ledger.value(rate_fact)!r} gives a rate of {rate:.2%}, below zero"
+            )
         draws, principal = np.zeros(len(horizon)), np.zeros(len(horizon))
         maturity = horizon.index(ledger.value(instrument.maturity)) if instrument.maturity else None
         if maturity is not None and maturity < 0 and balance > 0:
-            raise CreditError(f"{instrument.key}: maturity = {ledger.value(instrument.maturity):.0f} falls before the stack's date")
+            raise CreditError(
+                f"{instrument.key}: maturity = {ledger.value(instrument.maturity):.0f} falls before its first draw "
+                f"(drawn by {LATEST_AS_OF})"
+            )
         if instrument.key in ("ddtl1", "ddtl2", "oem"):
             principal = june[instrument.key][offset : offset + len(horizon)].copy()
         elif instrument.structure == "bullet":
@@ -902,13 +1064,17 @@ def latest_schedules(ledger: Ledger, sofr_change=0.0) -> list[FacilitySchedule]:
         else:
             quarters = tenor_quarters(instrument, ledger)
             principal[: min(quarters, len(horizon))] = balance / quarters
-        schedule = _flows(instrument.key, instrument.label, balance, draws, principal, rate, sofr_change, floating, True)
+        schedule = _flows(
+            instrument.key, instrument.label, balance, draws, principal, rate, sofr_change, floating, True
+        )
         if instrument.key == "revolver":
             commitment = ledger.value(instrument.commitment[LATEST_AS_OF])  # type: ignore[index]
             fee = ledger.value("debt_revolver_undrawn_fee")
             live = horizon.indices <= (maturity if maturity is not None else len(horizon))
             undrawn = np.where(live, np.maximum(commitment - (schedule.opening + schedule.closing) / 2, 0.0), 0.0)
-            schedule = FacilitySchedule(**{**schedule.__dict__, "fees": np.broadcast_to(fee / 4 * undrawn, schedule.interest.shape).copy()})
+            schedule = FacilitySchedule(
+                **{**schedule.__dict__, "fees": np.broadcast_to(fee / 4 * undrawn, schedule.interest.shape).copy()}
+            )
         schedules.append(schedule)
     return schedules
 
@@ -931,22 +1097,43 @@ def _stack_after_first_quarter(ledger: Ledger) -> Stack:
         before = start[s.key] if s.key in {p.key for p in start.positions} else None
         if s.key == "ddtl4":
             size = ledger.value("debt_ddtl4_commitment")
-            positions.append(Position("ddtl4", "2026-03-31", 0.0, 0.0, size,
-                                      "closed on 31 March 2026; drawn as data centres enter service, so taken as nothing drawn",
-                                      ("debt_ddtl4_commitment",)))
+            positions.append(
+                Position(
+                    "ddtl4",
+                    "2026-03-31",
+                    0.0,
+                    0.0,
+                    size,
+                    "closed on 31 March 2026; drawn as data centres enter service, so taken as nothing drawn",
+                    ("debt_ddtl4_commitment",),
+                )
+            )
             continue
         if before is None:
             continue
-        positions.append(Position(s.key, "2026-03-31", closing, closing * (before.low / before.balance if before.balance else 0.0),
-                                  closing * (before.high / before.balance if before.balance else 0.0),
-                                  before.basis + ("; less its first-quarter principal" if s.principal[0] > 0 else ""),
-                                  before.facts))
+        positions.append(
+            Position(
+                s.key,
+                "2026-03-31",
+                closing,
+                closing * (before.low / before.balance if before.balance else 0.0),
+                closing * (before.high / before.balance if before.balance else 0.0),
+                before.basis + ("; less its first-quarter principal" if s.principal[0] > 0 else ""),
+                before.facts,
+            )
+        )
     principal = sum(p.balance for p in positions)
     order = {i.key: n for n, i in enumerate(INSTRUMENTS)}
     positions.sort(key=lambda p: order[p.key])
-    return Stack("2026-03-31", tuple(positions), principal, principal, ceiling,
-                 "the 2025-12-31 stack run one quarter; at most that plus the quarter's capex",
-                 (*start.total_facts, "cw_capex_company_2026q1"))
+    return Stack(
+        "2026-03-31",
+        tuple(positions),
+        principal,
+        principal,
+        ceiling,
+        "the 2025-12-31 stack run one quarter; at most that plus the quarter's capex",
+        (*start.total_facts, "cw_capex_company_2026q1"),
+    )
 
 
 def latest_service_surface(ledger: Ledger) -> ServiceSurface:
@@ -981,8 +1168,16 @@ def parent_wall(ledger: Ledger, stack: Stack) -> pd.DataFrame:
             year = int(instrument.label.split()[0]) if instrument.label[:4].isdigit() else 0
         else:
             continue
-        rows.append({"key": instrument.key, "instrument": instrument.label, "year": year, "principal": amount,
-                     "structure": instrument.structure, "in_stack": instrument.key in held})
+        rows.append(
+            {
+                "key": instrument.key,
+                "instrument": instrument.label,
+                "year": year,
+                "principal": amount,
+                "structure": instrument.structure,
+                "in_stack": instrument.key in held,
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["before_2029"] = frame["year"] < 2029
     return frame
@@ -1047,8 +1242,12 @@ def ratio(name: str, numerator: Measure, denominator: Measure, *, stock_over_flo
         )
     if not np.isfinite(denominator.value) or denominator.value <= 0:
         raise CreditError(f"{name}: denominator = {denominator.value!r} must be a positive amount")
-    return Ratio(name, numerator.value / denominator.value, _year_of(denominator.period) if stock_over_flow else numerator.period,
-                 tuple(dict.fromkeys(numerator.facts + denominator.facts)))
+    return Ratio(
+        name,
+        numerator.value / denominator.value,
+        _year_of(denominator.period) if stock_over_flow else numerator.period,
+        tuple(dict.fromkeys(numerator.facts + denominator.facts)),
+    )
 
 
 def periods_of(formula: str) -> tuple[str, str] | None:
