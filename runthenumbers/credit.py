@@ -894,7 +894,7 @@ def stack_at(ledger: Ledger, as_of: str) -> Stack:
             carried[key],
             carried[key],
             carried[key],
-            "modelled: the June 2025 filing's balance run forward by its schedule",
+            "modelled: the June 2025 filing run forward",
             facts,
         )
     magnetar = accreted(ledger, as_of)
@@ -954,7 +954,7 @@ def stack_at(ledger: Ledger, as_of: str) -> Stack:
     for instrument in pool:
         drawn = share * headroom[instrument.key]
         facts = (instrument.commitment[as_of], *total_facts)  # type: ignore[index]
-        basis = f"bounded: {share:.0%} of its undrawn commitment, the share the total leaves"
+        basis = f"bounded: {share:.0%} of its undrawn commitment (allocation rule)"
         if instrument.key == "revolver":
             base = positions["revolver"]
             positions["revolver"] = Position(
@@ -1104,7 +1104,7 @@ def _stack_after_first_quarter(ledger: Ledger) -> Stack:
                     0.0,
                     0.0,
                     size,
-                    "closed on 31 March 2026; drawn as data centres enter service, so taken as nothing drawn",
+                    "closed 31 March 2026; taken as nothing drawn",
                     ("debt_ddtl4_commitment",),
                 )
             )
