@@ -350,7 +350,8 @@ SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees
 )
 @format_option()
 def schedule_command(assignments, params_file, period, fmt) -> None:
-    """Print the all-debt schedule: every facility's opening balance, draws, interest, fees, principal and closing balance, USD."""
+    """Print the all-debt schedule of the latest stack (31 December 2025, from 2026-Q1): every instrument's
+    opening balance, draws, interest, fees, principal and closing balance, USD."""
     from . import credit
     from .parameters import resolve
     from .runner import scenarios
@@ -365,12 +366,10 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
             )
         ledger = _ledger()
         inputs = resolve("credit", given, ledger)
-        schedules = credit.facility_schedules(
-            credit.FILING_2025_06_30, ledger, credit.sofr_change(inputs["sofr"], ledger)
-        )
+        schedules = credit.latest_schedules(ledger, credit.sofr_change(inputs["sofr"], ledger))
     except (ParameterError, credit.CreditError) as error:
         _fail(str(error))
-    frame = credit.schedule_frame(schedules, credit.FILING_2025_06_30.horizon)
+    frame = credit.schedule_frame(schedules, credit.latest_horizon())
     columns = SCHEDULE_COLUMNS
     if period == "year":
         frame = credit.by_year(frame)
