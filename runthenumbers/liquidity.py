@@ -1,26 +1,32 @@
 """Funding need: quarter by quarter, how much money CoreWeave must borrow to build what it has contracted.
 
-The model starts from the balance sheet of the all-debt schedule's filing (:data:`FILING`, 2025-06-30)
-and runs over that schedule's horizon, to the end of 2031 (:data:`HORIZON`). Each quarter:
+The model starts at the latest debt stack the credit model builds (:data:`START`, 2025-12-31: every
+instrument's balance, :func:`runthenumbers.credit.stack_at`), with the cash, power in service and
+committed undrawn facilities of that date, and runs to the end of 2031 (:data:`HORIZON`). Each quarter:
 
-- **capacity**: the power in service (MW) grows from the active power filed at the start toward the
-  contracted power, at ``build_pace_mw`` a quarter for CoreWeave's own build and on Core Scientific's
-  schedule (delayed by ``partner_slip`` quarters) for its sites; only ``backlog_conversion`` of the
-  contracted-but-not-active power is ever built;
-- **revenue** is the average power in service times ``revenue_per_mw_year`` / 4, eroded by
-  ``price_decline`` a year as contracts reprice;
+- **capacity**: the power in service (MW) follows what CoreWeave reported for the quarters after the
+  start (:data:`REPORTED_POWER`), then grows toward the power contracted at the last of them, at
+  ``build_pace_mw`` a quarter for CoreWeave's own build and on Core Scientific's schedule (delayed by
+  ``partner_slip`` quarters) for its sites; only ``backlog_conversion`` of the contracted-but-not-active
+  power is built;
+- **revenue** comes in two parts: ``contracted_share`` of each MW's revenue is take-or-pay at the
+  contract price (the starting ``revenue_per_mw_year``) for ``contract_tenor_years`` from the quarter it
+  comes into service; the rest, and all of it once its contract ends, earns a re-priced price that
+  falls by ``price_decline`` a year;
 - **operating cash** is revenue times the margin before hosting, less the hosting fee on every MW in
   service (Core Scientific's fee per MW, the one filed price of hosting). The margin before hosting
   is the reported adjusted EBITDA margin (``ebitda_margin``, after hosting) plus what hosting costs
   per dollar of revenue at the starting price, so at that price the two agree; a price fall then
   hits harder, since hosting is paid per MW whatever the price;
-- **capex** is ``capex_per_mw`` for every MW, paid ``CAPEX_LEAD`` quarter before it comes into service;
-- **debt service** of every facility outstanding at 2025-06-30, and the notes issued after it, comes
-  from the all-debt schedule's exact linear form in SOFR (:func:`runthenumbers.credit.service_surface`);
-  their proceeds come in when issued. Floating rates follow SOFR;
+- **capex** is ``capex_per_mw`` for every MW added, and again for every MW whose GPUs reach
+  ``useful_life_years``, paid ``CAPEX_LEAD`` quarter ahead;
+- **debt service** of every instrument of the latest stack comes from its schedule's exact linear form
+  in SOFR (:func:`runthenumbers.credit.latest_service_surface`). Floating rates follow SOFR;
 - **financing**: when cash would fall below the cash CoreWeave cannot spend (the restricted cash),
-  the gap is drawn first from facilities committed by 2025-09-30 and then borrowed as new debt at
-  ``new_debt_rate``; cash above that floor repays new debt first, then the facilities.
+  the gap is drawn first from the committed undrawn facilities and then borrowed as new debt at
+  ``new_debt_rate``, up to ``lending_capacity`` a quarter and none from ``markets_close_quarter``;
+  cash above that floor repays new debt first, then the facilities. Where lending runs out, capex is
+  cut and the MW it would have bought are not built.
 
 The peak of what is borrowed this way (committed draws plus new debt) is the *peak external funding
 need*. The flows before any financing are also returned, so the sweep can say when cash would run
@@ -41,9 +47,14 @@ from . import credit
 from .calendar import QUARTERS_PER_YEAR
 from .data import Ledger
 
-# The balance sheet the model starts from; its horizon is the all-debt schedule's.
+# The date the model starts from, the latest debt stack the credit model builds (2025-12-31), and its horizon
+# (2026-Q1 to 2031-Q4). FILING, the last full filing's debt schedule, is kept for what reads it.
+START = credit.LATEST_AS_OF
 FILING = credit.FILING_2025_06_30
-HORIZON = FILING.horizon
+HORIZON = credit.latest_horizon()
+# A facility committed in the first quarter of the horizon, counted as committed from the start: DDTL 4.0,
+# closed on 31 March 2026.
+FIRST_QUARTER_END = "2026-03-31"
 # Capex is paid a quarter before the capacity it buys comes into service: construction in progress at
 # 2025-12-31 ($9.4B, cw_cip_2025q4) was about one quarter of that quarter's capex ($8.2B, cw_capex_company_2025q4).
 CAPEX_LEAD = 1
@@ -103,30 +114,11 @@ class FundingStart:
         sofr = value(credit.SOFR_REFERENCE)
         partner_end = HORIZON.index(value("csci_cw_final_option_operational"))
         reported = tuple(value(f) for f in REPORTED_POWER)
-        committed = (
-            Facility(
-                "DDTL 2.0, $3.0B tranche (Fifth Amendment)",
-                value("debt_ddtl21_commitment"),
-                value("debt_ddtl21_margin"),
-                ("debt_ddtl21_commitment", "debt_ddtl21_margin"),
-            ),
-            Facility(
-                "DDTL 3.0",
-                value("debt_ddtl3_commitment"),
-                value("debt_ddtl3_margin"),
-                ("debt_ddtl3_commitment", "debt_ddtl3_margin"),
-            ),
-            Facility(
-                "Revolving credit facility, undrawn",
-                value("cw_revolver_commitment_2025q2") - value("debt_revolver_balance_2025q2"),
-                value("debt_revolver_effective_rate") - sofr,
-                ("cw_revolver_commitment_2025q2", "debt_revolver_balance_2025q2", "debt_revolver_effective_rate"),
-            ),
-        )
+        committed = _committed(ledger)
         return cls(
-            cash=value("cw_cash_and_restricted_total_2025q2"),
+            cash=value(START_CASH),
             minimum_cash=value("cw_restricted_cash_current_2025q3") + value("cw_restricted_cash_noncurrent_2025q3"),
-            active_mw=value("cw_active_power_2025q2"),
+            active_mw=value(START_POWER),
             contracted_mw=value("cw_contracted_power_2026q1"),
             # Core Scientific's sites not yet energized at March 2026, delivered from the quarter after the
             # reported ones to the last option's date.
@@ -138,7 +130,7 @@ class FundingStart:
             / value("csci_cw_contracted_mw_total_2024"),
             sofr_reference=sofr,
             committed=committed,
-            debt=credit.service_surface(FILING, ledger),
+            debt=credit.latest_service_surface(ledger),
             **_schedule_parts(ledger),
             lease_liability=value("debt_lease_pv_2025q1"),
             lease_payments={
@@ -149,9 +141,35 @@ class FundingStart:
         )
 
 
+def _committed(ledger: Ledger) -> tuple[Facility, ...]:
+    """Every facility of the latest stack with an undrawn commitment at its date, and DDTL 4.0 (committed on
+    the first quarter's last day): commitment less the stack's balance, at its rate over the reference SOFR."""
+    value = ledger.value
+    stack = credit.stack_at(ledger, START)
+    held = {p.key: p.balance for p in stack.positions}
+    out = []
+    for instrument in credit.INSTRUMENTS:
+        fact = (instrument.commitment or {}).get(START) or (instrument.commitment or {}).get(FIRST_QUARTER_END)
+        if not fact or not instrument.scheduled:
+            continue
+        undrawn = value(fact) - held.get(instrument.key, 0.0)
+        if undrawn <= 0:
+            continue
+        rate, _, rate_fact = credit._rate(instrument, ledger)
+        out.append(
+            Facility(
+                f"{instrument.label}, undrawn",
+                undrawn,
+                rate - value(credit.SOFR_REFERENCE),
+                (fact, rate_fact, *(f for p in stack.positions if p.key == instrument.key for f in p.facts)),
+            )
+        )
+    return tuple(out)
+
+
 def _schedule_parts(ledger: Ledger) -> dict[str, np.ndarray]:
-    """The all-debt schedule's interest in SOFR and its closing principal, read off the full model at two SOFR changes."""
-    schedules = credit.facility_schedules(FILING, ledger, [0.0, credit.SURFACE_STEP])
+    """The latest stack's interest in SOFR and its closing principal, read off the full model at two SOFR changes."""
+    schedules = credit.latest_schedules(ledger, [0.0, credit.SURFACE_STEP])
     interest = sum(s.interest + s.fees for s in schedules)
     return {
         "scheduled_interest": interest[0],
@@ -160,18 +178,21 @@ def _schedule_parts(ledger: Ledger) -> dict[str, np.ndarray]:
     }
 
 
-# Active power at the end of the quarters reported after the start, in order (2025-Q3, 2025-Q4, 2026-Q1).
-REPORTED_POWER = ("cw_active_power_2025q3", "cw_active_power_2025q4", "cw_active_power_2026q1")
+# Cash at the start (cash, cash equivalents, restricted cash and marketable securities, Q4 2025 call) and the
+# power in service then; active power at the end of the quarters reported after the start (2026-Q1).
+START_CASH = "cw_cash_and_securities_2025q4_call"
+START_POWER = "cw_active_power_2025q4"
+REPORTED_POWER = ("cw_active_power_2026q1",)
 
 # Facts the model reads, for provenance.
 FACTS = (
     *REPORTED_POWER,
     "cw_contracted_power_2026q1",
     "csci_cw_energized_mw_2026_03",
-    "cw_cash_and_restricted_total_2025q2",
+    START_CASH,
+    START_POWER,
     "cw_restricted_cash_current_2025q3",
     "cw_restricted_cash_noncurrent_2025q3",
-    "cw_active_power_2025q2",
     "csci_cw_contracted_mw_total_2024",
     "csci_cw_final_option_operational",
     "csci_cw_contract_value_total_2024",
@@ -179,9 +200,9 @@ FACTS = (
     "debt_sofr_180d_avg_20250807",
     "debt_ddtl21_commitment",
     "debt_ddtl3_commitment",
-    "cw_revolver_commitment_2025q2",
-    "debt_revolver_balance_2025q2",
-    "debt_total_principal_2025q2",
+    "debt_ddtl4_commitment",
+    "debt_revolver_commitment_2025q4_call",
+    "debt_oem_new_available_2025_05",
     "debt_lease_pv_2025q1",
     "debt_lease_op_payments_2026_2025q1",
     "debt_lease_op_payments_2027_2025q1",

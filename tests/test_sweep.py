@@ -101,11 +101,13 @@ def test_capacity_and_money_by_hand():
 
 
 def test_debt_service_is_the_all_debt_schedule_and_moves_with_sofr():
-    schedules = credit.facility_schedules(credit.FILING_2025_06_30, shared_ledger(), [0.0, 0.013])
+    """The debt is the latest stack's (2025-12-31): its service, linear in SOFR, with nothing drawn after its date."""
+    schedules = credit.latest_schedules(shared_ledger(), [0.0, 0.013])
     service = sum(s.debt_service for s in schedules)
     assert np.array_equal(_start().debt.base, service[0])
     assert np.allclose(_start().debt.service(0.013)[0], service[1], atol=1.0)
-    assert np.array_equal(_start().debt.proceeds, sum(s.draws for s in schedules))
+    assert not _start().debt.proceeds.any()
+    assert np.allclose(_start().scheduled_debt, sum(s.closing for s in schedules))
     flat = _paths(sofr=_start().sofr_reference + 0.013, sofr_drift=0.0)
     assert np.allclose(flat.scheduled_service[0], service[1], atol=1.0)
 
@@ -293,7 +295,7 @@ def test_one_varying_input_explains_all_the_variance():
         ),
         (
             ["--samples", "10", "--deadline", "2032-Q1"],
-            "error: --deadline = '2032-Q1' is not a quarter from 2025-Q3 to 2031-Q4",
+            "error: --deadline = '2032-Q1' is not a quarter from 2026-Q1 to 2031-Q4",
         ),
     ],
 )
@@ -315,8 +317,8 @@ def test_sweep_json_and_out_file(tmp_path):
     )
     assert out_a.read_bytes() == out_b.read_bytes()
     assert json.loads(out_a.read_text())["results"] == record["results"]
-    assert len(record["results"]["annual_debt_service_usd"]) == len(HORIZON.calendar_years) == 7
-    assert len(HORIZON) == 26
+    assert len(record["results"]["annual_debt_service_usd"]) == len(HORIZON.calendar_years) == 6
+    assert len(HORIZON) == 24
 
 
 # --- refusals and bounded memory ------------------------------------------------------------------------

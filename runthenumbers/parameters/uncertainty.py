@@ -9,9 +9,9 @@ each with its reason; a default here is the middle of that range (a test keeps i
 from .core import Parameter
 
 NOTEBOOKS = ("uncertainty",)
-# The funding model's horizon, 2025-Q3 to 2031-Q4 (runthenumbers.liquidity.HORIZON; a test keeps them equal):
+# The funding model's horizon, 2026-Q1 to 2031-Q4 (runthenumbers.liquidity.HORIZON; a test keeps them equal):
 # a contract tenor longer than it, or a closing quarter outside it, is refused.
-HORIZON_QUARTERS = 26
+HORIZON_QUARTERS = 24
 
 PARAMETERS = (
     Parameter(
@@ -50,7 +50,7 @@ PARAMETERS = (
     Parameter(
         name="sofr_drift",
         label="yearly drift of SOFR",
-        description="How SOFR moves each year after mid-2025; default: no move",
+        description="How SOFR moves each year after the start of 2026; default: no move",
         unit="fraction a year",
         minimum=-0.05,
         maximum=0.05,
@@ -199,7 +199,7 @@ PARAMETERS = (
         name="markets_close_quarter",
         label="quarter lending stops",
         description=(
-            "Quarters after 2025-06-30 from which no new uncommitted debt can be raised (0: from 2025-Q3); "
+            "Quarters after 2025-12-31 from which no new uncommitted debt can be raised (0: from 2026-Q1); "
             f"default {HORIZON_QUARTERS}, the end of the horizon (never)"
         ),
         unit="quarters",
