@@ -88,8 +88,11 @@ class Chapter:
 
     @property
     def takes_inputs(self) -> bool:
-        """A page with a notebook that reads no other page: its inputs are in ``parameters/<name>.py``."""
-        return bool(self.notebook) and not self.reads
+        """A page with a notebook that reads no other page, or one that also has ``parameters/<name>.py``
+        (the credit chapter takes inputs and reads the funding model's path): its inputs are there."""
+        return bool(self.notebook) and (
+            not self.reads or (REPO_ROOT / f"runthenumbers/parameters/{self.name}.py").exists()
+        )
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         notebook="notebooks/credit",
         order=35,
         fact_title="credit ratings and what the agencies measured",
+        reads=("uncertainty",),
     ),
     Chapter(
         "capex",
@@ -244,7 +248,7 @@ def with_inputs(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, .
 @query
 def reading_pages(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The pages with a notebook that read other pages (the summary, what happened next), in order."""
-    return tuple(c for c in ordered(chapters) if c.notebook and c.reads)
+    return tuple(c for c in ordered(chapters) if c.notebook and c.reads and not c.takes_inputs)
 
 
 @query

@@ -496,11 +496,11 @@ def test_the_home_page_says_what_the_chapters_published(site):
     for sentence in (
         f"{summary['claims_holding']:.0f} of {summary['claims_checkable']:.0f} checkable claims of the essay hold or "
         f"roughly hold; {summary['claims_contradicted']:.0f} are contradicted and {summary['claims_garbled']:.0f} garbled",
-        f"{money(credit['service_2026_bn'] * 1e9)} is what all of CoreWeave's debt costs in 2026, principal and "
-        f"interest; it owed {money(credit['owed_bn'] * 1e9)} at mid-2025.",
-        f"{plain(credit['coverage_2026'], 2)}× is how many times earnings at the latest quarter's rate cover that 2026 "
-        f"bill (interest alone {plain(credit['interest_cover_2026'], 1)}×), with debt at "
-        f"{plain(credit['leverage_ttm_2025'], 1)} times a year's EBITDA",
+        f"{money(credit['service_2026_bn'] * 1e9)} is what the debt CoreWeave owed at the end of 2025 costs in 2026, "
+        f"principal and interest; it owed at most {money(credit['owed_bn'] * 1e9)} then.",
+        f"{plain(credit['coverage_2026'], 2)}× is how many times guided 2026 earnings cover that 2026 bill (in the first "
+        f"quarter of 2026, earnings covered that quarter's interest {plain(credit['interest_cover_2026'], 1)}×), with "
+        f"debt at most {plain(credit['leverage_ttm_2025'], 1)} times 2025's EBITDA",
         f"{percent(concentration['ms_share_2024'])} of 2024 revenue came from Microsoft, "
         f"{percent(concentration['top_two_share_2024'])} from the two largest customers",
         f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)} is the funding gap of the capacity "
