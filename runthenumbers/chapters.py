@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .access import query
+from .files import write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -446,7 +447,7 @@ def write(root: Path = REPO_ROOT) -> list[Path]:
     written = []
     for path, text in generated_files(root).items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            write_atomically(path, text)
             written.append(path)
     return written
 

@@ -537,6 +537,15 @@ def _quantiles(column: np.ndarray, digits: int) -> list[float]:
     return [round(float(x), digits) for x in np.quantile(column, QUANTILES, method="linear").astype(np.float64)]
 
 
+def _median_peak_quarter(peak_counts: np.ndarray, samples: int) -> str:
+    """The quarter by which half of the scenarios have reached their peak need; 'never' when fewer than half
+    ever need outside money (peak_counts[0] counts those that never do), not a quarter past the horizon."""
+    reached = np.cumsum(peak_counts[1:])
+    if reached[-1] < 0.5 * samples:
+        return "never"
+    return HORIZON.label(int(np.searchsorted(reached, 0.5 * samples)))
+
+
 class _Exact:
     """Quantiles and means of every scenario's kept figures (the rows of :func:`_kept_columns`)."""
 
@@ -672,7 +681,7 @@ def _summary(
         "revenue_lost_2026_2027_usd": stats.quantiles("revenue_lost_2026_2027", 0),
         # The quarter by which half of the scenarios have reached their peak, and the share whose need
         # is still at its highest in the last quarter of the horizon (the 2031 notes and converts fall due then).
-        "peak_quarter_median": HORIZON.label(int(np.searchsorted(np.cumsum(peak_counts[1:]), 0.5 * samples))),
+        "peak_quarter_median": _median_peak_quarter(peak_counts, samples),
         "peak_at_horizon_end_share": round(float(peak_counts[-1]) / samples, 6),
         "deadline": deadline,
         # True by construction: the build-out costs more than the cash on hand. Never a headline.

@@ -42,6 +42,7 @@ TABLES = (
     "test_ledger_rules",
     "test_parameters",
     "test_diff",
+    "test_hostile_review3",
 )
 
 RUN = ["run", "--notebooks", "concentration", "--no-site"]

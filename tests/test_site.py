@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_FLAGS, JUPYTER_BOOK  # the shared site and browser fixtures live there
+from conftest import CHROMIUM, CHROMIUM_FLAGS, EGRESS, JUPYTER_BOOK  # the shared site and browser fixtures live there
 
 from runthenumbers import chapters, values
 from runthenumbers.charts import main_dataset
@@ -558,3 +558,21 @@ def test_the_what_if_chart_reads_out_its_inputs_and_tabulates_what_it_draws(serv
     )
     assert figure.locator(".vega-bind").first.text_content().strip().endswith("8.00%")
     page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_test_browser_reaches_no_host_but_this_machine(site, server, browser):
+    """N2 (hostile review 3): the suite's headless Chromium resolved accounts.google.com and
+    update.googleapis.com despite its flags. Every request it makes to another host now reaches the trap
+    proxy instead; the page's own attempt proves the trap catches one, and nothing else may be there."""
+    page = browser.new_page()
+    page.goto(f"{server}/book/intro.html", wait_until="networkidle")
+    reached = page.evaluate(
+        "() => fetch('http://example.com/rtn-egress-probe').then(r => r.status).catch(() => 'refused')"
+    )
+    page.wait_for_timeout(3000)  # the browser's own background requests, if any, come in the first seconds
+    page.close()
+    assert reached in (403, "refused")
+    assert any("rtn-egress-probe" in request for request in EGRESS.requests), EGRESS.requests
+    assert [r for r in EGRESS.requests if "rtn-egress-probe" not in r] == []

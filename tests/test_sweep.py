@@ -165,7 +165,7 @@ def test_central_case_defaults_sit_inside_the_sweep_ranges():
     ("change", "message"),
     [
         (dict(low=2.0, high=1.0), "sweep input revenue_per_mw_year: low 2 is above high 1"),
-        (dict(low=-5.0), "revenue_per_mw_year = -5.0 is outside the allowed range 0 to 1e+09"),
+        (dict(low=-5.0), "revenue_per_mw_year = -5.0 is outside the allowed range 1 to 1e+09"),
         (dict(kind="triangular"), "needs a mode"),
         (dict(kind="triangular", mode=1e12), "the mode 1e+12 is outside"),
         (dict(kind="lognormal"), "unknown distribution 'lognormal'"),

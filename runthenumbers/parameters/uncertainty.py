@@ -62,10 +62,11 @@ PARAMETERS = (
         label="revenue per MW-year",
         description=(
             "Revenue a year from one MW in service; default 9.8 USD millions, the middle of the range CoreWeave's "
-            "quarters 2025-Q1 to 2026-Q1 show (revenue x 4 / average active power)"
+            "quarters 2025-Q1 to 2026-Q1 show (revenue x 4 / average active power). At least $1: with no revenue at "
+            "all the central scenario's need has no peak to report"
         ),
         unit="USD per MW-year",
-        minimum=0.0,
+        minimum=1.0,
         maximum=1e9,
         notebooks=NOTEBOOKS,
         default=9.8e6,
