@@ -157,7 +157,7 @@ def _fail(message: str) -> None:
     raise UserError(message)
 
 
-QUALITY_COLUMNS = ("page", "numbers", "primary", "secondary", "share", "article_only", "no_facts")
+QUALITY_COLUMNS = ("page", "numbers", "primary", "secondary", "share", "article_only", "stated", "no_facts")
 
 
 @main.command()
@@ -195,6 +195,9 @@ def facts(fmt: str, quality: bool, page: str | None, id_pattern: str | None, sou
             for page in report:
                 for name, weak in page.secondary.items():
                     click.echo(f"{page.page}:{name}: {', '.join(weak)}")
+            for page in report:
+                for name in page.no_facts:
+                    click.echo(f"{page.page}:{name}: no facts, and no basis declared")
         return
     chosen = _chosen_facts(ledger, page, id_pattern, source_id)
     rows = [fact.model_dump() for fact in chosen]
@@ -351,7 +354,8 @@ SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees
 )
 @format_option()
 def schedule_command(assignments, params_file, period, fmt) -> None:
-    """Print the all-debt schedule: every facility's opening balance, draws, interest, fees, principal and closing balance, USD."""
+    """Print the all-debt schedule of the latest stack (31 December 2025, from 2026-Q1): every instrument's
+    opening balance, draws, interest, fees, principal and closing balance, USD."""
     from . import credit
     from .parameters import resolve
     from .runner import scenarios
@@ -366,12 +370,10 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
             )
         ledger = _ledger()
         inputs = resolve("credit", given, ledger)
-        schedules = credit.facility_schedules(
-            credit.FILING_2025_06_30, ledger, credit.sofr_change(inputs["sofr"], ledger)
-        )
+        schedules = credit.latest_schedules(ledger, credit.sofr_change(inputs["sofr"], ledger))
     except (ParameterError, credit.CreditError) as error:
         _fail(str(error))
-    frame = credit.schedule_frame(schedules, credit.FILING_2025_06_30.horizon)
+    frame = credit.schedule_frame(schedules, credit.latest_horizon())
     columns = SCHEDULE_COLUMNS
     if period == "year":
         frame = credit.by_year(frame)
@@ -608,6 +610,28 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         + "  ".join(f"{v:.2f}" for v in results["service_to_operating_cash"])
     )
     click.echo(f"{year} debt service / {year} revenue: " + "  ".join(f"{v:.2f}" for v in results["service_to_revenue"]))
+    runway = results["runway_committed_quarters"]
+    click.echo("Quarters from the start that committed money lasts: " + "  ".join(str(round(v)) for v in runway))
+    click.echo(
+        f"{year} revenue and capex, USD billions: "
+        + "  ".join(f"{v / 1e9:.1f}" for v in results["revenue_2026_usd"])
+        + " | "
+        + "  ".join(f"{v / 1e9:.1f}" for v in results["capex_2026_usd"])
+    )
+    for measure in ("leverage", "interest_cover"):
+        click.echo(
+            f"{measure.replace('_', ' ').capitalize()} by year-end: "
+            + "; ".join(
+                f"{y} " + " ".join("-" if v is None else f"{v:.2f}" for v in values)
+                for y, values in results["credit_path"][measure].items()
+            )
+        )
+    if results["floor_share"]:
+        click.echo(
+            f"Lending limited: {results['floor_share']:.0%} at their cash floor with no more lending by "
+            f"{results['closed_by']}, {results['unfunded_share']:.0%} short of cash even with no capex; "
+            f"MW not built by then (median) {results['unbuilt_mw_2027'][2]:,.0f}"
+        )
     click.echo(
         f"Short of cash by {deadline} with no borrowing at all (true by construction): "
         f"{results['short_without_financing_by_deadline']:.1%}"

@@ -37,6 +37,7 @@ TABLES = (
     "test_outputs",
     "test_cli_inputs",
     "test_sweep",
+    "test_liquidity",
     "test_data",
     "test_ledger_rules",
     "test_parameters",
