@@ -61,7 +61,9 @@ class PrimaryShareRole(SphinxRole):
 
     def run(self):
         from ..values import published_dir
+        from .dependencies import note_package_code
 
+        note_package_code(self.env)  # quality.py computes the share: its change rebuilds the page (F5)
         for path in sorted(published_dir().glob("*.ipynb")):
             self.env.note_dependency(str(path))
         try:
