@@ -9,8 +9,8 @@
   building a structure that is refused at the end.
 - **Numbers as ``--set`` reads them.** PyYAML follows YAML 1.1, which reads ``050000`` as octal (20480),
   ``1:00`` as sexagesimal (60), ``0x1F40`` as hexadecimal and ``5e-2`` as a string. Here a plain scalar is
-  text, except ``null``/``~``/empty (no value), ``true``/``false`` and ``.inf``/``.nan`` (as YAML 1.2 has
-  them), and each
+  text, except ``null``/``~``/empty (no value), ``true``/``false``, ``.inf``/``.nan`` and decimal integers
+  (``050000`` is 50000; as YAML 1.2 has them), and each
   parameter reads that text exactly as it reads ``--set NAME=TEXT`` (:meth:`runthenumbers.parameters.Parameter.read`):
   ``050000`` is 50000, ``5e-2`` is 0.05, and ``1:00`` and ``0x1F40`` are refused as not numbers.
   An explicit tag (``!!float "0.05"``) is honoured.
@@ -30,6 +30,8 @@ MAX_KEYS = 500
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 # YAML 1.2's infinities and NaN, which a range then refuses with a message naming them.
+# YAML 1.2's decimal integers: 050000 is fifty thousand, never octal.
+_DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
 _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 
@@ -71,6 +73,8 @@ class _Loader(yaml.SafeLoader):
                 return "tag:yaml.org,2002:bool"
             if _SPECIAL_FLOAT.match(value):
                 return "tag:yaml.org,2002:float"
+            if _DECIMAL_INT.match(value):
+                return "tag:yaml.org,2002:int"
             return "tag:yaml.org,2002:str"
         return super().resolve(kind, value, implicit)
 
@@ -84,6 +88,20 @@ class _Loader(yaml.SafeLoader):
                 )
             seen.add(key) if isinstance(key, str) else None
         return super().construct_mapping(node, deep=deep)
+
+
+def _decimal_int(loader, node):
+    """An integer as YAML 1.2 reads it, in base 10 (PyYAML's own reads 0777 as octal and 1:00 as 60)."""
+    text = loader.construct_scalar(node)
+    try:
+        return int(text, 10)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text!r} is not a whole number written in decimal digits", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
 
 
 def load(text: str):
