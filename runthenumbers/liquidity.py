@@ -55,6 +55,9 @@ HORIZON = credit.latest_horizon()
 # A facility committed in the first quarter of the horizon, counted as committed from the start: DDTL 4.0,
 # closed on 31 March 2026.
 FIRST_QUARTER_END = "2026-03-31"
+# Committed facilities whose rate is read from the company's own words: DDTL 4.0 "at an implied rate of less
+# than 6%" (Q1 2026 call), not the newsletter's fixed rate the credit model schedules it at.
+PRIMARY_RATE = {"ddtl4": "debt_ddtl4_implied_cost_max"}
 # Capex is paid a quarter before the capacity it buys comes into service: construction in progress at
 # 2025-12-31 ($9.4B, cw_cip_2025q4) was about one quarter of that quarter's capex ($8.2B, cw_capex_company_2025q4).
 CAPEX_LEAD = 1
@@ -156,6 +159,9 @@ def _committed(ledger: Ledger) -> tuple[Facility, ...]:
         if undrawn <= 0:
             continue
         rate, _, rate_fact = credit._rate(instrument, ledger)
+        if instrument.key in PRIMARY_RATE:  # the company's own figure instead of a newsletter's
+            rate_fact = PRIMARY_RATE[instrument.key]
+            rate = value(rate_fact)
         out.append(
             Facility(
                 f"{instrument.label}, undrawn",
