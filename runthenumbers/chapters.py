@@ -199,6 +199,8 @@ BOOK_PAGES: tuple[BookPage, ...] = (
     BookPage("intro", reads=("summary", "credit", "concentration", "capex")),
     BookPage("claims", every_page=True, order=6),
     BookPage("method", every_page=True),
+    # The edition page: written by 'make pages' from runthenumbers diff (runthenumbers/diff.py), reading no value.
+    BookPage("changes", order=100),
 )
 
 

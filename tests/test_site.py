@@ -528,7 +528,7 @@ def test_the_home_page_answers_first_and_links_the_summary_and_the_claims(site):
     assert "How sure is this?" in home
     assert text.index('class="rtn-conclusion"') < text.index('id="how-the-book-checks"')
     links = re.findall(r'class="rtn-num rtn-value" href="([^"#]+)#(num-\w+)"', home)
-    assert len(links) == 19  # the numbers of the five findings, of how sure, and of the claims' count
+    assert len(links) == 16  # the numbers of the five findings, of how sure, and of the claims' count
     for page, anchor in links:
         assert f'id="{anchor}"' in (site / "book" / page).resolve().read_text(encoding="utf-8"), (page, anchor)
 
@@ -536,6 +536,7 @@ def test_the_home_page_answers_first_and_links_the_summary_and_the_claims(site):
 @pytest.mark.slow
 def test_the_home_page_says_what_the_chapters_published(site):
     """The findings, once f-strings in the site extension, are prose with {rtn-value}: the same sentences."""
+    from runthenumbers import quality
     from runthenumbers.units import money, percent, plain
 
     read = values.Reader("intro")
@@ -555,12 +556,24 @@ def test_the_home_page_says_what_the_chapters_published(site):
         f"{percent(concentration['top_two_share_2024'])} from the two largest customers",
         f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)} is the funding gap of the capacity "
         f"CoreWeave has contracted, against {money(capex['on_hand_bn'] * 1e9)} on hand in March 2025",
-        f"Of the {summary['evidence_facts']:.0f} figures the book checks the essay against, "
-        f"{summary['first_hand_facts']:.0f} ({percent(round(summary['first_hand_share'], 2))}) come from",
+        f"{quality.book_share()} of the numbers the book publishes rest only on primary sources",
         f"and {summary['claims_unverifiable']:.0f} claims of the essay could not be checked at all.",
         f"for each of the essay's {summary['claims_total']:.0f} claims and sub-claims.",
     ):
         assert sentence in prose, sentence
+
+
+@pytest.mark.slow
+def test_the_home_page_the_summary_and_the_method_page_give_one_primary_share_and_chapters_their_badges(site):
+    from runthenumbers import quality
+
+    share = quality.book_share()
+    for page in ("book/intro.html", "notebooks/summary.html", "book/method.html"):
+        shown = re.findall(r'<span class="rtn-primary-share">([^<]+)</span>', (site / page).read_text(encoding="utf-8"))
+        assert shown and set(shown) == {share}, (page, shown)
+    for graded in quality.source_quality():
+        text = (site / "notebooks" / f"{graded.page}.html").read_text(encoding="utf-8")
+        assert f"<strong>{quality.share_text(graded.share)}</strong> of this page's {graded.graded} numbers" in text
 
 
 @pytest.mark.slow

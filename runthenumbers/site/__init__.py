@@ -3,6 +3,7 @@
 - :mod:`.assets`: the offline Vega bundle, chart downloads, page scripts and ``SHA256SUMS``;
 - :mod:`.ledger_pages`: the sources, facts, claims, data-manifest and source-quality directives;
 - :mod:`.home`: the conclusion;
+- :mod:`.confidence`: the primary share of published numbers (``{rtn-primary-share}``) and each page's badge;
 - :mod:`.chapter_lists`: the claims page's sections, the fact pages' index and the introduction's
   arguments, drawn from the chapters;
 - here: ``setup``, the ``{glue:text}`` role that links each number to its provenance, and the
@@ -22,6 +23,8 @@ from sphinx.util.docutils import SphinxRole
 from ..citation import CiteDirective
 from .assets import NUMBER_MARKER, add_static_path, finish_site, page_scripts
 from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
+from .confidence import PrimaryShareRole, add_badge
+from .confidence import forget as _forget_shares
 from .home import ConclusionDirective
 
 if TYPE_CHECKING:
@@ -174,5 +177,8 @@ def setup(app):
     app.add_directive("rtn-fact-pages", FactPagesDirective)
     app.add_directive("rtn-arguments", ArgumentsDirective)
     app.add_role("rtn-value", ValueRole())
+    app.add_role("rtn-primary-share", PrimaryShareRole())
     app.connect("builder-inited", _forget_readers)
+    app.connect("builder-inited", _forget_shares)
+    app.connect("doctree-resolved", add_badge)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
