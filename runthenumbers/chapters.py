@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .access import query
+from .files import write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -378,6 +379,7 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "  - caption: How this book is made",
         "    chapters:",
         "      - file: book/method",
+        "      - file: book/developers",
         "      - file: book/facts",
         *(f"      - file: book/facts-{c.fact_page}" for c in fact_pages(chapters)),
         "      - file: book/glossary",
@@ -391,7 +393,10 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
 
 def render_claims_sections(chapters: tuple[Chapter, ...] | None = None) -> str:
     """The sections of ``book/claims.md`` (its ``rtn-claims-sections`` directive): one per chapter with claims."""
-    return "\n".join(f"## {c.title}\n\n```{{rtn-claims}} {c.name}\n```\n" for c in claim_sections(chapters))
+    # Each chapter's table folds under its heading on the site (runthenumbers.js), so that the page opens
+    # with the claims that matter and a reader unfolds the chapters she wants.
+    fold = '<div class="rtn-fold" data-label="Show this chapter\'s claims"></div>'
+    return "\n".join(f"## {c.title}\n\n{fold}\n\n```{{rtn-claims}} {c.name}\n```\n" for c in claim_sections(chapters))
 
 
 def render_fact_pages(chapters: tuple[Chapter, ...] | None = None) -> str:
@@ -442,7 +447,7 @@ def write(root: Path = REPO_ROOT) -> list[Path]:
     written = []
     for path, text in generated_files(root).items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            write_atomically(path, text)
             written.append(path)
     return written
 
