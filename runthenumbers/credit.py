@@ -23,6 +23,7 @@ facilities move one for one with a change in SOFR. Arrays are ``(scenarios, quar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -1256,3 +1257,30 @@ def periods_of(formula: str) -> tuple[str, str] | None:
 
     found = re.search(r"\(periods: (.+?) over (.+?)\)", formula)
     return (found.group(1), found.group(2)) if found else None
+
+
+class _OneFactChanged(Mapping):
+    """The ledger's facts with one fact's value replaced, read through without listing the rest."""
+
+    def __init__(self, facts, fact_id: str, value: float):
+        self._facts, self._id = facts, fact_id
+        self._changed = facts[fact_id].model_copy(update={"value": float(value)})
+
+    def __getitem__(self, key):
+        return self._changed if key == self._id else self._facts[key]
+
+    def __contains__(self, key) -> bool:
+        return key == self._id or key in self._facts
+
+    def __iter__(self):
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
+def with_fact_value(ledger: Ledger, fact_id: str, value: float) -> Ledger:
+    """``ledger`` with one fact's value replaced (a sensitivity), reading no other row than it looks up."""
+    import dataclasses
+
+    return dataclasses.replace(ledger, facts=_OneFactChanged(ledger.facts, fact_id, value))

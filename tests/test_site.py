@@ -498,8 +498,9 @@ def test_the_home_page_says_what_the_chapters_published(site):
         f"roughly hold; {summary['claims_contradicted']:.0f} are contradicted and {summary['claims_garbled']:.0f} garbled",
         f"{money(credit['service_2026_bn'] * 1e9)} is what the debt CoreWeave owed at the end of 2025 costs in 2026, "
         f"principal and interest; it owed at most {money(credit['owed_bn'] * 1e9)} then.",
-        f"{plain(credit['coverage_2026'], 2)}× is how many times guided 2026 earnings cover that 2026 bill (in the first "
-        f"quarter of 2026, earnings covered that quarter's interest {plain(credit['interest_cover_2026'], 1)}×), with "
+        f"{plain(credit['coverage_2026'], 2)}× is how many times guided 2026 earnings before interest, tax, depreciation "
+        f"and amortization (EBITDA) cover that 2026 bill (in the first quarter of 2026, earnings covered that quarter's "
+        f"interest {plain(credit['interest_cover_2026'], 1)}×), with "
         f"debt at most {plain(credit['leverage_ttm_2025'], 1)} times 2025's EBITDA",
         f"{percent(concentration['ms_share_2024'])} of 2024 revenue came from Microsoft, "
         f"{percent(concentration['top_two_share_2024'])} from the two largest customers",
