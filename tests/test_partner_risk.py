@@ -139,7 +139,11 @@ def test_each_contract_row_names_the_facts_its_figures_rest_on():
         if len(row.value_facts) == 1:
             assert row.value_usd == ledger.value(row.value_facts[0]), row.contract
     august = tranches.set_index("contract").loc["Second option (August 2024)", "value_facts"]
-    assert august == ["csci_cw_contract_value_2024_08_07", "csci_cw_initial_contract_value", "csci_cw_option_june2024_value"]
+    assert august == [
+        "csci_cw_contract_value_2024_08_07",
+        "csci_cw_initial_contract_value",
+        "csci_cw_option_june2024_value",
+    ]
 
 
 def test_dates_by_hand():
