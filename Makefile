@@ -22,9 +22,9 @@ book: $(READY)
 	@test -f _build/html/index.html
 	@echo "The site is in _build/html: open _build/html/index.html, or run 'make serve'."
 
-## test: every test and check (data, models, pairing, nbval, site build, headless browser)
+## test: every test and check (data, models, pairing, nbval, site build, headless browser), one worker per core; a test file stays on one worker, so the site is built once and each notebook runs in order
 test: $(READY) $(CHROMIUM) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15
 
 ## lint-workflow: actionlint on .github/workflows (the pinned binary from requirements.txt)
 lint-workflow: $(READY)

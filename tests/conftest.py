@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,6 +26,20 @@ DATA = REPO_ROOT / "data"
 settings.register_profile("shared-machine", deadline=None)
 settings.register_profile("check", deadline=None, max_examples=20)
 settings.load_profile("shared-machine")
+
+
+def _stop_the_suite(signum, frame) -> None:
+    """SIGTERM or SIGHUP to pytest (a CI cancel, ``kill``): stop at once, as with no handler (exit 143 or 129)."""
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+# S8 (hostile review 3): a SIGTERM that arrives while a test runs a command in-process was caught by the
+# command's own handler (runner/interrupts.signals_raise) and the suite went on. That handler hands a signal
+# on to a handler the enclosing program installed; this is the suite's, so the signal stops pytest.
+for _signum in (signal.SIGTERM, signal.SIGHUP):
+    if signal.getsignal(_signum) in (signal.SIG_DFL, None):
+        signal.signal(_signum, _stop_the_suite)
 
 
 def shared_ledger() -> Ledger:
@@ -55,3 +76,98 @@ def ledger_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+# The built site and a headless Chromium, shared by the site's tests and the reader check (one build a session).
+CHROMIUM = "/usr/bin/chromium"
+
+
+class EgressTrap:
+    """A proxy on 127.0.0.1 that forwards nothing: it records the first line of every request sent to it
+    (``CONNECT accounts.google.com:443 HTTP/1.1``) and answers 403. The test browser sends it everything
+    but loopback, which Chromium never proxies, so a browser that tries to reach any other host is caught
+    (test_the_test_browser_reaches_no_host_but_this_machine), and reaches nothing even then."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.requests: list[str] = []
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            connection, _ = self._socket.accept()
+            with connection:
+                connection.settimeout(2)
+                try:
+                    first = connection.recv(4096).split(b"\r\n", 1)[0].decode("latin-1")
+                    connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    first = "(a connection that sent nothing)"
+                self.requests.append(first)
+
+
+EGRESS = EgressTrap()
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pings",
+    "--disable-breakpad",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--dns-prefetch-disable",
+    "--metrics-recording-only",
+    "--disable-features=AutofillServerCommunication,CertificateTransparencyComponentUpdater,MediaRouter,"
+    "OptimizationHints,Translate,InterestFeedContentSuggestions,DialMediaRouteProvider",
+    # No name resolves but this machine's, and every request that is not to loopback goes to the trap.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    f"--proxy-server=http://127.0.0.1:{EGRESS.port}",
+]
+JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The book, built from a clean output folder exactly as `make book` builds it."""
+    output = tmp_path_factory.mktemp("book")
+    result = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(REPO_ROOT), "--path-output", str(output), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = output / "_build" / "html"
+    assert (html / "index.html").is_file()
+    return html
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield launched
+        launched.close()

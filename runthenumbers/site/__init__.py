@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from .ledger_pages import (
     ClaimsFilterDirective,
     DataManifestDirective,
     FactsDirective,
+    KeyClaimsDirective,
     SourceQualityDirective,
     SourcesDirective,
 )
@@ -141,8 +143,8 @@ class ValueRole(SphinxRole):
             message = self.inliner.reporter.error(f"{{rtn-value}}`{self.text}` on {self.env.docname}: {reason}")
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
         self.env.note_dependency(str(reader.path(page)))
-        facts = ", ".join(how.get("facts", []))
-        title = how.get("formula", "") + (f" (ledger: {facts})" if facts else "")
+        # How the value was worked out, in words: the ledger's ids stay in the provenance table it links to.
+        title = re.sub(r"([a-z0-9])_(?=[a-z0-9])", r"\1 ", how.get("formula", ""))
         link = (
             f'<a class="{NUMBER_MARKER} rtn-value" href="{value_href(page, name)}" title="{html.escape(title)}">'
             f"{html.escape(shown)}</a>"
@@ -170,6 +172,7 @@ def setup(app):
     app.add_directive("rtn-facts", FactsDirective)
     app.add_directive("rtn-claims", ClaimsDirective)
     app.add_directive("rtn-claims-filter", ClaimsFilterDirective)
+    app.add_directive("rtn-key-claims", KeyClaimsDirective)
     app.add_directive("rtn-cite", CiteDirective)
     app.add_directive("rtn-conclusion", ConclusionDirective)
     app.add_directive("rtn-source-quality", SourceQualityDirective)
