@@ -62,6 +62,9 @@ class PrimaryShareRole(SphinxRole):
     def run(self):
         from ..values import published_dir
 
+        from .dependencies import note_package_code
+
+        note_package_code(self.env)
         for path in sorted(published_dir().glob("*.ipynb")):
             self.env.note_dependency(str(path))
         try:

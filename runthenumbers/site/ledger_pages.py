@@ -198,6 +198,7 @@ class KeyClaimsDirective(SphinxDirective):
     has_content = True
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import data
         from ..claims import figure_text, load_claims
         from ..conclusion import conclusion
