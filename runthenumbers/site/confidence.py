@@ -61,7 +61,6 @@ class PrimaryShareRole(SphinxRole):
 
     def run(self):
         from ..values import published_dir
-
         from .dependencies import note_package_code
 
         note_package_code(self.env)
