@@ -688,6 +688,7 @@ def edition_markdown(repo: Path | None = None) -> str:
         if (v["page"] in HEADLINE_PAGES or (v["page"], v["name"]) in headlines)
         and isinstance(v["before"], (int, float))
         and isinstance(v["after"], (int, float))
+        and not v["label"].endswith("(its former name)")  # the same value under its old name, in millions
     ]
     verdicts = [c for c in result["claims"] if c["verdict_changed"]]
     replaced = better_sources(base, head)
