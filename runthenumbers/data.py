@@ -194,7 +194,7 @@ class Fact(BaseModel):
     value: float = Field(allow_inf_nan=False)
     unit: str
     period: str = Field(pattern=_PERIOD)
-    source: str = Field(min_length=1)
+    source: str
     locator: str = Field(min_length=1)
     quote: str
     note: str = ""
@@ -202,10 +202,22 @@ class Fact(BaseModel):
 
     @field_validator("unit")
     @classmethod
-    def _known_unit(cls, unit: str) -> str:
+    def _known_unit(cls, unit: str, info: ValidationInfo) -> str:
         if unit not in UNITS:
-            raise ValueError(f"{_escaped(unit)} is not a known unit (allowed: {', '.join(UNITS)})")
+            raise ValueError(
+                f"fact '{info.data.get('id', '')}': {_escaped(unit)} is not a known unit (allowed: {', '.join(UNITS)})"
+            )
         return unit
+
+    @field_validator("source")
+    @classmethod
+    def _has_source(cls, source: str, info: ValidationInfo) -> str:
+        if not source.strip():
+            raise ValueError(
+                f"fact '{info.data.get('id', '')}' has no source; name the id of the document it was read in "
+                "(a row of sources.csv)"
+            )
+        return source
 
     _short_quote = field_validator("quote")(short_quote)
     _real_period = field_validator("period")(real_date)

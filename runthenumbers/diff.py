@@ -614,6 +614,7 @@ def better_sources(base: Snapshot, head: Snapshot) -> list[dict[str, str]]:
                     "before": f"{old['source']} ({old_kind})",
                     "after": f"{new['source']} ({new_kinds[new['source']]})",
                     "how": "source replaced",
+                    "sources": (old["source"], new["source"]),
                 }
             )
             continue
@@ -634,6 +635,7 @@ def better_sources(base: Snapshot, head: Snapshot) -> list[dict[str, str]]:
                     "before": f"{old['source']} ({old_kind})",
                     "after": f"{other_id}: {row['source']} ({new_kinds[row['source']]})",
                     "how": "primary twin added",
+                    "sources": (old["source"], row["source"]),
                 }
             )
     return out
@@ -686,6 +688,7 @@ def edition_markdown(repo: Path | None = None) -> str:
         if (v["page"] in HEADLINE_PAGES or (v["page"], v["name"]) in headlines)
         and isinstance(v["before"], (int, float))
         and isinstance(v["after"], (int, float))
+        and not v["label"].endswith("(its former name)")  # the same value under its old name, in millions
     ]
     verdicts = [c for c in result["claims"] if c["verdict_changed"]]
     replaced = better_sources(base, head)
@@ -724,11 +727,49 @@ def edition_markdown(repo: Path | None = None) -> str:
         lines.append("No verdict changed.")
     lines += ["", "## Facts replaced by better sources", ""]
     if replaced:
-        lines += ["| fact | before | now | how |", "| --- | --- | --- | --- |"]
-        lines += [f"| `{r['fact']}` | {_cell(r['before'])} | {_cell(r['after'])} | {r['how']} |" for r in replaced]
+        sources = {**base.ledgers["sources"], **head.ledgers["sources"]}
+        pairs: dict[tuple[str, str], list[str]] = {}
+        for r in replaced:
+            pairs.setdefault(tuple(_source_words(sources, s) for s in r["sources"]), []).append(r["fact"])
+        lines += [
+            "Each row is a source a figure was read in before and the better one it rests on now, with how many",
+            "figures moved; the list below names them.",
+            "",
+            "| before | now | figures |",
+            "| --- | --- | ---: |",
+        ]
+        lines += [f"| {_cell(before)} | {_cell(after)} | {len(facts)} |" for (before, after), facts in pairs.items()]
+        items = "".join(
+            f"<li><code>{html.escape(r['fact'])}</code>: {html.escape(_source_words(sources, r['sources'][1]))}</li>"
+            for r in replaced
+        )
+        lines += ["", f"<details><summary>The figures, by ledger id</summary><ul>{items}</ul></details>"]
     else:
         lines.append("No fact was replaced by a better source.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# A source's kind as a reader says it.
+KIND_WORDS = {
+    "filing": "filing",
+    "press-release": "company release",
+    "court-filing": "court filing",
+    "rating-action": "rating agency's release",
+    "transcript": "the company's call",
+    "news": "news",
+    "analysis": "analysis",
+    "aggregator": "data service",
+    "ai-summary": "machine summary",
+    "article": "the article",
+}
+
+
+def _source_words(sources: dict[str, dict[str, str]], source_id: str) -> str:
+    """'Zacks (analysis)': a source by its publisher and kind, not its ledger id."""
+    row = sources.get(source_id, {})
+    publisher = row.get("publisher", source_id).split(" (")[0]
+    kind = row.get("kind", "")
+    return f"{publisher} ({KIND_WORDS.get(kind, kind)})"
 
 
 def write_edition_page(repo: Path | None = None) -> Path:

@@ -25,16 +25,18 @@ def _label_cells(row: str, headers: list[str]) -> str:
 
 # Tables a phone shows as cards whose cells carry their column's name (see runthenumbers.css); the
 # chapters' evidence tables are cards too, labelled by the stylesheet to keep the pages light.
-CARDS = ("rtn-claims", "rtn-facts", "rtn-sources", "rtn-manifest")
+CARDS = ("rtn-claims", "rtn-facts", "rtn-sources", "rtn-manifest", "rtn-cards")
 
 
 def html_table(css_class: str, headers: list[str], rows: list[str]) -> str:
     """A table with a header row of ``headers`` and the given ``<tr>`` rows (already HTML).
 
-    In a table a phone shows as cards (:data:`CARDS`), each cell gets a ``data-label`` with its column's header.
+    In a table a phone shows as cards (one of its classes in :data:`CARDS`), each cell gets a ``data-label``
+    with its column's header.
     """
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
-    body = "".join(_label_cells(row, headers) if css_class in CARDS else row for row in rows)
+    cards = any(name in CARDS for name in css_class.split())
+    body = "".join(_label_cells(row, headers) if cards else row for row in rows)
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 

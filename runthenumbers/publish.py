@@ -253,7 +253,7 @@ def tally() -> dict[str, int]:
         "page_opinion": "of them opinions",
     }
     for name, count in counts.items():
-        number(name, count, unit="count", formula=words[name])
+        number(name, count, unit="count", formula=words[name], basis="count")
     return counts
 
 

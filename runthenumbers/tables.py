@@ -84,11 +84,14 @@ class Table:
         formats: dict[str, str] | None = None,
         index_label: str | None = None,
         missing: str = "–",
+        cards: bool = False,
     ):
         self.frame = frame
         self.formats = formats or {}
         self.index_label = index_label
         self.missing = missing
+        # On a phone, a table of a few long rows reads better as cards, each cell headed by its column.
+        self.cards = cards
 
     def _cell(self, column: str, value) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -106,7 +109,7 @@ class Table:
                 for c in self.frame.columns
             )
             rows.append(f"<tr>{head}{cells}</tr>")
-        return html_table("rtn-table", headers, rows)
+        return html_table("rtn-table rtn-cards" if self.cards else "rtn-table", headers, rows)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         plain = self.frame.to_string()
@@ -114,10 +117,14 @@ class Table:
 
 
 def table(
-    frame: pd.DataFrame, formats: dict[str, str] | None = None, index_label: str | None = None, missing: str = "–"
+    frame: pd.DataFrame,
+    formats: dict[str, str] | None = None,
+    index_label: str | None = None,
+    missing: str = "–",
+    cards: bool = False,
 ) -> Table:
-    """``frame`` as a formatted reader's table (see :class:`Table`)."""
-    return Table(frame, formats, index_label, missing)
+    """``frame`` as a formatted reader's table (see :class:`Table`); ``cards``: shown as cards on a phone."""
+    return Table(frame, formats, index_label, missing, cards)
 
 
 def _header(name) -> str:

@@ -185,7 +185,8 @@ def test_a_broken_ledger_gives_a_message_not_a_traceback(ledger_copy, monkeypatc
     result = CliRunner().invoke(main, ["facts"])
     assert result.exit_code == 1
     assert (
-        "The ledger has 1 problem(s):\ndata/facts.csv:2: column 'unit': 'dollars' is not a known unit" in result.output
+        "The ledger has 1 problem(s):\ndata/facts.csv:2: column 'unit': fact 'article_revenue_fy2024': 'dollars' is not a known unit"
+        in result.output
     )
     assert "Traceback" not in result.output
 

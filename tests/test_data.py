@@ -78,9 +78,17 @@ def test_unknown_source(ledger_copy):
 
 
 def test_unit_outside_the_vocabulary(ledger_copy):
-    _rewrite_facts(ledger_copy, lambda rows: rows[0].update(unit="MWh"))
+    first = _rewrite_facts(ledger_copy, lambda rows: rows[0].update(unit="MWh"))
     assert _problems(ledger_copy) == [
-        f"data/facts.csv:2: column 'unit': 'MWh' is not a known unit (allowed: {', '.join(UNITS)})"
+        f"data/facts.csv:2: column 'unit': fact '{first}': 'MWh' is not a known unit (allowed: {', '.join(UNITS)})"
+    ]
+
+
+def test_a_fact_without_a_source_is_refused_naming_the_fact(ledger_copy):
+    first = _rewrite_facts(ledger_copy, lambda rows: rows[0].update(source=""))
+    assert _problems(ledger_copy) == [
+        f"data/facts.csv:2: column 'source': fact '{first}' has no source; name the id of the document it was "
+        "read in (a row of sources.csv)"
     ]
 
 

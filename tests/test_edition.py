@@ -76,6 +76,18 @@ def test_a_fact_moved_to_a_better_source_or_given_a_primary_twin_is_listed():
         sources,
     )
     assert diff.better_sources(base, head) == [
-        {"fact": "a", "before": "blog (analysis)", "after": "tenq (filing)", "how": "source replaced"},
-        {"fact": "b", "before": "blog (analysis)", "after": "b_call: call (transcript)", "how": "primary twin added"},
+        {
+            "fact": "a",
+            "before": "blog (analysis)",
+            "after": "tenq (filing)",
+            "how": "source replaced",
+            "sources": ("blog", "tenq"),
+        },
+        {
+            "fact": "b",
+            "before": "blog (analysis)",
+            "after": "b_call: call (transcript)",
+            "how": "primary twin added",
+            "sources": ("blog", "call"),
+        },
     ]

@@ -50,7 +50,7 @@ def badge_html(graded) -> str:
     if not share:
         return ""
     return (
-        f'<p class="{BADGE_CLASS}"><a href="../book/method.html#where-the-published-numbers-come-from">'
+        f'<p class="{BADGE_CLASS}"><a href="../book/method.html#how-much-rests-on-the-companies-own-documents">'
         f"<strong>{html.escape(share)}</strong> of this page's {graded.graded} numbers rest on primary sources</a> "
         f"(the book: {html.escape(quality.share_text(quality.overall_share(_report())))})</p>"
     )
