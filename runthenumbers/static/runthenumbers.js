@@ -323,7 +323,13 @@ function rtnFitTables(root) {
     box.className = "rtn-table-scroll";
     parent.insertBefore(box, table);
     box.appendChild(table);
-    var mark = function () { box.classList.toggle("rtn-wide", box.scrollWidth > box.clientWidth + 1); };
+    var mark = function () {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("rtn-wide", wide);
+      // A box that scrolls can be reached and scrolled from the keyboard.
+      if (wide) { box.tabIndex = 0; box.setAttribute("role", "region"); box.setAttribute("aria-label", "Table (scrolls sideways)"); }
+      else { box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label"); }
+    };
     mark();
     window.addEventListener("resize", mark);
   });
