@@ -199,6 +199,8 @@ CHAPTERS: tuple[Chapter, ...] = (
 BOOK_PAGES: tuple[BookPage, ...] = (
     BookPage("intro", reads=("summary", "credit", "concentration", "capex")),
     BookPage("claims", every_page=True, order=6),
+    # The answer on one printable page; the build prints it to the PDF the home page offers.
+    BookPage("onepage", reads=("summary", "credit", "concentration", "capex", "uncertainty"), order=7),
     BookPage("method", every_page=True),
     # The edition page: written by 'make pages' from runthenumbers diff (runthenumbers/diff.py), reading no value.
     BookPage("changes", order=100),

@@ -159,9 +159,18 @@ class FrameTable(Table):
         full = super().to_html()
         if self.fold is None or len(self.frame) <= self.fold:
             return full
-        first = Table(self.frame.head(self.fold), self.formats, self.index_label, self.missing).to_html()
+        # One table: the rows after the first ``fold`` are marked, and the stylesheet hides them while the
+        # "Show all" disclosure beside the table is closed (without styles, every row shows).
+        body_start = full.index("<tbody>") + len("<tbody>")
+        rows = full[body_start:].split("<tr>")
+        marked = rows[0] + "".join(
+            ("<tr>" if i < self.fold else '<tr class="rtn-fold-row">') + row for i, row in enumerate(rows[1:])
+        )
         label = html.escape(self.fold_label.format(count=len(self.frame)))
-        return f'{first}<details class="rtn-more"><summary>{label}</summary>{full}</details>'
+        return (
+            f'<div class="rtn-folded-table">{full[:body_start]}{marked}'
+            f'<details class="rtn-more"><summary>{label}</summary></details></div>'
+        )
 
 
 def frame(

@@ -148,7 +148,13 @@ def test_reads_are_checked_when_declared():
 def test_a_page_that_reads_others_takes_no_inputs_and_heads_the_toc():
     summary = {c.name: c for c in CHAPTERS}["summary"]
     assert summary.reads and not summary.takes_inputs
-    assert chapters.verdict_pages() == ["notebooks/summary", "book/claims", "notebooks/after", "book/changes"]
+    assert chapters.verdict_pages() == [
+        "notebooks/summary",
+        "book/claims",
+        "book/onepage",
+        "notebooks/after",
+        "book/changes",
+    ]
     digest = Chapter("digest", "Digest", notebook="notebooks/digest", order=90, reads=("summary",))
     assert chapters.missing_files(chapters=(*CHAPTERS, digest)) == ["notebooks/digest.md"]
     toc = chapters.render_toc((*CHAPTERS, digest))

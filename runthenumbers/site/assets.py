@@ -126,7 +126,8 @@ def page_scripts(app, pagename, templatename, context, doctree) -> None:
     if CHART_MARKER in body:
         app.add_js_file(VEGA_BUNDLE)
         write_chart_downloads(body, Path(app.outdir) / DOWNLOAD_DIR)
-    if CHART_MARKER in body or NUMBER_MARKER in body or CLAIMS_MARKER in body:
+    # Every page with a table too: the script keeps figures on one line and lets wide tables scroll.
+    if CHART_MARKER in body or NUMBER_MARKER in body or CLAIMS_MARKER in body or "<table" in body:
         app.add_js_file(PAGE_SCRIPT)
     context["body"] = body.replace(SITE_ROOT, "../" * pagename.count("/"))
     reader_services(app, pagename, context)
@@ -171,7 +172,7 @@ def reader_services(app, pagename: str, context: dict) -> None:
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
     try:
         citation = load(Path(app.srcdir) / "_config.yml")
-    except CitationError:
+    except (CitationError, OSError):  # a book without a citation block (a test's throwaway book) has no line
         return
     address = f"{citation.url.rstrip('/')}/{pagename}.html" if citation.url else ""
     where = f'<a href="{html.escape(address)}">{html.escape(address)}</a>' if address else ""
@@ -210,12 +211,74 @@ def mark_build_started(app) -> None:
     (outdir / BUILD_MARKER).write_text("a build of this folder has started and not finished\n", encoding="utf-8")
 
 
+CHROMIUM = "/usr/bin/chromium"
+PDF_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+)
+# What a PDF printed twice from the same page differs by: its dates and its document id. Each is replaced
+# by a fixed value of the same length, so the cross-reference offsets stay right and two builds match.
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[^)]*\)")
+_PDF_ID = re.compile(rb"/ID \[<([0-9A-Fa-f]+)> <([0-9A-Fa-f]+)>\]")
+
+
+def _steady_date(match: re.Match) -> bytes:
+    """A PDF date with each digit replaced by that of 1 January 2000, midnight: same length, same form."""
+    template = iter(b"20000101000000000000")
+    return bytes(
+        next(template, ord("0")) if chr(c).isdigit() else c for c in match.group(0)[match.group(0).index(b"(") :]
+    )
+
+
+_PDF_NODE = re.compile(rb"\bnode(\d{8})\b")
+
+
+def _steady_pdf(data: bytes) -> bytes:
+    data = _PDF_DATE.sub(lambda m: m.group(0)[: m.group(0).index(b"(")] + _steady_date(m), data)
+    # The tagged structure names its elements after the page's DOM nodes, whose numbers vary from one
+    # print to the next: number them in their order of appearance instead (same width, same offsets).
+    order: dict[bytes, bytes] = {}
+    data = _PDF_NODE.sub(lambda m: b"node" + order.setdefault(m.group(1), b"%08d" % (len(order) + 1)), data)
+    return _PDF_ID.sub(lambda m: b"/ID [<" + b"0" * len(m.group(1)) + b"> <" + b"0" * len(m.group(2)) + b">]", data)
+
+
+def print_page_to_pdf(page: Path, pdf: Path) -> None:
+    """Print the built ``page`` to ``pdf`` with headless Chromium (the print styles hide the site's navigation
+    and the charts' controls), offline, with the same bytes every time. Without Chromium, or without the
+    page, nothing is written: the build still succeeds, and the home page's "Download PDF" link has no file."""
+    import shutil
+    import subprocess
+
+    chromium = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not chromium or not page.exists():
+        return
+    # Printed from a copy without links: a link would be written into the PDF as the address of a file on
+    # the machine that built it, which a reader cannot follow and which differs from one build to the next.
+    printable = page.with_name(f".{page.stem}-print.html")
+    text = re.sub(r"<a\b[^>]*>", "<span>", page.read_text(encoding="utf-8")).replace("</a>", "</span>")
+    printable.write_text(text, encoding="utf-8")
+    command = [chromium, *PDF_FLAGS, f"--print-to-pdf={pdf}", printable.resolve().as_uri()]
+    try:
+        subprocess.run(command, capture_output=True, timeout=120, check=False)
+    finally:
+        printable.unlink()
+    if pdf.exists():
+        pdf.write_bytes(_steady_pdf(pdf.read_bytes()))
+
+
 def finish_site(app, exception) -> None:
     if exception is None:
         (Path(app.outdir) / BUILD_MARKER).unlink(missing_ok=True)
     if exception is None and app.builder.format == "html":
         outdir = Path(app.outdir)
         write_vega_bundle(outdir / "_static")
+        print_page_to_pdf(outdir / "book" / "onepage.html", outdir / "book" / "onepage.pdf")
         # Last, so that it covers every other file of the site.
         (outdir / SITE_MANIFEST).write_text(sha256_manifest(outdir, skip=(SITE_MANIFEST,)), encoding="utf-8")
 

@@ -207,6 +207,8 @@ class KeyClaimsDirective(SphinxDirective):
         ledger = data.load_ledger()
         self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
         by_id = {claim.row.id: claim for claim in load_claims(ledger=ledger)}
+        # On the claims page a row links to the claim's row below; elsewhere (the one-page summary) to that page.
+        page = "" if self.env.docname == "book/claims" else "claims.html"
         rows = []
         for claim_id in (line.strip() for line in self.content if line.strip()):
             if claim_id not in by_id:
@@ -224,7 +226,7 @@ class KeyClaimsDirective(SphinxDirective):
                 f"{chip}</span> {html.escape(claim.verdict)}</span>" + (f" ({bound})" if bound else "")
             )
             rows.append(
-                f'<tr><td><a href="#claim-{claim.row.id}">{html.escape(claim.row.claim)}</a></td>'
+                f'<tr><td><a href="{page}#claim-{claim.row.id}">{html.escape(claim.row.claim)}</a></td>'
                 f"<td>{html.escape(record)}</td><td>{verdict}</td></tr>"
             )
         table = html_table("rtn-key-claims", ["The essay said", "What the record shows", "Verdict"], rows)

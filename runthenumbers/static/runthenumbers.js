@@ -54,6 +54,7 @@ function rtnTable(rows, columns) {
 /* Fit a chart to the width it is given: a view wider than the column is narrowed (text keeps its size),
    side-by-side views are stacked on a narrow screen, and marks placed at the old right edge follow it. */
 var RTN_AXIS_ROOM = 90;
+var rtnRoot = null;  // the chart being fitted: its datasets hold every view's rows
 function rtnMoveEdge(view, from, to) {
   (view.layer || []).forEach(function (layer) { rtnMoveEdge(layer, from, to); });
   var x = view.encoding && view.encoding.x;
@@ -78,6 +79,26 @@ function rtnWrapTitle(spec, width) {
   title.text = rtnWrap(title.text, width, 15);
   if (title.subtitle) title.subtitle = rtnWrap(title.subtitle, width, 12);
 }
+/* A horizontal category or period axis whose labels do not fit side by side is turned, never thinned:
+   each label names its bar or its period. Long labels wrap first (charts._category_axis). */
+function rtnTurnLabels(view, width, rows) {
+  (view.layer || []).forEach(function (layer) { rtnTurnLabels(layer, width, rows); });
+  var x = view.encoding && view.encoding.x;
+  if (!x || !x.field || (x.type !== "nominal" && x.type !== "ordinal") || typeof width !== "number") return;
+  var seen = {};
+  rows.forEach(function (row) { if (row[x.field] !== undefined) seen[row[x.field]] = true; });
+  var labels = Object.keys(seen);
+  if (!labels.length) return;
+  var longest = 0;
+  labels.forEach(function (label) {
+    var line = String(label).length > 12 ? Math.max.apply(null, String(label).split(" ").map(function (w) { return w.length; }).concat([12])) : String(label).length;
+    longest = Math.max(longest, line);
+  });
+  var band = width / labels.length;
+  if (longest * 6.3 + 6 <= band) return;
+  x.axis = Object.assign({}, x.axis || {}, { labelAngle: -90, labelAlign: "right", labelBaseline: "middle", labelLimit: 0, labelOverlap: false });
+  delete x.axis.labelExpr;
+}
 function rtnFit(spec, available) {
   rtnWrapTitle(spec, available - 10);
   (spec.layer || []).forEach(function (layer) { rtnWrapTitle(layer, available - 10); });
@@ -95,6 +116,7 @@ function rtnFit(spec, available) {
     rtnMoveEdge(spec, spec.width, narrowed);
     spec.width = narrowed;
   }
+  rtnTurnLabels(spec, spec.width, rtnMainDataset(rtnRoot || spec));
   return spec;
 }
 
@@ -145,6 +167,7 @@ document.addEventListener("DOMContentLoaded", function () {
       ? { columns: 1, labelLimit: Math.floor(figure.clientWidth / 2) - 40 }
       : { columns: Math.max(1, Math.floor(figure.clientWidth / 200)), labelLimit: 170 });
     var available = figure.clientWidth;
+    rtnRoot = spec;
     rtnFit(spec, available);
     var target = document.createElement("div");
     var drawnTable = null;
@@ -300,7 +323,13 @@ function rtnFitTables(root) {
     box.className = "rtn-table-scroll";
     parent.insertBefore(box, table);
     box.appendChild(table);
-    var mark = function () { box.classList.toggle("rtn-wide", box.scrollWidth > box.clientWidth + 1); };
+    var mark = function () {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("rtn-wide", wide);
+      // A box that scrolls can be reached and scrolled from the keyboard.
+      if (wide) { box.tabIndex = 0; box.setAttribute("role", "region"); box.setAttribute("aria-label", "Table (scrolls sideways)"); }
+      else { box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label"); }
+    };
     mark();
     window.addEventListener("resize", mark);
   });
