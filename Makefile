@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 CHROMIUM := /usr/bin/chromium
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test check lint lint-workflow lint-citation citation pages execute serve facts params scenario bench clean
+.PHONY: book translations test check lint lint-workflow lint-citation citation pages execute serve facts params scenario bench clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ $(READY): requirements.txt pyproject.toml
 book: $(READY)
 	$(BIN)/python -m runthenumbers.runner.freshness
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
-	@test -f _build/html/index.html
-	@echo "The site is in _build/html: open _build/html/index.html, or run 'make serve'."
+	$(BIN)/python -m runthenumbers.editions build zh_CN
+	@test -f _build/html/index.html && test -f _build/html/zh/index.html
+	@echo "The site is in _build/html (the Chinese edition in _build/html/zh): open _build/html/index.html, or run 'make serve'."
+
+## translations: extract the book's messages (sphinx-build -b gettext, one catalog a page) and merge them into locales/zh_CN with sphinx-intl; a changed English message turns fuzzy
+translations: $(READY)
+	$(BIN)/python -m runthenumbers.editions gettext
+	$(BIN)/sphinx-intl update -p _build/gettext -d locales -l zh_CN -w 0 -j 1
 
 ## test: every test and check (data, models, pairing, nbval, site build, headless browser)
 test: $(READY) $(CHROMIUM) lint

@@ -1,0 +1,80 @@
+"""The book's editions: English at ``_build/html`` and Chinese at ``_build/html/zh``, one source.
+
+The Chinese edition is Sphinx's own internationalisation: ``make translations`` extracts every
+translatable message of the book into ``_build/gettext`` (one catalog per page) and merges them into
+``locales/zh_CN/LC_MESSAGES/`` with ``sphinx-intl``, which marks a message whose English changed as
+fuzzy (Sphinx then shows the English, never a stale translation). ``make book`` builds the English
+edition with Jupyter Book, then the Chinese one from the same executed notebooks with
+``language=zh_CN``, into ``zh/`` beside it with the same relative paths.
+
+    python -m runthenumbers.editions build zh_CN    # the Chinese edition (after the English one)
+    python -m runthenumbers.editions gettext        # the message templates, into _build/gettext
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "_build"
+LOCALES = REPO / "locales"
+# The editions other than English: the language Sphinx is told, and the folder of the site it goes in.
+EDITIONS = {"zh_CN": "zh"}
+# hreflang and <html lang> of each edition.
+HREFLANG = {"en": "en", "zh_CN": "zh-Hans"}
+# Pages that stay in English in every edition: the command line and the developers' pages.
+ENGLISH_ONLY = ("book/contributing", "book/cli", "book/parameters")
+
+
+def edition_folder(language: str) -> str:
+    """The site folder of an edition relative to the English root: '' for English, 'zh' for zh_CN."""
+    return EDITIONS.get(language, "")
+
+
+def _build(builder: str, outdir: Path, doctrees: Path, overrides: dict) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
+    result = build_sphinx(
+        str(REPO),
+        str(outdir),
+        noconfig=True,
+        path_config=str(REPO / "_config.yml"),
+        confoverrides={
+            "external_toc_path": "_toc.yml",
+            "latex_individualpages": False,
+            "nitpicky": True,
+            **overrides,
+        },
+        builder=builder,
+        doctreedir=str(doctrees),
+        warningiserror=True,
+        keep_going=True,
+    )
+    return result if isinstance(result, int) else 1
+
+
+def build_edition(language: str) -> int:
+    """Build the edition in ``language`` into its folder of ``_build/html``; the exit status."""
+    folder = EDITIONS[language]
+    return _build("html", BUILD / "html" / folder, BUILD / f".doctrees-{folder}", {"language": language})
+
+
+def gettext() -> int:
+    """Write the book's message templates, one per page, into ``_build/gettext``."""
+    return _build("gettext", BUILD / "gettext", BUILD / ".doctrees-gettext", {})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="build one edition other than English")
+    build.add_argument("language", choices=sorted(EDITIONS))
+    sub.add_parser("gettext", help="write the message templates into _build/gettext")
+    args = parser.parse_args(argv)
+    return build_edition(args.language) if args.command == "build" else gettext()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

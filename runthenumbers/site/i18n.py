@@ -1,0 +1,139 @@
+"""What the Chinese edition changes at build time, beyond the page catalogs Sphinx applies itself.
+
+- :func:`text`: a glued word or label (a verdict, 'Q3 2026', a chart's title) in the edition's
+  language, from :func:`runthenumbers.units.label_zh` or the site catalog
+  ``locales/<language>/LC_MESSAGES/site.po`` (untranslated and fuzzy entries are skipped: the English shows);
+- :func:`translate_charts`: each chart's title, axis titles, labels and alternative text on a page of
+  the edition, in its drawing (SVG), its spec (for the redrawn chart) and its caption;
+- :func:`language_links`: the language switch and the ``hreflang`` links of every page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .. import units
+from ..editions import EDITIONS, ENGLISH_ONLY, HREFLANG, LOCALES
+
+SITE_CATALOG = "site.po"
+# The verdicts a claim can get, as the Chinese edition writes them (data/claims.csv has the English).
+VERDICTS_ZH = {
+    "supported": "属实",
+    "roughly right": "大致正确",
+    "contradicted": "与事实不符",
+    "garbled": "译文有误",
+    "not checked": "无法核实",
+    "unverifiable": "无法核实",
+    "opinion": "观点",
+}
+# Keys of a chart spec whose strings name fields or settings, never text a reader sees.
+_SPEC_KEYS_KEPT = {"field", "type", "$schema", "name", "format", "formatType", "aggregate", "timeUnit", "mark"}
+_SVG_TEXT = re.compile(r"(<text\b[^>]*>)([^<]+)(</text>)")
+_FIGURE = re.compile(r'<figure class="rtn-chart".*?</figure>', re.DOTALL)
+_SPEC = re.compile(r'(<script type="application/json" class="rtn-chart-spec">)(.*?)(</script>)', re.DOTALL)
+_ALT = re.compile(r'((?:aria-label|alt|title)=")([^"]*)(")')
+_CAPTION = re.compile(r"(<figcaption[^>]*>)(.*?)(</figcaption>)", re.DOTALL)
+
+
+def is_translated(language: str) -> bool:
+    return language in EDITIONS
+
+
+@lru_cache(maxsize=4)
+def catalog(language: str, locales: str = str(LOCALES)) -> dict[str, str]:
+    """The site catalog of ``language``: msgid -> msgstr for every translated, not fuzzy, entry."""
+    from babel.messages.pofile import read_po
+
+    path = Path(locales) / language / "LC_MESSAGES" / SITE_CATALOG
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        po = read_po(handle)
+    return {m.id: m.string for m in po if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+
+
+def text(value: str, language: str) -> str:
+    """``value``, a glued word or label, in ``language``: English unchanged."""
+    if not units.is_chinese(language):
+        return value
+    if value in VERDICTS_ZH:
+        return VERDICTS_ZH[value]
+    label = units.label_zh(value)
+    if label != value:
+        return label
+    return catalog(language).get(value, value)
+
+
+def _translate_spec(node, language: str):
+    if isinstance(node, dict):
+        return {k: (v if k in _SPEC_KEYS_KEPT else _translate_spec(v, language)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_translate_spec(v, language) for v in node]
+    if isinstance(node, str):
+        return text(node, language)
+    return node
+
+
+def _translate_figure(figure: str, language: str) -> str:
+    figure = _SVG_TEXT.sub(lambda m: m[1] + html.escape(text(html.unescape(m[2]), language), quote=False) + m[3], figure)
+
+    def spec(match: re.Match) -> str:
+        translated = _translate_spec(json.loads(match[2]), language)
+        return match[1] + json.dumps(translated, ensure_ascii=False).replace("</", "<\\/") + match[3]
+
+    figure = _SPEC.sub(spec, figure)
+    figure = _ALT.sub(lambda m: m[1] + html.escape(text(html.unescape(m[2]), language)) + m[3], figure)
+    return _CAPTION.sub(lambda m: m[1] + _translate_caption(m[2], language) + m[3], figure)
+
+
+def _translate_caption(caption: str, language: str) -> str:
+    # A caption's plain stretches of text (between tags) are looked up whole.
+    return re.sub(r">([^<>]+)<", lambda m: ">" + html.escape(text(html.unescape(m[1]), language), quote=False) + "<", f">{caption}<")[1:-1]
+
+
+def translate_charts(body: str, language: str) -> str:
+    """``body`` with every chart's strings in ``language`` (English: unchanged)."""
+    if not is_translated(language):
+        return body
+    return _FIGURE.sub(lambda m: _translate_figure(m[0], language), body)
+
+
+def language_links(pagename: str, language: str) -> tuple[str, str]:
+    """The ``<link rel="alternate" hreflang>`` tags of page ``pagename`` and its language switch (HTML),
+    both relative, to the same page in every edition."""
+    depth = pagename.count("/")
+    here = EDITIONS.get(language, "")
+    to_root = "../" * (depth + (1 if here else 0))  # the English site's root
+    hrefs = {"en": f"{to_root}{pagename}.html"}
+    hrefs.update({lang: f"{to_root}{folder}/{pagename}.html" for lang, folder in EDITIONS.items()})
+    tags = "".join(
+        f'<link rel="alternate" hreflang="{HREFLANG[lang]}" href="{href}" />\n' for lang, href in hrefs.items()
+    )
+    tags += f'<link rel="alternate" hreflang="x-default" href="{hrefs["en"]}" />\n'
+    names = {"en": "English", "zh_CN": "中文"}
+    current = language if language in hrefs else "en"
+    choices = " · ".join(
+        f'<span aria-current="page" lang="{HREFLANG[lang]}">{names[lang]}</span>'
+        if lang == current
+        else f'<a class="rtn-language-link" href="{href}" hreflang="{HREFLANG[lang]}" lang="{HREFLANG[lang]}">{names[lang]}</a>'
+        for lang, href in hrefs.items()
+    )
+    note = ""
+    if pagename in ENGLISH_ONLY and current != "en":
+        note = ' <span class="rtn-language-note">（本页为开发者参考，仅有英文版）</span>'
+    switch = f'<nav class="rtn-language" aria-label="Language / 语言">{choices}{note}</nav>'
+    return tags, switch
+
+
+def page_context(app, pagename, templatename, context, doctree) -> None:
+    """html-page-context: the language switch, the hreflang links, and the charts in the page's language."""
+    language = app.config.language or "en"
+    tags, switch = language_links(pagename, language)
+    context["metatags"] = context.get("metatags", "") + tags
+    body = context.get("body", "")
+    if body:
+        context["body"] = switch + translate_charts(body, language)
