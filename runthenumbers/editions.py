@@ -34,7 +34,7 @@ def edition_folder(language: str) -> str:
 
 
 def _build(builder: str, outdir: Path, doctrees: Path, overrides: dict) -> int:
-    from jupyter_book.sphinx import build_sphinx
+    from jupyter_book.sphinx import build_sphinx  # type: ignore[import-untyped]
 
     result = build_sphinx(
         str(REPO),

@@ -188,8 +188,12 @@ def _find_notebook(document, env) -> None:
     key = (str(path), path.stat().st_mtime)
     if key not in _GLUE_DATA:
         notebook = nbformat.read(path, as_version=4)
-        _GLUE_DATA[key] = {k: v for cell in notebook.cells if cell.cell_type == "code" for k, v in extract_glue_data_cell(cell)}
-    document["nb_renderer"] = SimpleNamespace(renderer=SimpleNamespace(nb_client=SimpleNamespace(glue_data=_GLUE_DATA[key])))
+        _GLUE_DATA[key] = {
+            k: v for cell in notebook.cells if cell.cell_type == "code" for k, v in extract_glue_data_cell(cell)
+        }
+    document["nb_renderer"] = SimpleNamespace(
+        renderer=SimpleNamespace(nb_client=SimpleNamespace(glue_data=_GLUE_DATA[key]))
+    )
 
 
 def _link_glued_numbers(app, config) -> None:
@@ -197,6 +201,9 @@ def _link_glued_numbers(app, config) -> None:
 
 
 def setup(app):
+    from sphinx import search
+
+    search.languages["zh"] = i18n.chinese_search()
     app.connect("config-inited", add_static_path)
     app.connect("config-inited", _link_glued_numbers)
     app.connect("html-page-context", i18n.page_context)

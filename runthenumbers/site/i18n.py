@@ -79,7 +79,9 @@ def _translate_spec(node, language: str):
 
 
 def _translate_figure(figure: str, language: str) -> str:
-    figure = _SVG_TEXT.sub(lambda m: m[1] + html.escape(text(html.unescape(m[2]), language), quote=False) + m[3], figure)
+    figure = _SVG_TEXT.sub(
+        lambda m: m[1] + html.escape(text(html.unescape(m[2]), language), quote=False) + m[3], figure
+    )
 
     def spec(match: re.Match) -> str:
         translated = _translate_spec(json.loads(match[2]), language)
@@ -92,7 +94,11 @@ def _translate_figure(figure: str, language: str) -> str:
 
 def _translate_caption(caption: str, language: str) -> str:
     # A caption's plain stretches of text (between tags) are looked up whole.
-    return re.sub(r">([^<>]+)<", lambda m: ">" + html.escape(text(html.unescape(m[1]), language), quote=False) + "<", f">{caption}<")[1:-1]
+    return re.sub(
+        r">([^<>]+)<",
+        lambda m: ">" + html.escape(text(html.unescape(m[1]), language), quote=False) + "<",
+        f">{caption}<",
+    )[1:-1]
 
 
 def translate_charts(body: str, language: str) -> str:
@@ -137,3 +143,42 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if body:
         context["body"] = switch + translate_charts(body, language)
+
+
+def chinese_search():
+    """Sphinx's Chinese search (jieba), with its list of Latin words kept as a set.
+
+    Sphinx 7.4 asks, for every word it stems, whether the word is in the list of every Latin word the
+    build has split so far: a time quadratic in the site's text (two minutes of this book's three).
+    The answer is the same from a set.
+    """
+    from sphinx.search.zh import SearchChinese
+
+    class FastSearchChinese(SearchChinese):
+        def init(self, options: dict[str, str]) -> None:
+            super().init(options)
+            self.latin_terms = []
+            self._latin: set[str] = set()
+
+        def split(self, input: str) -> list[str]:
+            words = super().split(input)
+            self._latin.update(self.latin_terms)
+            self.latin_terms.clear()
+            return words
+
+        def stem(self, word: str) -> str:
+            stemmed = _stem_word(self.stemmer, word.lower())
+            if word in self._latin and len(word) >= 3 and len(stemmed) < 3:
+                return word.lower()
+            return stemmed
+
+    return FastSearchChinese
+
+
+_STEMS: dict[str, str] = {}
+
+
+def _stem_word(stemmer, word: str) -> str:
+    if word not in _STEMS:
+        _STEMS[word] = stemmer.stemWord(word)
+    return _STEMS[word]
