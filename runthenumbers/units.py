@@ -179,7 +179,7 @@ def formatted(value, unit: str, spec: str = "", language: str = "en") -> str:
         raise ValueError(f"the spec {spec!r} writes money in {scale}s; the value's unit is {unit!r}")
     if is_chinese(language):
         # Chinese counts money in 万 and 亿, not in millions and billions: the scale is English only.
-        return money_zh(value, unit)
+        return money_zh(value, unit, money_step(_SCALE_NAMES[scale], spec[len(scale) :] or ",.1f"))
     sign = "-" if value < 0 else ""
     digits = format(abs(value) / _SCALE_NAMES[scale], spec[len(scale) :] or ",.1f")
     return f"{sign}{CURRENCIES[unit]}{digits} {scale}"
@@ -205,21 +205,33 @@ def is_chinese(language: str) -> bool:
     return (language or "").lower().startswith("zh")
 
 
-def money_zh(value: float, unit: str = "USD") -> str:
+def money_zh(value: float, unit: str = "USD", step: float | None = None) -> str:
     """An amount of money as a Chinese reader writes it, in 亿 (10^8) or 万 (10^4), with the precision of
     the English text: '53 亿美元' for 5.3e9, '49.5 亿美元' for 4.95e9 ('$4.95 billion'), '1.15 亿美元' for
-    1.15e8 ('$115 million'), '1,250 万美元' for 1.25e7, '60,000 美元' for 6e4."""
+    1.15e8 ('$115 million'), '1,250 万美元' for 1.25e7, '60,000 美元' for 6e4.
+
+    ``step`` is the precision the English text gives the amount (1e9 for '$24 billion' written with
+    ``.0f`` billions, 1e6 for '$284 million'): the amount is rounded to it, so 2.37e10 with a step of 1e9
+    is '240 亿美元', never more digits than the English shows.
+    """
     name = CURRENCY_NAMES_ZH.get(unit, unit)
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1e9:  # English: billions with two decimals, so 亿 with one
-        digits = f"{size / 1e8:,.1f}".rstrip("0").rstrip(".")
-        return f"{sign}{digits} 亿{name}"
-    if size >= 1e8:  # English: millions with at most one decimal, so 亿 with at most three
-        return f"{sign}{plain(size / 1e8, 3)} 亿{name}"
-    if size >= 1e6:
-        return f"{sign}{plain(size / 1e4, 1)} 万{name}"
-    return f"{sign}{plain(size, 2 if size < 100 else 0)} {name}"
+    if step is None:
+        # The English text's own precision: billions with two decimals, millions with at most one.
+        step = 1e7 if size >= 1e9 else 1e5 if size >= 1e6 else 1.0
+    size = round(size / step) * step
+    scale, word = (1e8, " 亿") if size >= 1e8 else (1e4, " 万") if size >= 1e6 else (1.0, " ")
+    decimals = max(0, -math.floor(math.log10(step / scale) + 1e-9))
+    digits = plain(size / scale, decimals)
+    return f"{sign}{digits}{word}{name}"
+
+
+def money_step(scale: float, spec: str) -> float:
+    """The precision of an amount written in ``scale`` (1e9 for billions) with the Python ``spec``
+    (``.2f``, ``,.0f``): 1e7 for billions with two decimals."""
+    match = re.search(r"\.(\d+)f", spec)
+    return scale * 10.0 ** -(int(match[1]) if match else 0)
 
 
 def month_zh(year: int, month: int) -> str:
@@ -278,7 +290,7 @@ def quantity_zh(value, unit: str, *, period: str = "", note: str = "") -> str:
 
 def label_zh(text: str) -> str:
     """A quarter, month, half-year or date label written in English ('2026-Q3', 'Q3 2026', 'June 2024',
-    'second half of 2026', '30 June 2025', 'never') in Chinese; any other text unchanged."""
+    'second half of 2026', '30 June 2025', '2024-06-03', 'never') in Chinese; any other text unchanged."""
     from .calendar import MONTH_NAMES
 
     quarter = _QUARTER_TEXT.match(text)
@@ -287,6 +299,9 @@ def label_zh(text: str) -> str:
         return quarter_zh(int(year), int(number))
     if text == "never":
         return "从不"
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if iso:
+        return f"{month_zh(int(iso[1]), int(iso[2]))} {int(iso[3])} 日"
     half = re.fullmatch(r"(first|second) half of (\d{4})", text)
     if half:
         return f"{half[2]} 年{'上' if half[1] == 'first' else '下'}半年"

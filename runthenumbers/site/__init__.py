@@ -110,7 +110,8 @@ def value_text(value, spec: str = "", unit: str = "", language: str = "en") -> s
     writes it, by :func:`runthenumbers.units.formatted` (``spec`` empty for prose, ``short``,
     ``million,.1f``, a Python spec). One published without a unit takes it from ``spec``: a unit of
     :func:`runthenumbers.units.quantity`, optionally scaled (``USD billions``: the value is in billions
-    of USD), or a Python format spec (``.1f``, ``.0%``).
+    of USD, and ``USD billions .0f`` written to the precision of that spec), or a Python format spec
+    (``.1f``, ``.0%``). ``language`` ``zh_CN`` writes the value as a Chinese reader does.
     """
     from .. import units
 
@@ -122,9 +123,17 @@ def value_text(value, spec: str = "", unit: str = "", language: str = "en") -> s
         return units.number(value)
     if spec[0].isalpha():
         named, _, scale = spec.partition(" ")
+        scale, _, digits = scale.partition(" ")
         if scale and scale not in SCALES:
             raise ValueError(f"'{scale}' is not a scale (allowed: {', '.join(SCALES)})")
-        return units.quantity(value * SCALES.get(scale, 1.0), named, language=language)
+        amount = value * SCALES.get(scale, 1.0)
+        if digits and named in units.CURRENCIES and scale:
+            # 'USD billions .0f': the amount as the English writes it with that spec ('$24 billion'),
+            # in Chinese rounded to the same precision ('240 亿美元').
+            if units.is_chinese(language):
+                return units.money_zh(amount, named, units.money_step(SCALES[scale], digits))
+            return f"{units.CURRENCIES[named]}{format(value, digits)} {scale[:-1]}"
+        return units.quantity(amount, named, language=language)
     return format(value, spec)
 
 

@@ -24,12 +24,15 @@ SITE_CATALOG = "site.po"
 VERDICTS_ZH = {
     "supported": "属实",
     "roughly right": "大致正确",
+    "roughly": "大致正确",
     "contradicted": "与事实不符",
     "garbled": "译文有误",
-    "not checked": "无法核实",
+    "not checked": "未能核实",
     "unverifiable": "无法核实",
     "opinion": "观点",
 }
+# Glued phrases that carry a number ('3 are opinions', units.plural): the number is the glued one.
+PHRASES_ZH = ((re.compile(r"([\d,]+) (?:is an opinion|are opinions)"), r"\1 项是观点"),)
 # Keys of a chart spec whose strings name fields or settings, never text a reader sees.
 _SPEC_KEYS_KEPT = {"field", "type", "$schema", "name", "format", "formatType", "aggregate", "timeUnit", "mark"}
 _SVG_TEXT = re.compile(r"(<text\b[^>]*>)([^<]+)(</text>)")
@@ -65,6 +68,10 @@ def text(value: str, language: str) -> str:
     label = units.label_zh(value)
     if label != value:
         return label
+    for pattern, template in PHRASES_ZH:
+        match = pattern.fullmatch(value)
+        if match:
+            return match.expand(template)
     return catalog(language).get(value, value)
 
 
