@@ -139,16 +139,23 @@ class ClaimsDirective(SphinxDirective):
                 row_class = "rtn-main rtn-claim-part" if claim.row.parent_id else "rtn-main"
             why = _link_fact_ids(claim.row.explanation, ledger)
             if claim.row.tolerance is not None:
-                why += f" <em>{tr(self.env, 'Tolerance')} {claim.row.tolerance:.0%}: {_link_fact_ids(claim.row.tolerance_reason, ledger)}.</em>"
+                reason = _link_fact_ids(claim.row.tolerance_reason, ledger)
+                why += f" <em>{tr(self.env, 'Tolerance')} {claim.row.tolerance:.0%}: {reason}.</em>"
             if claim.row.searched:
                 why += f" <em>{tr(self.env, 'Searched')}: {_link_fact_ids(claim.row.searched, ledger)}</em>"
             said = html.escape(claim.row.claim)
             translation = _translation_sentence(claim, ledger)
             if translation and chinese:
                 # The Chinese edition leads with the line its reader read, the book's English reading under it.
-                said = f'<span lang="zh-Hans" class="rtn-zh-sentence">「{html.escape(translation)}」</span><br><span lang="en" class="rtn-en-claim">{said}</span>'
+                said = (
+                    f'<span lang="zh-Hans" class="rtn-zh-sentence">「{html.escape(translation)}」</span>'
+                    f'<br><span lang="en" class="rtn-en-claim">{said}</span>'
+                )
             elif translation:
-                said += f'<br><span class="rtn-zh-sentence">{tr(self.env, "In the translation")}: <span lang="zh-Hans">「{html.escape(translation)}」</span></span>'
+                said += (
+                    f'<br><span class="rtn-zh-sentence">{tr(self.env, "In the translation")}: '
+                    f'<span lang="zh-Hans">「{html.escape(translation)}」</span></span>'
+                )'
             if claim.verdict == "garbled":
                 # Both the translation's words and the English original's reading, and what went wrong.
                 why = (
