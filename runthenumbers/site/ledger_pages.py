@@ -155,7 +155,7 @@ class ClaimsDirective(SphinxDirective):
                 said += (
                     f'<br><span class="rtn-zh-sentence">{tr(self.env, "In the translation")}: '
                     f'<span lang="zh-Hans">「{html.escape(translation)}」</span></span>'
-                )'
+                )
             if claim.verdict == "garbled":
                 # Both the translation's words and the English original's reading, and what went wrong.
                 why = (
