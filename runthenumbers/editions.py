@@ -55,15 +55,15 @@ def _build(builder: str, outdir: Path, doctrees: Path, overrides: dict) -> int:
     return result if isinstance(result, int) else 1
 
 
-def build_edition(language: str) -> int:
-    """Build the edition in ``language`` into its folder of ``_build/html``; the exit status."""
+def build_edition(language: str, build: Path = BUILD) -> int:
+    """Build the edition in ``language`` into its folder of ``build/html``; the exit status."""
     folder = EDITIONS[language]
-    return _build("html", BUILD / "html" / folder, BUILD / f".doctrees-{folder}", {"language": language})
+    return _build("html", build / "html" / folder, build / f".doctrees-{folder}", {"language": language})
 
 
-def gettext() -> int:
-    """Write the book's message templates, one per page, into ``_build/gettext``."""
-    return _build("gettext", BUILD / "gettext", BUILD / ".doctrees-gettext", {})
+def gettext(build: Path = BUILD) -> int:
+    """Write the book's message templates, one per page, into ``build/gettext``."""
+    return _build("gettext", build / "gettext", build / ".doctrees-gettext", {})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,9 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build one edition other than English")
     build.add_argument("language", choices=sorted(EDITIONS))
-    sub.add_parser("gettext", help="write the message templates into _build/gettext")
+    templates = sub.add_parser("gettext", help="write the message templates into _build/gettext")
+    for command in (build, templates):
+        command.add_argument("--build-dir", type=Path, default=BUILD, help="the build folder (default: _build)")
     args = parser.parse_args(argv)
-    return build_edition(args.language) if args.command == "build" else gettext()
+    if args.command == "build":
+        return build_edition(args.language, args.build_dir)
+    return gettext(args.build_dir)
 
 
 if __name__ == "__main__":
