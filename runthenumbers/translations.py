@@ -9,7 +9,8 @@ every English message of the page (``msgid``) with its translation (``msgstr``).
   value, another page's value, a page or web link) or a verdict of their English message.
 
 A number a translation may write differently is matched by its digits: '30 June 2025' is 30, 6 and
-2025 whichever order the translation puts them in, 'Q1 2026' is 1 and 2026 ('2026 年第一季度').
+2025 whichever order the translation puts them in; a quarter's number is not counted ('Q1 2026' is
+2026, as is '2026 年第一季度').
 The format after a glued value's name may differ (a translation writes money in 亿, not billions):
 the value and its provenance link are the name.
 
@@ -63,8 +64,8 @@ _ROLE = re.compile(r"\{(?P<role>[a-z][\w:-]*)\}`(?P<body>[^`]*)`")
 _LINK = re.compile(r"\]\((?P<url>[^)\s]+)\)|<(?P<bare>https?://[^>\s]+)>")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MONTHS = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r")\b")
-_QUARTER_ZH = re.compile(r"第([一二三四])季度")
-_QUARTER_EN = re.compile(r"\bQ([1-4])\b")
+# A quarter's number is not counted: English writes it as a word or 'Q1', Chinese as 第一季度.
+_QUARTER_EN = re.compile(r"\bQ[1-4]\b")
 
 
 @dataclass(frozen=True)
@@ -133,11 +134,9 @@ def _numbers(text: str, chinese: bool) -> Counter:
     """The typed numbers of a message (outside its roles and links), as digits with no separators."""
     text = _ROLE.sub(" ", text)
     text = _LINK.sub(" ", text)
-    if chinese:
-        text = _QUARTER_ZH.sub(lambda m: f" {'一二三四'.index(m[1]) + 1} ", text)
-    else:
+    if not chinese:
         text = _MONTHS.sub(lambda m: f" {MONTH_NAMES.index(m[1]) + 1} ", text)
-        text = _QUARTER_EN.sub(lambda m: f" {m[1]} ", text)
+        text = _QUARTER_EN.sub(" ", text)
     return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
 
 
