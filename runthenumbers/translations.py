@@ -137,7 +137,12 @@ def _numbers(text: str, chinese: bool) -> Counter:
     if not chinese:
         text = _MONTHS.sub(lambda m: f" {MONTH_NAMES.index(m[1]) + 1} ", text)
         text = _QUARTER_EN.sub(" ", text)
-    return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
+    # '06' in '2025-06-30' is the 6 of '2025 年 6 月 30 日'.
+    return Counter(_plain_number(n.replace(",", "")) for n in _NUMBER.findall(text))
+
+
+def _plain_number(digits: str) -> str:
+    return str(int(digits)) if digits.isdigit() else digits
 
 
 def _verdicts(text: str, chinese: bool) -> Counter:
