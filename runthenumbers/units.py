@@ -311,3 +311,27 @@ def label_zh(text: str) -> str:
         month = MONTH_NAMES.index(dated[2]) + 1
         return f"{month_zh(int(dated[3]), month)}{f' {int(dated[1])} 日' if dated[1] else ''}"
     return text
+
+
+_ENGLISH_MONEY = re.compile(r"^(-?)([$£€])([\d,]+(?:\.\d+)?)( ?(?:B|M|billion|million))?$")
+
+
+def number_text_zh(text: str) -> str:
+    """A number as English text writes it ('$1.97', '$4.95B', '$115 million', '2.3×', '4.37%', '2026-Q1')
+    in the Chinese convention ('1.97 美元', '49.5 亿美元', '1.15 亿美元', '2.3 倍'); other text unchanged."""
+    text = text.strip()
+    money = _ENGLISH_MONEY.match(text)
+    if money:
+        sign, symbol, digits, scale = money.groups()
+        unit = next(code for code, sign_of in CURRENCIES.items() if sign_of == symbol)
+        amount = float(digits.replace(",", ""))
+        scale = (scale or "").strip()
+        if not scale:
+            return f"{sign}{digits} {CURRENCY_NAMES_ZH[unit]}"
+        size = 1e9 if scale in ("B", "billion") else 1e6
+        decimals = len(digits.partition(".")[2])
+        return money_zh(float(sign + "1") * amount * size, unit, step=size * 10.0**-decimals)
+    multiple = re.fullmatch(r"([\d,.]+) ?[×x]", text)
+    if multiple:
+        return f"{multiple[1]} 倍"
+    return label_zh(text)

@@ -222,3 +222,23 @@ def test_chart_text_is_translated_in_the_drawing_and_the_spec():
     assert '"title": "结论"' in translated and '"field": "Verdict"' in translated
     assert 'aria-label="结论"' in translated
     assert i18n.translate_charts(figure, "en") == figure
+
+
+def test_the_site_catalog_types_no_number_of_its_own():
+    """A chart title's numbers come from the English text ({} in a templated entry), never from the catalog."""
+    from babel.messages.pofile import read_po
+
+    from runthenumbers.translations import _numbers
+
+    with (LOCALES / "zh_CN" / "LC_MESSAGES" / "site.po").open("rb") as handle:
+        entries = [m for m in read_po(handle) if m.id and m.string]
+    typed = [
+        m.id
+        for m in entries
+        if _numbers(m.id, False) != _numbers(m.string, True) or m.id.count("{}") != m.string.count("{}")
+    ]
+    assert typed == []
+    assert i18n.text(
+        "Break-even at $1.97 per GPU-hour, where the curve crosses the useful life; it never pays back at or below $1.18",
+        "zh_CN",
+    ).startswith("盈亏平衡点为每 GPU 小时 1.97 美元")

@@ -72,7 +72,28 @@ def text(value: str, language: str) -> str:
         match = pattern.fullmatch(value)
         if match:
             return match.expand(template)
-    return catalog(language).get(value, value)
+    found = catalog(language).get(value)
+    if found is not None:
+        return found
+    for pattern, chinese in templates(language):
+        match = pattern.fullmatch(value)
+        if match:
+            # Each {} of the entry is a number the English text carries (a chart title's '$1.97'),
+            # written again in the Chinese convention: never typed into the catalog.
+            parts = iter(units.number_text_zh(group) for group in match.groups())
+            return re.sub(r"\{\}", lambda _: next(parts), chinese)
+    return value
+
+
+@lru_cache(maxsize=4)
+def templates(language: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """The site catalog's entries with ``{}`` placeholders, as patterns over the English text."""
+    found = []
+    for english, chinese in catalog(language).items():
+        if "{}" in english and english.count("{}") == chinese.count("{}"):
+            pattern = "".join("(.+?)" if part == "{}" else re.escape(part) for part in re.split(r"(\{\})", english))
+            found.append((re.compile(pattern), chinese))
+    return tuple(found)
 
 
 def _translate_spec(node, language: str):
