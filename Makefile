@@ -15,11 +15,10 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-## book: build the static site into _build/html from the committed, executed notebooks (refused if data/ changed since they ran)
+## book: build the static site into _build/html from the committed, executed notebooks (refused if data/ changed since they ran): the English edition (as jupyter-book build . -W -n --keep-going), then the Chinese one into _build/html/zh, in one process
 book: $(READY)
 	$(BIN)/python -m runthenumbers.runner.freshness
-	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
-	$(BIN)/python -m runthenumbers.editions build zh_CN
+	$(BIN)/python -m runthenumbers.editions build all
 	@test -f _build/html/index.html && test -f _build/html/zh/index.html
 	@echo "The site is in _build/html (the Chinese edition in _build/html/zh): open _build/html/index.html, or run 'make serve'."
 

@@ -16,7 +16,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .. import units
 from ..editions import EDITIONS, ENGLISH_ONLY, HREFLANG, LOCALES
 
 SITE_CATALOG = "site.po"
@@ -61,6 +60,10 @@ def catalog(language: str, locales: str = str(LOCALES)) -> dict[str, str]:
 
 def text(value: str, language: str) -> str:
     """``value``, a glued word or label, in ``language``: English unchanged."""
+    # units (and through it pandas) is imported only when there is something to translate: a no-change
+    # rebuild never needs it.
+    from .. import units
+
     if not units.is_chinese(language):
         return value
     if value in VERDICTS_ZH:
