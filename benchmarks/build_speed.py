@@ -5,9 +5,10 @@ against a reference, a Jupyter Book of one Markdown page with the same flags, me
 with it in one run. Two builds of each are timed: a clean build (empty output folder) and a
 no-change rebuild (the same build again, nothing edited). The book is built as `make book` builds it,
 in both editions: English with Jupyter Book, then the Chinese edition into ``zh/`` beside it
-(``runthenumbers.editions build all``, one process), and the English edition alone once more. The goals are a no-change rebuild of both editions at most
-1.5 times the reference's, a clean build of the English edition at most 4 times, and a clean build of
-both editions at most 2.5 times the English one's. A measurement, not a test: it prints the ratios
+(``runthenumbers.editions build all``, one process), and the English edition alone once more. The
+goals are a no-change rebuild of both editions at most 1.5 times the reference's, a clean build of
+the English edition at most 4 times, and a clean build of both editions at most 2.5 times the
+English one's. A measurement, not a test: it prints the ratios
 and says whether each goal holds; the exit status is 0 either way.
 
     python benchmarks/build_speed.py [--repeat 3] [--book PATH]
