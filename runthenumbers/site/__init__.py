@@ -216,6 +216,7 @@ def setup(app):
     app.connect("config-inited", add_static_path)
     app.connect("config-inited", _link_glued_numbers)
     app.connect("html-page-context", i18n.page_context)
+    app.connect("doctree-read", i18n.translate_captions)
     app.connect("html-page-context", page_scripts)
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", finish_site, priority=900)

@@ -83,9 +83,17 @@ def text(value: str, language: str) -> str:
         if match:
             # Each {} of the entry is a number the English text carries (a chart title's '$1.97'),
             # written again in the Chinese convention: never typed into the catalog.
-            parts = iter(units.number_text_zh(group) for group in match.groups())
+            parts = iter(_part_zh(group, language) for group in match.groups())
             return re.sub(r"\{\}", lambda _: next(parts), chinese)
     return value
+
+
+def _part_zh(group: str, language: str) -> str:
+    """A templated entry's {}: a number rewritten in the Chinese convention, or a phrase translated."""
+    from .. import units
+
+    written = units.number_text_zh(group)
+    return written if written != group.strip() else text(group, language)
 
 
 @lru_cache(maxsize=4)
@@ -166,14 +174,42 @@ def language_links(pagename: str, language: str) -> tuple[str, str]:
     return tags, switch
 
 
+_CELL = re.compile(r"(<(th|summary|caption)\b[^>]*>)([^<]+)(</\2>)")
+_VALUE_CELL = re.compile(r"(<td\b[^>]*>)([^<]+)(</td>)")
+
+
+def translate_tables(body: str, language: str) -> str:
+    """``body`` with the headings of its tables (and of its <details>) from the site catalog, and each
+    table cell that is a number alone ('$4.95B', '2.3×', '2026-Q1') in the Chinese convention: the
+    notebooks write their tables in English when they run."""
+    if not is_translated(language):
+        return body
+    from .. import units
+
+    def heading(match: re.Match) -> str:
+        shown = html.unescape(match[3])
+        translated = text(shown.strip(), language)
+        return match[1] + (html.escape(translated, quote=False) if translated != shown.strip() else match[3]) + match[4]
+
+    def value(match: re.Match) -> str:
+        shown = html.unescape(match[2]).strip()
+        written = units.number_text_zh(shown) if re.search(r"\d", shown) else shown
+        return match[1] + (html.escape(written, quote=False) if written != shown else match[2]) + match[3]
+
+    return _VALUE_CELL.sub(value, _CELL.sub(heading, body))
+
+
 def page_context(app, pagename, templatename, context, doctree) -> None:
-    """html-page-context: the language switch, the hreflang links, and the charts in the page's language."""
+    """html-page-context: the language switch, the hreflang links, and the charts and tables in the
+    page's language (the command line and developer pages stay English)."""
     language = app.config.language or "en"
     tags, switch = language_links(pagename, language)
     context["metatags"] = context.get("metatags", "") + tags
     body = context.get("body", "")
     if body:
-        context["body"] = switch + translate_charts(body, language)
+        if pagename not in ENGLISH_ONLY:
+            body = translate_tables(translate_charts(body, language), language)
+        context["body"] = switch + body
 
 
 def chinese_search():
@@ -213,3 +249,28 @@ def _stem_word(stemmer, word: str) -> str:
     if word not in _STEMS:
         _STEMS[word] = stemmer.stemWord(word)
     return _STEMS[word]
+
+
+def translate_captions(app, doctree) -> None:
+    """doctree-read: the root page's table-of-contents captions in the edition's language.
+
+    Jupyter Book inserts the toctrees (from _toc.yml) after Sphinx has translated the page, so their
+    captions, though in the page's catalog, would stay English; they are looked up here in that catalog.
+    """
+    from sphinx import addnodes
+
+    from .. import translations
+
+    language = app.config.language or "en"
+    if not is_translated(language):
+        return
+    trees = [node for node in doctree.findall(addnodes.toctree) if node.get("caption")]
+    if not trees:
+        return
+    known = {
+        m.english: m.chinese
+        for m in translations.messages(app.env.docname, Path(app.srcdir) / "locales")
+        if m.chinese and not m.fuzzy
+    }
+    for node in trees:
+        node["caption"] = known.get(node["caption"], node["caption"])
