@@ -161,7 +161,7 @@ class ClaimsDirective(SphinxDirective):
                 why = (
                     f"<b>{tr(self.env, 'The translation garbled the original')}:</b> "
                     + (f'<span lang="zh-Hans">「{html.escape(translation)}」</span> ≠ ' if translation else "")
-                    + f'<span lang="en">{html.escape(claim.row.claim)}</span>. '
+                    + f'<span lang="en">{html.escape(claim.row.claim.rstrip("."))}</span>. '
                     + why
                 )
             sources = ", ".join(
