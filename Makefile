@@ -27,9 +27,9 @@ translations: $(READY)
 	$(BIN)/python -m runthenumbers.editions gettext
 	$(BIN)/sphinx-intl update -p _build/gettext -d locales -l zh_CN -w 0 -j 1
 
-## test: every test and check (data, models, pairing, nbval, site build, headless browser)
+## test: every test and check (data, models, pairing, nbval, site build, headless browser), one worker per core; a test file stays on one worker, so the site is built once and each notebook runs in order
 test: $(READY) $(CHROMIUM) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15
 
 ## lint-workflow: actionlint on .github/workflows (the pinned binary from requirements.txt)
 lint-workflow: $(READY)
@@ -69,6 +69,7 @@ pages: $(READY)
 	$(BIN)/python -m runthenumbers.chapters
 	$(BIN)/python -m runthenumbers.runner.parameter_cells
 	$(BIN)/python -m runthenumbers.reference
+	$(BIN)/python -m runthenumbers.diff
 
 ## execute: re-execute in place each notebooks/*.md whose inputs (facts, code, pages it reads, its .md) changed since it ran; FORCE=1 executes all
 execute: $(READY)

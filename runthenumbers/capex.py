@@ -95,8 +95,9 @@ def spending_bases(ledger: Ledger, active_mw: float, contracted_mw: float) -> pd
     """Every way the sources let one put a cost on a megawatt, one row each.
 
     Columns: ``basis``, ``spent`` (USD), ``megawatts`` (MW), ``cost_per_mw`` (USD/MW), ``kind`` (what
-    kind of source the spending comes from) and ``facts`` (ledger ids). The cash-flow rows divide
-    spending to 2024-12-31 by the active megawatts; NextPlatform's two estimates each by their own.
+    kind of source the spending comes from) and ``facts`` (ledger ids). The cash-flow rows and the filed
+    property and equipment at cost divide spending to 2024-12-31 by the active megawatts; NextPlatform's
+    two estimates each by their own.
     """
     cash = sum(ledger.value(f"capex_purchases_ppe_fy{year}_agg") for year in (2022, 2023, 2024))
     vendor_financed = ledger.value("debt_oem_balance_2024q4")
@@ -127,6 +128,13 @@ def spending_bases(ledger: Ledger, active_mw: float, contracted_mw: float) -> pd
             ],
         ),
         (
+            "Property and equipment at cost, 2024-12-31",
+            ledger.value("cw_ppe_gross_2024q4"),
+            active_mw,
+            "filing (10-Q, property and equipment note)",
+            ["cw_ppe_gross_2024q4", "article_capex_active_mw"],
+        ),
+        (
             "NextPlatform: spent so far",
             ledger.value("article_capex_spent_to_date"),
             active_mw,
@@ -144,6 +152,16 @@ def spending_bases(ledger: Ledger, active_mw: float, contracted_mw: float) -> pd
     frame = pd.DataFrame(rows, columns=["basis", "spent", "megawatts", "kind", "facts"])
     frame["cost_per_mw"] = cost_per_mw(frame["spent"].to_numpy(), frame["megawatts"].to_numpy())
     return frame[["basis", "spent", "megawatts", "cost_per_mw", "kind", "facts"]]
+
+
+# The bases that price the contracted capacity: the filed balance of property and equipment and NextPlatform's
+# two estimates. The cash-capex rows, rebuilt by a data service from the filings, are shown beside them only.
+SECONDARY_BASES = ("Cash capex 2022-2024", "Cash capex plus vendor-financed equipment")
+
+
+def pricing_bases(bases: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`spending_bases` that set the range of costs per megawatt: all but the cash-capex rows."""
+    return bases[~bases["basis"].isin(SECONDARY_BASES)]
 
 
 def build_out_ladder(

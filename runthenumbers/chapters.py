@@ -195,6 +195,8 @@ BOOK_PAGES: tuple[BookPage, ...] = (
     BookPage("intro", reads=("summary", "credit", "concentration", "capex")),
     BookPage("claims", every_page=True, order=6),
     BookPage("method", every_page=True),
+    # The edition page: written by 'make pages' from runthenumbers diff (runthenumbers/diff.py), reading no value.
+    BookPage("changes", order=100),
 )
 
 
@@ -372,6 +374,7 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
         "  - caption: How this book is made",
         "    chapters:",
         "      - file: book/method",
+        "      - file: book/developers",
         "      - file: book/facts",
         *(f"      - file: book/facts-{c.fact_page}" for c in fact_pages(chapters)),
         "      - file: book/glossary",
@@ -385,7 +388,10 @@ def render_toc(chapters: tuple[Chapter, ...] | None = None) -> str:
 
 def render_claims_sections(chapters: tuple[Chapter, ...] | None = None) -> str:
     """The sections of ``book/claims.md`` (its ``rtn-claims-sections`` directive): one per chapter with claims."""
-    return "\n".join(f"## {c.title}\n\n```{{rtn-claims}} {c.name}\n```\n" for c in claim_sections(chapters))
+    # Each chapter's table folds under its heading on the site (runthenumbers.js), so that the page opens
+    # with the claims that matter and a reader unfolds the chapters she wants.
+    fold = '<div class="rtn-fold" data-label="Show this chapter\'s claims"></div>'
+    return "\n".join(f"## {c.title}\n\n{fold}\n\n```{{rtn-claims}} {c.name}\n```\n" for c in claim_sections(chapters))
 
 
 def render_fact_pages(chapters: tuple[Chapter, ...] | None = None) -> str:

@@ -156,7 +156,7 @@ def _fail(message: str) -> None:
     raise UserError(message)
 
 
-QUALITY_COLUMNS = ("page", "numbers", "primary", "secondary", "share", "article_only", "no_facts")
+QUALITY_COLUMNS = ("page", "numbers", "primary", "secondary", "share", "article_only", "stated", "no_facts")
 
 
 @main.command()
@@ -194,6 +194,9 @@ def facts(fmt: str, quality: bool, page: str | None, id_pattern: str | None, sou
             for page in report:
                 for name, weak in page.secondary.items():
                     click.echo(f"{page.page}:{name}: {', '.join(weak)}")
+            for page in report:
+                for name in page.no_facts:
+                    click.echo(f"{page.page}:{name}: no facts, and no basis declared")
         return
     chosen = _chosen_facts(ledger, page, id_pattern, source_id)
     rows = [fact.model_dump() for fact in chosen]

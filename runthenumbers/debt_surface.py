@@ -52,7 +52,11 @@ def service_coefficients(inputs: Mapping[str, float], terms: Terms) -> np.ndarra
     error = np.abs(_surface_design(*probe.T) @ coefficients - evaluate(probe)).max()
     if error > 1e-6 * np.abs(evaluate(probe)).max():
         raise ArithmeticError(f"debt service is not of the closed form the surface assumes (error {error:g} USD)")
-    return coefficients
+    # The least-squares solve leaves noise of about 1e-5 where a coefficient is truly zero, and the noise
+    # depends on how the BLAS splits the work across threads; to the cent, re-executed notebooks agree.
+    rounded: np.ndarray = np.asarray(coefficients).round(2)
+    rounded[rounded == 0] = 0.0  # no -0.0 from a negative speck
+    return rounded
 
 
 def surface_by_year(inputs: Mapping[str, float], terms: Terms) -> pd.DataFrame:

@@ -536,3 +536,202 @@ def render(result: dict, fmt: str) -> str:
     if fmt == "markdown":
         return to_markdown(result).rstrip("\n")
     return to_table(result)
+
+
+# The edition page ------------------------------------------------------------------------------------
+
+CONFIG_FILE = "_config.yml"
+EDITION_PAGE = "book/changes.md"
+# The pages whose values are the book's headlines: the summary's, and those the home page writes.
+HEADLINE_PAGES = ("summary",)
+HOME_PAGE = "book/intro.md"
+_HOME_VALUE = re.compile(r"\{rtn-value\}`(?P<page>\w+):(?P<name>\w+)")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """This edition's name and the commit that published the previous one (``_config.yml``'s ``edition``)."""
+
+    name: str
+    previous: str
+
+
+def edition(repo: Path) -> Edition:
+    """The ``edition`` block of ``_config.yml``: ``name`` and ``previous`` (a commit), both required."""
+    import yaml
+
+    config = yaml.safe_load((repo / CONFIG_FILE).read_text(encoding="utf-8")) or {}
+    block = config.get("edition") or {}
+    missing = [key for key in ("name", "previous") if not str(block.get(key, "")).strip()]
+    if missing:
+        raise DiffError(
+            f"{CONFIG_FILE}: edition needs {' and '.join(missing)} (the edition's name, the previous edition's commit)"
+        )
+    return Edition(str(block["name"]).strip(), str(block["previous"]).strip())
+
+
+def headline_names(repo: Path) -> set[tuple[str, str]]:
+    """(page, name) of every value the home page writes: the book's headlines, with the summary's own."""
+    text = (repo / HOME_PAGE).read_text(encoding="utf-8") if (repo / HOME_PAGE).exists() else ""
+    return {(m["page"], m["name"]) for m in _HOME_VALUE.finditer(text)}
+
+
+def _kind_rank(kind: str) -> int:
+    from .data import SOURCE_KINDS
+
+    return SOURCE_KINDS.index(kind) if kind in SOURCE_KINDS else len(SOURCE_KINDS)
+
+
+def better_sources(base: Snapshot, head: Snapshot) -> list[dict[str, str]]:
+    """Facts whose figure now rests on a more primary source: a fact whose source changed to a better kind,
+    or a weak fact of the first edition whose metric now has a fact from a better kind beside it."""
+    from .data import PRIMARY_KINDS
+
+    old_facts, new_facts = base.ledgers["facts"], head.ledgers["facts"]
+    old_kinds = {s: row.get("kind", "") for s, row in base.ledgers["sources"].items()}
+    new_kinds = {s: row.get("kind", "") for s, row in head.ledgers["sources"].items()}
+    out = []
+    for fact_id, old in old_facts.items():
+        old_kind = old_kinds.get(old["source"], "")
+        if old_kind in PRIMARY_KINDS or old_kind == "article":
+            continue
+        new = new_facts.get(fact_id)
+        if (
+            new is not None
+            and new["source"] != old["source"]
+            and _kind_rank(new_kinds.get(new["source"], "")) < _kind_rank(old_kind)
+        ):
+            out.append(
+                {
+                    "fact": fact_id,
+                    "before": f"{old['source']} ({old_kind})",
+                    "after": f"{new['source']} ({new_kinds[new['source']]})",
+                    "how": "source replaced",
+                }
+            )
+            continue
+        metric = (new or old).get("metric") or fact_id
+        twins = [
+            (other_id, row)
+            for other_id, row in new_facts.items()
+            if other_id not in old_facts
+            and (row.get("metric") or other_id) == metric
+            and row.get("period") == old.get("period")
+            and new_kinds.get(row["source"], "") in PRIMARY_KINDS
+        ]
+        if twins:
+            other_id, row = twins[0]
+            out.append(
+                {
+                    "fact": fact_id,
+                    "before": f"{old['source']} ({old_kind})",
+                    "after": f"{other_id}: {row['source']} ({new_kinds[row['source']]})",
+                    "how": "primary twin added",
+                }
+            )
+    return out
+
+
+def _units(repo: Path) -> dict[tuple[str, str], str]:
+    """(page, name) -> the unit each value was published in, from the working tree's provenance."""
+    from .values import provenance_of
+
+    found = {}
+    for path in sorted((repo / NOTEBOOK_DIR).glob("*.ipynb")):
+        try:
+            how = provenance_of(nbformat.read(path, as_version=4)) or {}
+        except Exception:  # noqa: BLE001 - an unreadable notebook is reported by the diff itself
+            continue
+        found.update({(path.stem, name): entry.get("unit", "") for name, entry in how.items()})
+    return found
+
+
+def _headline(value, unit: str) -> str:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return _shown(value)
+    if unit:
+        return units.quantity(float(value), unit, style=units.SHORT)
+    return units.number(float(value)) if float(value).is_integer() else f"{value:,.3g}"
+
+
+def _reader_label(label: str) -> str:
+    """A provenance formula as a reader's label: without the file it was counted from ('(data/claims.csv)')."""
+    return re.sub(r"\s*\([^()]*\.(?:csv|py)\)", "", label)
+
+
+def _relative(before, after) -> str:
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (before, after)) or not before:
+        return ""
+    return f"{(after - before) / abs(before):+.1%}"
+
+
+def edition_markdown(repo: Path | None = None) -> str:
+    """The page "What changed in this edition": this edition against the previous one named in _config.yml,
+    read from git and the working tree by :func:`diff` (nothing is executed)."""
+    root = repository_root(repo or Path.cwd())
+    named = edition(root)
+    base, head = snapshot(root, named.previous), snapshot(root, None)
+    result = compare(base, head)
+    headlines = headline_names(root)
+    moved = [
+        v
+        for v in result["values"]
+        if (v["page"] in HEADLINE_PAGES or (v["page"], v["name"]) in headlines)
+        and isinstance(v["before"], (int, float))
+        and isinstance(v["after"], (int, float))
+    ]
+    verdicts = [c for c in result["claims"] if c["verdict_changed"]]
+    replaced = better_sources(base, head)
+    unit_of = _units(root)
+    lines = [
+        "% Written by `make pages` (python -m runthenumbers.diff) from `runthenumbers diff`; do not edit by hand.",
+        "# What changed in this edition",
+        "",
+        f"This is the **{named.name}** of the book. It is compared here with the previous edition, the book as",
+        f"published at commit `{named.previous}`: {units.plural(len(moved), 'headline number')} moved,",
+        f"{units.plural(len(verdicts), 'verdict')} changed and {units.plural(len(replaced), 'figure')} now rest on a better",
+        "source. The comparison reads both editions'",
+        "published values and ledgers as committed; nothing is recomputed for it.",
+        "",
+        "## Headline numbers that moved",
+        "",
+    ]
+    if moved:
+        lines += ["| page | what | before | now | change |", "| --- | --- | ---: | ---: | ---: |"]
+        for v in moved:
+            unit = unit_of.get((v["page"], v["name"]), "")
+            lines.append(
+                f"| {v['page']} | {_cell(_reader_label(v['label'] or v['name']))} | {_headline(v['before'], unit)} | "
+                f"{_headline(v['after'], unit)} | {_relative(v['before'], v['after'])} |"
+            )
+    else:
+        lines.append("No headline number moved.")
+    lines += ["", "## Verdicts that changed", ""]
+    if verdicts:
+        lines += ["| claim | what the essay says | before | now |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| {c['id']} | {_cell(c['claim'])} | {c['verdict_before'] or '(new)'} | {c['verdict_after'] or '(withdrawn)'} |"
+            for c in verdicts
+        ]
+    else:
+        lines.append("No verdict changed.")
+    lines += ["", "## Facts replaced by better sources", ""]
+    if replaced:
+        lines += ["| fact | before | now | how |", "| --- | --- | --- | --- |"]
+        lines += [f"| `{r['fact']}` | {_cell(r['before'])} | {_cell(r['after'])} | {r['how']} |" for r in replaced]
+    else:
+        lines.append("No fact was replaced by a better source.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_edition_page(repo: Path | None = None) -> Path:
+    root = repository_root(repo or Path.cwd())
+    path = root / EDITION_PAGE
+    text = edition_markdown(root)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_edition_page()}")

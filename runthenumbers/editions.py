@@ -26,7 +26,7 @@ EDITIONS = {"zh_CN": "zh"}
 # hreflang and <html lang> of each edition.
 HREFLANG = {"en": "en", "zh_CN": "zh-Hans"}
 # Pages that stay in English in every edition: the command line and the developers' pages.
-ENGLISH_ONLY = ("book/contributing", "book/cli", "book/parameters")
+ENGLISH_ONLY = ("book/contributing", "book/cli", "book/parameters", "book/developers")
 
 
 def edition_folder(language: str) -> str:

@@ -166,7 +166,8 @@ def fee_per_mw_year(contract_value, contracted_mw, term_years) -> np.ndarray:
 
 
 def contract_tranches(ledger: Ledger) -> pd.DataFrame:
-    """Each CoreWeave contract at Core Scientific: MW, value, and the fee per MW-year it implies.
+    """Each CoreWeave contract at Core Scientific: MW, value, the fee per MW-year it implies, and the ledger
+    facts behind each row's MW and value (``mw_facts``, ``value_facts``).
 
     The August 2024 option's value is not stated on its own: it is the $6.7B total after it less the
     two earlier contracts. The last row is the portfolio as secondary sources gave it in 2025.
@@ -211,13 +212,30 @@ def contract_tranches(ledger: Ledger) -> pd.DataFrame:
         ),
         (
             "All contracts, 2025",
-            value("csci_cw_contracted_mw_2025_02"),
+            value("csci_cw_delivery_590mw_by_early2027"),
             value("csci_cw_contract_value_2025"),
             "stated (secondary sources)",
         ),
     ]
     frame = pd.DataFrame(rows, columns=["contract", "mw", "value_usd", "value_basis"])
     frame["usd_per_mw_year"] = fee_per_mw_year(frame["value_usd"], frame["mw"], term)
+    # The ledger facts each row's megawatts and value rest on (the August value is derived from three).
+    frame["mw_facts"] = [
+        ["csci_cw_initial_contract_mw"],
+        ["csci_cw_option_june2024_mw"],
+        ["csci_cw_option_aug2024_mw"],
+        ["csci_cw_option_oct2024_mw"],
+        ["csci_cw_contracted_mw_total_2024"],
+        ["csci_cw_delivery_590mw_by_early2027"],
+    ]
+    frame["value_facts"] = [
+        ["csci_cw_initial_contract_value"],
+        ["csci_cw_option_june2024_value"],
+        ["csci_cw_contract_value_2024_08_07", "csci_cw_initial_contract_value", "csci_cw_option_june2024_value"],
+        ["csci_cw_option_oct2024_value"],
+        ["csci_cw_contract_value_total_2024"],
+        ["csci_cw_contract_value_2025"],
+    ]
     return frame
 
 
@@ -483,7 +501,7 @@ def observed_slip(ledger: Ledger) -> dict[str, float]:
     """The delivery picture the sources give by March 2026, as stress inputs: of the ~590 MW, the part
     not yet energized is late by the quarters between the second half of 2026 (the last option's date)
     and early 2027 (the date now given for all of it)."""
-    contracted = ledger.value("csci_cw_contracted_mw_2025_02")
+    contracted = ledger.value("csci_cw_delivery_590mw_by_early2027")
     return {
         "csci_contracted_mw": contracted,
         "csci_contract_value": ledger.value("csci_cw_contract_value_2025"),

@@ -27,6 +27,10 @@ from .values import Reader
 _DERIVATIONS: dict[str, dict] = {}
 
 
+# Why a published value rests on no ledger fact (publish.number's ``basis``): the book's own assumption, a
+# count of its own verdicts or figures, or a setting of a model run.
+BASES = ("assumption", "count", "model")
+
 # The scale of a glue name's unit suffix, from before values were published in base units.
 FORMER_SCALES = {"_m": 1e6, "_bn": 1e9}
 
@@ -51,6 +55,7 @@ def number(
     formula: str = "",
     facts: tuple[str, ...] | list[str] = (),
     formerly: str = "",
+    basis: str = "",
 ) -> float:
     """Glue ``value`` as a float under ``name``, record how it was derived, and return it.
 
@@ -60,10 +65,25 @@ def number(
     words or symbols how the value follows from ``facts`` (ledger ids). ``formerly`` keeps an old name
     of the value working: a name ending ``_m`` or ``_bn`` is glued too, in USD millions or billions as
     it was before the value was published in base units.
+
+    ``basis`` says why a value rests on no ledger fact, when it rests on none: ``"assumption"`` (a
+    setting the book chooses, such as a stress case), ``"count"`` (a count of the book's own verdicts
+    or figures) or ``"model"`` (a setting of a model run: samples, a seed). A value with facts has no
+    basis; one with neither is counted as a number with no facts (:mod:`runthenumbers.quality`).
     """
+    if basis and basis not in BASES:
+        raise ValueError(f"{name}: basis {basis!r} is not one of {', '.join(BASES)}")
+    if basis and facts:
+        raise ValueError(f"{name}: a value with ledger facts has no basis (basis {basis!r})")
     value = float(value)
     _glue(name, value, unit)
-    _DERIVATIONS[name] = {"value": value, "formula": formula, "facts": list(facts), **({"unit": unit} if unit else {})}
+    _DERIVATIONS[name] = {
+        "value": value,
+        "formula": formula,
+        "facts": list(facts),
+        **({"unit": unit} if unit else {}),
+        **({"basis": basis} if basis else {}),
+    }
     if formerly:
         scale = next((s for suffix, s in FORMER_SCALES.items() if formerly.endswith(suffix)), None)
         if unit not in units.CURRENCIES or scale is None:
@@ -188,6 +208,33 @@ def verdict(claim_id: str, computed: str | None = None) -> str:
     if computed is not None and computed != glued:
         raise ValueError(f"claim {claim_id}: this page computes '{computed}' but data/claims.csv says '{glued}'")
     return glued
+
+
+def tally() -> dict[str, int]:
+    """Count the verdicts this page has glued so far (:func:`check`, :func:`verdict`) and glue the counts a
+    chapter's answer opens with: ``page_graded`` claims and sub-claims, of which ``page_hold`` hold
+    (supported or roughly), ``page_fail`` fail (contradicted or garbled), ``page_unchecked`` could not be
+    checked and ``page_opinion`` are opinions. Returns the counts by those names."""
+    verdicts = [how["value"] for name, how in _DERIVATIONS.items() if name.endswith("_verdict")]
+    groups = {
+        "page_hold": ("supported", "roughly"),
+        "page_fail": ("contradicted", "garbled"),
+        "page_unchecked": ("unverifiable",),
+        "page_opinion": ("opinion",),
+    }
+    counts = {"page_graded": len(verdicts)} | {
+        name: sum(1 for v in verdicts if v in kinds) for name, kinds in groups.items()
+    }
+    words = {
+        "page_graded": "claims and sub-claims graded on this page",
+        "page_hold": "of them supported or roughly right",
+        "page_fail": "of them contradicted or garbled",
+        "page_unchecked": "of them that could not be checked",
+        "page_opinion": "of them opinions",
+    }
+    for name, count in counts.items():
+        number(name, count, unit="count", formula=words[name])
+    return counts
 
 
 def text(name: str, value: str, *, formula: str = "", facts: tuple[str, ...] | list[str] = ()) -> str:

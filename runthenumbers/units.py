@@ -117,6 +117,26 @@ def date_text(value, period: str = "", note: str = "") -> str:
     return f"{day} {month_label(value)}"
 
 
+_QUARTER_CODE = re.compile(r"\b(\d{4})-Q([1-4])\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_HALF_CODE = re.compile(r"\b(\d{4})-H([12])\b")
+
+
+def readable_dates(text: str) -> str:
+    """``text`` with its quarter codes and ISO dates written as readers write them: "2026-Q1" becomes
+    "Q1 2026", "2025-06-30" becomes "30 June 2025" and "2026-H2" becomes "H2 2026"; the rest is left alone."""
+
+    def iso(match: re.Match) -> str:
+        year, month, day = (int(g) for g in match.groups())
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return match.group(0)
+        return f"{day} {month_label(year * 10_000 + month * 100 + day)}"
+
+    text = _QUARTER_CODE.sub(lambda m: f"Q{m.group(2)} {m.group(1)}", str(text))
+    text = _HALF_CODE.sub(lambda m: f"H{m.group(2)} {m.group(1)}", text)
+    return _ISO_DATE.sub(iso, text)
+
+
 def quantity(value, unit: str, *, style: str = LONG, period: str = "", note: str = "", language: str = "en") -> str:
     """``value`` in ``unit`` as a reader writes it, ``short`` for a table or ``long`` for prose (see the
     module docstring); ``period`` and ``note`` (a ledger fact's) set the precision of a date.
@@ -305,6 +325,10 @@ def label_zh(text: str) -> str:
     half = re.fullmatch(r"(first|second) half of (\d{4})", text)
     if half:
         return f"{half[2]} 年{'上' if half[1] == 'first' else '下'}半年"
+    half = re.fullmatch(r"(?:(\d{4})-H([12])|H([12]) (\d{4}))", text)
+    if half:
+        year, number = (half[1], half[2]) if half[1] else (half[4], half[3])
+        return f"{year} 年{'上' if number == '1' else '下'}半年"
     names = "|".join(MONTH_NAMES)
     dated = re.fullmatch(rf"(?:(\d{{1,2}}) )?({names}) (\d{{4}})", text)
     if dated:

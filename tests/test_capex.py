@@ -56,6 +56,19 @@ def test_spending_bases_by_hand():
     # NextPlatform's contracted build-out: 39,000 / 1,300 = 30 per MW.
     assert bases.loc["NextPlatform: contracted build-out", "cost_per_mw"] == pytest.approx(30e6)
     assert set(bases["kind"]) >= {"estimate (NextPlatform, via the article)"}
+    # The 10-Q's property and equipment at cost, 12,880.005 USD millions / 360 = 35.778 per MW.
+    assert bases.loc["Property and equipment at cost, 2024-12-31", "cost_per_mw"] == pytest.approx(35.778e6, rel=1e-4)
+
+
+def test_the_range_of_costs_per_mw_is_set_without_the_data_service_s_cash_capex():
+    bases = capex.spending_bases(load_ledger(), 360.0, 1300.0)
+    pricing = capex.pricing_bases(bases)
+    assert set(pricing["basis"]) == {
+        "Property and equipment at cost, 2024-12-31",
+        "NextPlatform: spent so far",
+        "NextPlatform: contracted build-out",
+    }
+    assert not any(f.endswith("_agg") for facts in pricing["facts"] for f in facts)
 
 
 def test_ladder_totals_are_spent_plus_still_to_build():

@@ -41,9 +41,10 @@ def test_a_new_chapter_appears_in_the_toc_claims_facts_and_intro():
     assert "caption: The five arguments, and two chapters beyond them" in toc
     # In its place: after partner risk, before the uncertainty page.
     assert toc.index("notebooks/partner_risk") < toc.index("notebooks/leases") < toc.index("notebooks/uncertainty")
-    assert "## Leases: the halls CoreWeave rents\n\n```{rtn-claims} leases\n```" in chapters.render_claims_sections(
-        WITH_LEASES
-    )
+    sections = chapters.render_claims_sections(WITH_LEASES)
+    assert "## Leases: the halls CoreWeave rents\n\n" in sections and "```{rtn-claims} leases\n```" in sections
+    # Each chapter's claims fold under its heading on the site.
+    assert sections.count('<div class="rtn-fold"') == sections.count("```{rtn-claims}")
     assert "- {doc}`facts-leases`: every lease and its term" in chapters.render_fact_pages(WITH_LEASES)
     intro = chapters.render_arguments(WITH_LEASES)
     assert (
@@ -146,7 +147,7 @@ def test_reads_are_checked_when_declared():
 def test_a_page_that_reads_others_takes_no_inputs_and_heads_the_toc():
     summary = {c.name: c for c in CHAPTERS}["summary"]
     assert summary.reads and not summary.takes_inputs
-    assert chapters.verdict_pages() == ["notebooks/summary", "book/claims", "notebooks/after"]
+    assert chapters.verdict_pages() == ["notebooks/summary", "book/claims", "notebooks/after", "book/changes"]
     digest = Chapter("digest", "Digest", notebook="notebooks/digest", order=90, reads=("summary",))
     assert chapters.missing_files(chapters=(*CHAPTERS, digest)) == ["notebooks/digest.md"]
     toc = chapters.render_toc((*CHAPTERS, digest))

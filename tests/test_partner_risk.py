@@ -131,6 +131,21 @@ def test_contract_tranches_by_hand():
     assert tranches.loc["Final option (October 2024)", "usd_per_mw_year"] == pytest.approx(1.388889e6, rel=1e-6)
 
 
+def test_each_contract_row_names_the_facts_its_figures_rest_on():
+    ledger = shared_ledger()
+    tranches = contract_tranches(ledger)
+    for row in tranches.itertuples():
+        assert row.mw == ledger.value(row.mw_facts[0]) and len(row.mw_facts) == 1, row.contract
+        if len(row.value_facts) == 1:
+            assert row.value_usd == ledger.value(row.value_facts[0]), row.contract
+    august = tranches.set_index("contract").loc["Second option (August 2024)", "value_facts"]
+    assert august == [
+        "csci_cw_contract_value_2024_08_07",
+        "csci_cw_initial_contract_value",
+        "csci_cw_option_june2024_value",
+    ]
+
+
 def test_dates_by_hand():
     # Monday 3 June to Thursday 6 June 2024.
     assert days_between(20240603, 20240606) == 3

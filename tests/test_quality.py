@@ -27,6 +27,49 @@ def test_numbers_are_sorted_by_the_kind_of_their_facts():
     assert page.share == 0.5
 
 
+def test_a_number_that_says_why_it_has_no_facts_is_stated_not_a_gap():
+    ledger = load_ledger()
+    numbers = {
+        "a_stress_case": {"value": 0.5, "facts": [], "basis": "assumption"},
+        "a_tally": {"value": 12.0, "facts": [], "basis": "count"},
+        "a_gap": {"value": 4.0, "facts": []},
+        "from_a_filing": {"value": 1.0, "facts": ["debt_total_principal_2024q4"]},
+    }
+    page = quality.classify("debt", "Debt", numbers, ledger)
+    assert page.stated == {"a_stress_case": "assumption", "a_tally": "count"}
+    assert page.no_facts == ["a_gap"] and page.published == 4 and page.graded == 1
+    assert quality.no_facts_share([page]) == 0.25
+
+
+def test_publish_refuses_an_unknown_basis_and_a_basis_beside_facts():
+    import pytest
+
+    from runthenumbers import publish
+
+    with pytest.raises(ValueError, match="basis 'guess' is not one of assumption, count, model"):
+        publish.number("x_unknown_basis", 1.0, basis="guess")
+    with pytest.raises(ValueError, match="a value with ledger facts has no basis"):
+        publish.number("x_basis_and_facts", 1.0, facts=["cw_revenue_fy2024"], basis="count")
+
+
+def test_the_home_page_the_summary_and_the_method_page_write_the_share_through_one_owner():
+    """The share is written by {rtn-primary-share} (runthenumbers.quality.book_share), never typed."""
+    from runthenumbers.data import REPO_ROOT
+    from runthenumbers.site.confidence import share_of
+
+    for page in ("book/intro.md", "notebooks/summary.md", "book/method.md"):
+        assert "{rtn-primary-share}`all`" in (REPO_ROOT / page).read_text(encoding="utf-8"), page
+    assert share_of("all") == quality.book_share() == f"{quality.overall_share(quality.source_quality()):.0%}"
+
+
+def test_a_page_badge_gives_the_page_s_own_share_and_count():
+    from runthenumbers.site.confidence import badge_html
+
+    page = quality.PageQuality("capex", "Capex", primary=["a", "b", "c"], secondary={"d": ["x (news)"]})
+    assert "<strong>75%</strong> of this page's 4 numbers rest on primary sources" in badge_html(page)
+    assert badge_html(quality.PageQuality("empty", "Empty")) == ""
+
+
 def test_the_primary_share_does_not_fall_below_its_floor():
     report = quality.source_quality()
     assert {p.page for p in report} >= {"concentration", "debt", "capex", "partner_risk", "summary"}

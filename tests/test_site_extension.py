@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from runthenumbers.site import assets as site
@@ -82,8 +85,10 @@ def test_the_value_role_writes_a_declared_read_and_fails_the_build_on_an_undecla
     service = values.published("credit", reader="intro")["service_2026_bn"]
     home = (tmp_path / "out" / "intro.html").read_text(encoding="utf-8")
     formula = values.Reader("intro").provenance("credit")["service_2026_bn"]["formula"]
-    # Linked to its row in the credit page's provenance table, with the derivation on hover.
+    words = re.sub(r"([a-z0-9])_(?=[a-z0-9])", r"\1 ", formula)
+    # Linked to its row in the credit page's provenance table, with the derivation in words on hover (no ledger ids).
     assert (
-        f'class="rtn-num rtn-value" href="notebooks/credit.html#num-service_2026_bn" title="{formula} (ledger: ' in home
+        f'class="rtn-num rtn-value" href="notebooks/credit.html#num-service_2026_bn" title="{html.escape(words)}"'
+        in home
     )
     assert f">{money(service * 1e9)}</a> in 2026." in home

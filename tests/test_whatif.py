@@ -54,7 +54,7 @@ def _what_if_spec() -> dict:
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             html = "".join(output.get("data", {}).get("text/html", ""))
-            if "What if: yearly debt service" in html:
+            if "What if: " in html and "rtn-chart-spec" in html:
                 return json.loads(re.search(r'class="rtn-chart-spec">(.*?)</script>', html, re.S).group(1))
     raise AssertionError("the debt notebook has no what-if chart")
 

@@ -52,16 +52,19 @@ THEME = {
     "background": "white",
     "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
     "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#444"},
-    # Labels that would overlap on a narrow screen are thinned out rather than drawn over each other.
     "axis": {
         "aria": False,
         "labelFontSize": 11,
         "titleFontSize": 12,
         "grid": True,
         "gridColor": "#e6e6e6",
-        "labelOverlap": "greedy",
         "labelSeparation": 4,
     },
+    # Ticks of a number or time axis that would overlap on a narrow screen are thinned out; a category
+    # axis keeps every label (each names a bar): its long names wrap (see _category_axis) instead.
+    "axisQuantitative": {"labelOverlap": "greedy"},
+    "axisTemporal": {"labelOverlap": "greedy"},
+    "axisBand": {"labelOverlap": False},
     "legend": {"aria": False, "labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
     "range": {"category": list(PALETTE)},
 }
@@ -90,8 +93,9 @@ class Figure:
         for name, rows in spec.get("datasets", {}).items():
             spec["datasets"][name] = [{k: _significant(v) for k, v in row.items()} for row in rows]
         # The Table view shows these columns, labelled and formatted as the chart labels them.
+        # A chart may name and order its columns itself (the fan: 10th percentile to 90th).
         columns = table_columns(spec)
-        if columns and "rtnTable" not in spec.get("usermeta", {}):
+        if columns and not {"rtnTable", "rtnColumns"} & set(spec.get("usermeta", {})):
             spec.setdefault("usermeta", {})["rtnColumns"] = columns
         return spec
 
@@ -225,12 +229,20 @@ def table_columns(spec: dict) -> list[list[str]]:
     return list(found.values())
 
 
+# A category label longer than 12 characters, broken into lines of up to 12, whole words each
+# ("Peak need" / "(median)"); a word longer than a line keeps a line of its own.
+WRAP_LABEL = (
+    "length(datum.label) <= 12 ? datum.label : "
+    "split(trim(replace(datum.label, regexp('(.{1,12})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+)
+
+
 def _category_axis(labels) -> alt.Axis:
     """A horizontal axis of categories; long names break into lines, word by word, so that on a phone
     two neighbours never run into each other."""
     if max((len(str(v)) for v in labels), default=0) > 12:
-        return alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')")
-    return alt.Axis(labelAngle=0)
+        return alt.Axis(labelAngle=0, labelExpr=WRAP_LABEL, labelLimit=0, labelOverlap=False)
+    return alt.Axis(labelAngle=0, labelOverlap=False)
 
 
 def reference_rule(level: float, label: str, *, color: str = "#333333", at: str = "right") -> alt.LayerChart:
@@ -362,7 +374,7 @@ def bars_with_reference(
     """One bar per ``x`` in the frame's order, each labelled with its value, and an optional dashed reference level."""
     order = list(frame[x])
     base = alt.Chart(frame, title=_title(title, subtitle)).encode(
-        x=alt.X(f"{x}:N", title=x_title, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        x=alt.X(f"{x}:N", title=x_title, sort=order, axis=_category_axis(frame[x])),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
     )
     layers = base.mark_bar(color=PALETTE[0]) + base.mark_text(dy=-8).encode(text=alt.Text(f"{y}:Q", format=y_format))

@@ -8,6 +8,9 @@ import pandas as pd
 
 from . import HEIGHT, PALETTE, WIDTH, _title, stacked_order
 
+# Sequential reds from light to dark, for series ordered from mild to severe.
+WORSE_IS_DARKER = ("#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
+
 
 def signed_parts_with_net(
     parts: pd.DataFrame,
@@ -81,7 +84,8 @@ def at_risk_panels(
         f"{series}:N",
         title="Share late",
         sort=series_order,
-        scale=alt.Scale(domain=series_order, range=list(PALETTE[: len(series_order)])),
+        # Worse is darker: a larger share delivered late is a deeper red, never a green.
+        scale=alt.Scale(domain=series_order, range=list(WORSE_IS_DARKER[-len(series_order) :])),
     )
     left_lines = (
         alt.Chart(frame)

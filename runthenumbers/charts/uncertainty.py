@@ -31,7 +31,24 @@ def fan(
     median = base.mark_line(point=True, color=PALETTE[0]).encode(
         y="p50:Q", tooltip=[x, *(alt.Tooltip(f"{q}:Q", format=",.2f") for q in (low, "p25", "p50", "p75", high))]
     )
-    return (outer_band + inner + median).properties(width=WIDTH, height=HEIGHT)
+    # The Table view: the x column, then the quantiles from the lowest to the highest, each named.
+    unit = y_title[y_title.index("(") :] if "(" in y_title else ""
+    columns = [[x, x_title, ""]] + [
+        [q, f"{QUANTILE_NAMES.get(q, q)} {unit}".strip(), ",.2f"] for q in (low, "p25", "p50", "p75", high)
+    ]
+    return (outer_band + inner + median).properties(width=WIDTH, height=HEIGHT, usermeta={"rtnColumns": columns})
+
+
+def _quantile_name(q: str) -> str:
+    """ "p10" -> "10th percentile", "p50" -> "Median"."""
+    number = int(q[1:])
+    if number == 50:
+        return "Median"
+    suffix = "st" if number % 10 == 1 and number != 11 else "nd" if number % 10 == 2 and number != 12 else "th"
+    return f"{number}{suffix} percentile"
+
+
+QUANTILE_NAMES = {f"p{n}": _quantile_name(f"p{n}") for n in (1, 2, 5, 10, 25, 50, 75, 90, 95, 98, 99)}
 
 
 def histogram(

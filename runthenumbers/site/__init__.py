@@ -3,6 +3,7 @@
 - :mod:`.assets`: the offline Vega bundle, chart downloads, page scripts and ``SHA256SUMS``;
 - :mod:`.ledger_pages`: the sources, facts, claims, data-manifest and source-quality directives;
 - :mod:`.home`: the conclusion;
+- :mod:`.confidence`: the primary share of published numbers (``{rtn-primary-share}``) and each page's badge;
 - :mod:`.chapter_lists`: the claims page's sections, the fact pages' index and the introduction's
   arguments, drawn from the chapters;
 - here: ``setup``, the ``{glue:text}`` role that links each number to its provenance, and the
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,8 @@ from ..citation import CiteDirective
 from . import i18n
 from .assets import NUMBER_MARKER, add_static_path, finish_site, page_scripts
 from .chapter_lists import ArgumentsDirective, ClaimsSectionsDirective, FactPagesDirective
+from .confidence import PrimaryShareRole, add_badge
+from .confidence import forget as _forget_shares
 from .home import ConclusionDirective
 
 if TYPE_CHECKING:
@@ -32,6 +36,7 @@ from .ledger_pages import (
     ClaimsFilterDirective,
     DataManifestDirective,
     FactsDirective,
+    KeyClaimsDirective,
     SourceQualityDirective,
     SourcesDirective,
 )
@@ -162,8 +167,8 @@ class ValueRole(SphinxRole):
             message = self.inliner.reporter.error(f"{{rtn-value}}`{self.text}` on {self.env.docname}: {reason}")
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
         self.env.note_dependency(str(reader.path(page)))
-        facts = ", ".join(how.get("facts", []))
-        title = how.get("formula", "") + (f" (ledger: {facts})" if facts else "")
+        # How the value was worked out, in words: the ledger's ids stay in the provenance table it links to.
+        title = re.sub(r"([a-z0-9])_(?=[a-z0-9])", r"\1 ", how.get("formula", ""))
         link = (
             f'<a class="{NUMBER_MARKER} rtn-value" href="{value_href(page, name)}" title="{html.escape(title)}">'
             f"{html.escape(shown)}</a>"
@@ -226,6 +231,7 @@ def setup(app):
     app.add_directive("rtn-facts", FactsDirective)
     app.add_directive("rtn-claims", ClaimsDirective)
     app.add_directive("rtn-claims-filter", ClaimsFilterDirective)
+    app.add_directive("rtn-key-claims", KeyClaimsDirective)
     app.add_directive("rtn-cite", CiteDirective)
     app.add_directive("rtn-conclusion", ConclusionDirective)
     app.add_directive("rtn-source-quality", SourceQualityDirective)
@@ -233,5 +239,8 @@ def setup(app):
     app.add_directive("rtn-fact-pages", FactPagesDirective)
     app.add_directive("rtn-arguments", ArgumentsDirective)
     app.add_role("rtn-value", ValueRole())
+    app.add_role("rtn-primary-share", PrimaryShareRole())
     app.connect("builder-inited", _forget_readers)
+    app.connect("builder-inited", _forget_shares)
+    app.connect("doctree-resolved", add_badge)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import re
@@ -127,10 +128,57 @@ def page_scripts(app, pagename, templatename, context, doctree) -> None:
     if CHART_MARKER in body or NUMBER_MARKER in body or CLAIMS_MARKER in body:
         app.add_js_file(PAGE_SCRIPT)
     context["body"] = body.replace(SITE_ROOT, "../" * pagename.count("/"))
+    reader_services(app, pagename, context)
     # Jupyter Book always adds thebe (live code on a remote Binder kernel, loaded from a CDN). This
     # book is static and offline, and thebe's inline script is added twice, a console error.
     scripts = context.get("script_files", [])
     scripts[:] = [s for s in scripts if not _is_thebe(s)]
+
+
+# Pages that are not articles: Sphinx's own, and the references a reader does not cite.
+_NOT_ARTICLES = ("genindex", "search", "py-modindex")
+_TAG_TEXT = re.compile(r"<[^>]+>")
+_ANSWER = re.compile(r'<div class="[^"]*\brtn-answer\b[^"]*">(.*?)</div>', re.DOTALL)
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+def _plain(fragment: str, limit: int = 300) -> str:
+    """HTML ``fragment`` as one line of plain text, cut at a word boundary near ``limit`` characters."""
+    spaced = re.sub(r"<(?:/p|/li|/div|br\s*/?)>", " ", fragment)
+    text = " ".join(html.unescape(_TAG_TEXT.sub("", spaced)).split())
+    text = re.sub(r"\s+([,.;:)])", r"\1", text)
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def reader_services(app, pagename: str, context: dict) -> None:
+    """What readers of the genre expect of a page: a tab title and share card (``og:title``,
+    ``og:description``) that carry its question and its answer, and a "Cite this page" line at its foot."""
+    if pagename in _NOT_ARTICLES or "body" not in context:
+        return
+    from ..citation import CitationError, load
+
+    body = context["body"]
+    title = _plain(context.get("title", ""), 200)
+    answer = _ANSWER.search(body) or _PARAGRAPH.search(body)
+    description = _plain(answer.group(1)) if answer else ""
+    tags = [f'<meta property="og:title" content="{html.escape(title)} — Run the Numbers">']
+    if description:
+        tags.append(f'<meta property="og:description" content="{html.escape(description)}">')
+        tags.append(f'<meta name="description" content="{html.escape(description)}">')
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
+    try:
+        citation = load(Path(app.srcdir) / "_config.yml")
+    except CitationError:
+        return
+    address = f"{citation.url.rstrip('/')}/{pagename}.html" if citation.url else ""
+    where = f'<a href="{html.escape(address)}">{html.escape(address)}</a>' if address else ""
+    context["body"] = body + (
+        '<aside class="rtn-cite-page"><p><strong>Cite this page:</strong> '
+        f"{html.escape(citation.author)} ({citation.year}). “{html.escape(title)}.” In <em>{html.escape(citation.title)}</em> "
+        f"(version {html.escape(citation.version)}). {where}</p></aside>"
+    )
 
 
 def sha256_manifest(folder: Path, skip: tuple[str, ...] = (), skip_folders: tuple[str, ...] = ()) -> str:

@@ -104,7 +104,7 @@ class ClaimsDirective(SphinxDirective):
         from .. import data
         from ..claims import figure_text, load_claims
         from ..markup import html_table
-        from ..units import signed_percent
+        from ..units import readable_dates, signed_percent
         from ..values import published_dir
 
         ledger = data.load_ledger()
@@ -122,7 +122,13 @@ class ClaimsDirective(SphinxDirective):
                 figure_text(claim, claim.article_value, ledger, language),
                 figure_text(claim, claim.checked_value, ledger, language),
             ]
+            # A contradicted claim always says what the record shows, in its row: the figure, or in words.
+            if claim.verdict == "contradicted" and not shown[1]:
+                shown[1] = record_in_words(claim.row.explanation)
             difference = "" if claim.difference is None else signed_percent(claim.difference)
+            # A "more than" claim holds when the record reaches it: how far beyond is no error of the article's.
+            if claim.row.bound in BOUND_MET and claim.verdict in ("supported", "roughly"):
+                difference = html.escape(tr(self.env, BOUND_MET[claim.row.bound]))
             if claim.is_split:
                 # A split claim heads its sub-claims, which follow it in the ledger: no verdict of its own.
                 verdict_cell, verdict_attr, row_class = (
@@ -134,15 +140,18 @@ class ClaimsDirective(SphinxDirective):
                 verdict = html.escape(tr(self.env, claim.verdict))
                 if claim.row.section:
                     verdict = f'<a href="{section_href(claim.row.section)}">{verdict}</a>'
-                verdict_cell = f'<span class="rtn-verdict rtn-verdict-{claim.verdict}">{verdict}</span>'
+                chip = VERDICT_CHIPS.get(claim.verdict, "")
+                verdict_cell = (
+                    f'<span class="rtn-verdict rtn-verdict-{claim.verdict}">'
+                    f'<span class="rtn-chip" aria-hidden="true">{chip}</span> {verdict}</span>'
+                )
                 verdict_attr = claim.verdict
                 row_class = "rtn-main rtn-claim-part" if claim.row.parent_id else "rtn-main"
-            why = _link_fact_ids(claim.row.explanation, ledger)
+            why = _link_fact_ids(readable_dates(claim.row.explanation), ledger)
             if claim.row.tolerance is not None:
                 reason = _link_fact_ids(claim.row.tolerance_reason, ledger)
                 why += f" <em>{tr(self.env, 'Tolerance')} {claim.row.tolerance:.0%}: {reason}.</em>"
-            if claim.row.searched:
-                why += f" <em>{tr(self.env, 'Searched')}: {_link_fact_ids(claim.row.searched, ledger)}</em>"
+            # How each search was made (claims.csv's "searched") is the ledger's business, not the reader's.
             said = html.escape(claim.row.claim)
             translation = _translation_sentence(claim, ledger)
             if translation and chinese:
@@ -181,6 +190,66 @@ class ClaimsDirective(SphinxDirective):
             )
         headings = ("Claim", "What the article says", "Article", "Checked", "Difference", "Verdict")
         table = html_table("rtn-claims", [tr(self.env, h) for h in headings], rows)
+        return [nodes.raw("", table, format="html")]
+
+
+# The claims table's verdict chips, as the charts colour them: a mark a reader can scan down the column.
+VERDICT_CHIPS = {
+    "supported": "✓",
+    "roughly": "≈",
+    "contradicted": "✗",
+    "garbled": "✗",
+    "unverifiable": "?",
+    "opinion": "–",
+}
+BOUND_MET = {"floor": "floor met", "ceiling": "ceiling held"}
+
+
+def record_in_words(explanation: str) -> str:
+    """What the record shows, in the first clause of a claim's reason ("The contracts ... are 500 MW of IT
+    load"): up to its first full stop, semicolon or colon, dates written as readers write them."""
+    from ..units import readable_dates
+
+    first = re.split(r"(?<=[a-z0-9)%])[.;:](?:\s|$)", explanation.strip(), maxsplit=1)[0]
+    return readable_dates(first.strip())
+
+
+class KeyClaimsDirective(SphinxDirective):
+    """The claims that matter: a short table of the claim ids given (one a line, the headline first), each
+    with what the essay said, what the record shows and the verdict, linked to its row below."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        from .. import data
+        from ..claims import figure_text, load_claims
+        from ..conclusion import conclusion
+        from ..markup import html_table
+
+        ledger = data.load_ledger()
+        self.env.note_dependency(str(data.DATA_DIR / "claims.csv"))
+        by_id = {claim.row.id: claim for claim in load_claims(ledger=ledger)}
+        rows = []
+        for claim_id in (line.strip() for line in self.content if line.strip()):
+            if claim_id not in by_id:
+                raise self.error(f"rtn-key-claims: no claim '{claim_id}' in data/claims.csv")
+            claim = by_id[claim_id]
+            if claim.verdict == "opinion":
+                record = conclusion()
+            else:
+                checked = figure_text(claim, claim.checked_value, ledger)
+                record = checked or record_in_words(claim.row.explanation)
+            chip = VERDICT_CHIPS.get(claim.verdict, "")
+            bound = BOUND_MET.get(claim.row.bound, "") if claim.verdict in ("supported", "roughly") else ""
+            verdict = (
+                f'<span class="rtn-verdict rtn-verdict-{claim.verdict}"><span class="rtn-chip" aria-hidden="true">'
+                f"{chip}</span> {html.escape(claim.verdict)}</span>" + (f" ({bound})" if bound else "")
+            )
+            rows.append(
+                f'<tr><td><a href="#claim-{claim.row.id}">{html.escape(claim.row.claim)}</a></td>'
+                f"<td>{html.escape(record)}</td><td>{verdict}</td></tr>"
+            )
+        table = html_table("rtn-key-claims", ["The essay said", "What the record shows", "Verdict"], rows)
         return [nodes.raw("", table, format="html")]
 
 
@@ -264,7 +333,7 @@ class DataManifestDirective(SphinxDirective):
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             count = path.read_text(encoding="utf-8").count("\n") - 1
             rows.append(
-                f"<tr><td><code>data/{path.name}</code></td><td>{count}</td><td><code>{digest}</code></td></tr>"
+                f'<tr><td><code>data/{path.name}</code></td><td class="num">{count:,}</td><td><code>{digest}</code></td></tr>'
             )
         table = html_table("rtn-manifest", [tr(self.env, h) for h in ("File", "Rows", "SHA-256")], rows)
         return [nodes.raw("", table, format="html")]

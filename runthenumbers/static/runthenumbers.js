@@ -219,20 +219,15 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-/* Each glued number links to its row in the page's provenance table; show that derivation on hover
-   and focus too, so a reader need not leave the sentence. */
+/* Each glued number links to its row in the page's provenance table; show how it was worked out on
+   hover and focus too, so a reader need not leave the sentence. The ledger's ids stay in that table. */
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("a.rtn-num").forEach(function (link) {
     var row = document.getElementById(link.getAttribute("href").slice(1));
     if (!row) return;
     var cells = row.querySelectorAll("td");
-    var factsCell = cells[3];
-    var shared = factsCell.querySelector('a[href^="#num-"]');
-    var first = shared && document.getElementById(shared.getAttribute("href").slice(1));
-    if (first) factsCell = first.querySelectorAll("td")[3];
-    var facts = factsCell.textContent.trim();
-    var how = cells[2].textContent.trim() || "computed in the chapter's code";
-    link.title = how + (facts ? " (ledger: " + facts + ")" : "");
+    var how = cells[2].textContent.trim().replace(/([a-z0-9])_(?=[a-z0-9])/g, "$1 ");
+    link.title = how || "worked out in the chapter from the sources listed below";
   });
 });
 
@@ -259,4 +254,90 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   filter.addEventListener("change", apply);
   apply();
+});
+
+/* Tables: each one in a box of its own that scrolls sideways when the table is wider than the column (its
+   first column then stays in view), and each cell that holds a figure, a date or an id marked so that it
+   never wraps: "BB-", "Q1 2026", "$2,100 million", "30 June 2025" stay on one line. */
+var RTN_FIGURE = /^[~≈<>≤≥+\-−–$€£(]*\d[\d,.]*\s?(%|×|x|bn|m|B|M|K|GW|MW|USD|times|million|billion)?[)]?$/;
+var RTN_SHORT = /^\S{1,18}$|^(Q[1-4]|H[12]|FY) \d{4}$|^\d{1,2} [A-Z][a-z]+ \d{4}$|^[A-Z][a-z]+ \d{4}$|^\$?[\d,.]+ (million|billion|times|%)$/;
+/* Inside a longer cell, a token with a digit and a hyphen or slash ("2024-12-31", "Q1-2025", "10-Q",
+   "0001769628-25-000014", "$15.8-16M") is kept on one line: the browser would otherwise break it after a hyphen. */
+var RTN_JOINED = /[^\s\u3000-\u9fff\uff00-\uffef]*\d[^\s\u3000-\u9fff\uff00-\uffef]*/g;
+function rtnKeepTokens(cell) {
+  var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  var nodes = [];
+  for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (RTN_JOINED.test(node.textContent)) nodes.push(node);
+    RTN_JOINED.lastIndex = 0;
+  }
+  nodes.forEach(function (node) {
+    var text = node.textContent, last = 0, part = document.createDocumentFragment(), match;
+    while ((match = RTN_JOINED.exec(text)) !== null) {
+      part.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var span = document.createElement("span");
+      span.className = "rtn-nowrap";
+      span.textContent = match[0];
+      part.appendChild(span);
+      last = match.index + match[0].length;
+    }
+    part.appendChild(document.createTextNode(text.slice(last)));
+    node.parentNode.replaceChild(part, node);
+  });
+}
+function rtnFitTables(root) {
+  root.querySelectorAll("article table").forEach(function (table) {
+    table.querySelectorAll("td, th").forEach(function (cell) {
+      rtnKeepTokens(cell);
+      var text = cell.textContent.trim();
+      if (!text || cell.children.length > 2) return;
+      if (RTN_FIGURE.test(text)) cell.classList.add("num");
+      else if (RTN_SHORT.test(text)) cell.classList.add("rtn-nowrap");
+    });
+    var parent = table.parentElement;
+    if (!parent || parent.classList.contains("rtn-table-scroll")) return;
+    var box = document.createElement("div");
+    box.className = "rtn-table-scroll";
+    parent.insertBefore(box, table);
+    box.appendChild(table);
+    var mark = function () { box.classList.toggle("rtn-wide", box.scrollWidth > box.clientWidth + 1); };
+    mark();
+    window.addEventListener("resize", mark);
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { rtnFitTables(document); });
+
+/* Long chapters: a section whose heading states its finding can fold its working behind "Show the
+   arithmetic" (a <div class="rtn-fold"> after the heading asks for it). The heading stays in view; without
+   JavaScript, and in print, everything is shown. Runs after the charts are sized, so a folded chart keeps
+   the width of the column. */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("div.rtn-fold").forEach(function (marker) {
+    var section = marker.closest("section");
+    if (!section) return;
+    var heading = section.querySelector("h2, h3, h4");
+    var details = document.createElement("details");
+    details.className = "rtn-arithmetic";
+    var summary = document.createElement("summary");
+    summary.textContent = marker.dataset.label || "Show the arithmetic";
+    details.appendChild(summary);
+    var moving = [];
+    var passed = false;
+    Array.prototype.forEach.call(section.children, function (child) {
+      if (child === heading) { passed = true; return; }
+      if (passed && child !== marker) moving.push(child);
+    });
+    moving.forEach(function (child) { details.appendChild(child); });
+    marker.replaceWith(details);
+  });
+  // A link to something folded (a claim's row, a number's derivation) opens the folds around it.
+  var reveal = function () {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    for (var fold = target.closest("details"); fold; fold = fold.parentElement.closest("details")) fold.open = true;
+    target.scrollIntoView();
+  };
+  window.addEventListener("hashchange", reveal);
+  reveal();
 });
