@@ -151,7 +151,7 @@ def _verdicts(text: str, chinese: bool) -> Counter:
     found: Counter = Counter()
     for english in VERDICT_WORDS:
         # 'roughly right' is also named by its first word in emphasis, '*roughly*'.
-        pattern = r"\broughly right\b|\*roughly\*" if english == "roughly right" else rf"\b{english}\b"
+        pattern = r"\broughly right\b|\*roughly\*|≈ roughly" if english == "roughly right" else rf"\b{english}\b"
         count = len(re.findall(pattern, text, flags=re.IGNORECASE))
         if count:
             found[english] = count
