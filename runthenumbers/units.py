@@ -319,6 +319,9 @@ def label_zh(text: str) -> str:
         return quarter_zh(int(year), int(number))
     if text == "never":
         return "从不"
+    quarters = re.fullmatch(r"Q([1-4])[-–]Q([1-4])", text)
+    if quarters:
+        return f"第{_ZH_DIGITS[int(quarters[1]) - 1]}至第{_ZH_DIGITS[int(quarters[2]) - 1]}季度"
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     if iso:
         return f"{month_zh(int(iso[1]), int(iso[2]))} {int(iso[3])} 日"
@@ -355,6 +358,11 @@ def number_text_zh(text: str) -> str:
         size = 1e9 if scale in ("B", "billion") else 1e6
         decimals = len(digits.partition(".")[2])
         return money_zh(float(sign + "1") * amount * size, unit, step=size * 10.0**-decimals)
+    span = re.fullmatch(r"([$£€])([\d.]+)[-–]([\d.]+) (billion|million)", text)
+    if span:
+        low, high = (number_text_zh(f"{span[1]}{part} {span[4]}") for part in (span[2], span[3]))
+        low_digits, _, low_word = low.partition(" ")
+        return f"{low_digits}–{high}" if high.endswith(" " + low_word) else f"{low}–{high}"
     multiple = re.fullmatch(r"([\d,.]+) ?[×x]", text)
     if multiple:
         return f"{multiple[1]} 倍"

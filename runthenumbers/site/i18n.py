@@ -83,8 +83,11 @@ def text(value: str, language: str) -> str:
         if match:
             # Each {} of the entry is a number the English text carries (a chart title's '$1.97'),
             # written again in the Chinese convention: never typed into the catalog.
-            parts = iter(_part_zh(group, language) for group in match.groups())
-            return re.sub(r"\{\}", lambda _: next(parts), chinese)
+            parts = [_part_zh(group, language) for group in match.groups()]
+            if re.search(r"\{\d\}", chinese):  # {0}, {1}: the English text's numbers in another order
+                return re.sub(r"\{(\d)\}", lambda m: parts[int(m[1])], chinese)
+            ordered = iter(parts)
+            return re.sub(r"\{\}", lambda _: next(ordered), chinese)
     return value
 
 
@@ -101,7 +104,8 @@ def templates(language: str) -> tuple[tuple[re.Pattern, str], ...]:
     """The site catalog's entries with ``{}`` placeholders, as patterns over the English text."""
     found = []
     for english, chinese in catalog(language).items():
-        if "{}" in english and english.count("{}") == chinese.count("{}"):
+        places = chinese.count("{}") or len(set(re.findall(r"\{\d\}", chinese)))
+        if "{}" in english and english.count("{}") == places:
             pattern = "".join("(.+?)" if part == "{}" else re.escape(part) for part in re.split(r"(\{\})", english))
             found.append((re.compile(pattern), chinese))
     return tuple(found)
