@@ -1,9 +1,11 @@
 """How fast the sweep runs, against one papermill run of the debt notebook, measured in one run.
 
 For N = 10^4 to 10^7 it reports the compute time of the sweep of the funding model (capacity-driven
-revenue, financing, the all-debt schedule) as the command runs it (``sweep.stream_summary``, best of
+revenue in a contracted and a re-priced part, GPU replacement, financing, the all-debt schedule, the
+forward credit path) as the command runs it (``sweep.stream_summary``, best of
 three, as wall time and as the process's CPU time, which other jobs on a shared machine do not
-inflate), scenarios per second, and the peak memory of a fresh process running it; then the wall time
+inflate), scenarios per second, and the peak memory of a fresh process running it (flat in N: the
+quantiles come from a fixed-size sketch); the target is under 2 s of CPU for 10^6; then the wall time
 of the whole `runthenumbers sweep` command at 10^6 and of one papermill execution of notebooks/debt.ipynb.
 Measurements, not tests: nothing here asserts a time.
 """

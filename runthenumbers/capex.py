@@ -283,6 +283,15 @@ def break_even_price(utilization, capex_per_gpu, useful_life, financing_rate, po
     return per_installed_hour / _checked("utilization", utilization)
 
 
+def payback_words(years: float) -> str:
+    """A payback period as a sentence says it: 'in 3.9 years', or 'never' for one that never comes (inf),
+    so that a page says "never" in words and publishes no infinity."""
+    years = float(years)
+    if not np.isfinite(years):
+        return "never"
+    return f"in {years:,.1f} year{'' if f'{years:,.1f}' == '1.0' else 's'}"
+
+
 def never_pays_back_price(utilization, capex_per_gpu, financing_rate, power_cost) -> np.ndarray:
     """USD per rented GPU-hour at or below which a GPU never pays back, however long it lasts.
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .access import query
+from .files import write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -88,8 +89,11 @@ class Chapter:
 
     @property
     def takes_inputs(self) -> bool:
-        """A page with a notebook that reads no other page: its inputs are in ``parameters/<name>.py``."""
-        return bool(self.notebook) and not self.reads
+        """A page with a notebook that reads no other page, or one that also has ``parameters/<name>.py``
+        (the credit chapter takes inputs and reads the funding model's path): its inputs are there."""
+        return bool(self.notebook) and (
+            not self.reads or (REPO_ROOT / f"runthenumbers/parameters/{self.name}.py").exists()
+        )
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         notebook="notebooks/credit",
         order=35,
         fact_title="credit ratings and what the agencies measured",
+        reads=("uncertainty",),
     ),
     Chapter(
         "capex",
@@ -244,7 +249,7 @@ def with_inputs(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, .
 @query
 def reading_pages(chapters: tuple[Chapter, ...] | None = None) -> tuple[Chapter, ...]:
     """The pages with a notebook that read other pages (the summary, what happened next), in order."""
-    return tuple(c for c in ordered(chapters) if c.notebook and c.reads)
+    return tuple(c for c in ordered(chapters) if c.notebook and c.reads and not c.takes_inputs)
 
 
 @query
@@ -442,7 +447,7 @@ def write(root: Path = REPO_ROOT) -> list[Path]:
     written = []
     for path, text in generated_files(root).items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            write_atomically(path, text)
             written.append(path)
     return written
 

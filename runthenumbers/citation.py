@@ -19,6 +19,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .data import REPO_ROOT
+from .files import write_atomically
 
 CONFIG = REPO_ROOT / "_config.yml"
 CFF_FILE = REPO_ROOT / "CITATION.cff"
@@ -150,7 +151,7 @@ def main(argv: list[str]) -> int:
             print("CITATION.cff is out of date with _config.yml: run 'make citation'", file=sys.stderr)
             return 1
         return 0
-    CFF_FILE.write_text(expected, encoding="utf-8")
+    write_atomically(CFF_FILE, expected)
     print(f"wrote {CFF_FILE.name}")
     return 0
 

@@ -177,7 +177,9 @@ def tally(claims: list[Claim]) -> dict[str, int]:
     return result
 
 
-def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: dict, split: bool) -> list[Problem]:
+def _row_problems(
+    row: ClaimRow, line: int, name: str, ledger: Ledger, values: dict, split: bool, provenance: dict | None = None
+) -> list[Problem]:
     problems = []
 
     def problem(column: str, message: str) -> None:
@@ -195,6 +197,10 @@ def _row_problems(row: ClaimRow, line: int, name: str, ledger: Ledger, values: d
         notebook, value_name = row.checked.split(":")
         if value_name not in values.get(notebook, {}):
             problem("checked", f"'{row.checked}' is not a value published by notebooks/{notebook}.ipynb")
+        elif value_name in (provenance or {}).get(notebook, {}):
+            facts = list(provenance[notebook][value_name].get("facts", []))  # type: ignore[index]
+            if message := published_check_problem(row, facts, ledger):
+                problem("checked", message)
     if split:
         if row.numeric or row.verdict:
             problem("verdict", f"claim '{row.id}' is split into sub-claims; its figures and verdict belong to them")
@@ -235,6 +241,33 @@ def article_check_problem(row: ClaimRow, checked_fact: str, ledger: Ledger) -> s
         return f"claim '{row.id}' is checked against its own article fact '{checked_fact}'; {rule}"
     if ledger.source_of(checked_fact).kind == "article":
         return f"claim '{row.id}' is checked against '{checked_fact}', a figure of the article; {rule}"
+    source = ledger.facts[checked_fact].source
+    if source not in row.sources.split():
+        return (
+            f"claim '{row.id}' is checked against '{checked_fact}', whose source '{source}' is not among the claim's "
+            "sources; the checked figure must come from a source listed for the claim"
+        )
+    return ""
+
+
+def published_check_problem(row: ClaimRow, facts: list[str], ledger: Ledger) -> str:
+    """Why the value a chapter published as ``row``'s checked figure, computed from ledger ``facts`` (its
+    provenance), cannot check the claim, or '': it must rest on a fact other than the article's, from a
+    source listed for the claim; a figure computed from the article's own numbers only repeats the article."""
+    known = [f for f in facts if f in ledger.facts]
+    independent = [f for f in known if f != row.article_fact and ledger.source_of(f).kind != "article"]
+    if known and not independent:
+        return (
+            f"claim '{row.id}' is checked against '{row.checked}', computed only from the article's figures "
+            f"({', '.join(known)}); the checked figure must come from facts other than the article's"
+        )
+    listed = row.sources.split()
+    if independent and not any(ledger.facts[f].source in listed for f in independent):
+        shown = ", ".join(sorted({ledger.facts[f].source for f in independent}))
+        return (
+            f"claim '{row.id}' is checked against '{row.checked}', whose facts come from {shown}, none of them among "
+            "the claim's sources; the checked figure must come from a source listed for the claim"
+        )
     return ""
 
 
@@ -340,13 +373,14 @@ def load_claims(
         for n in notebooks
         if (reader.declares(n) and reader.exists(n)) or (not reader.declares(n) and chapters.reads_of(n) is not None)
     }
+    provenance = {n: reader.provenance(n) for n in published}
     parts: dict[str, list[str]] = {}
     for row in rows.values():
         if row.parent_id:
             parts.setdefault(row.parent_id, []).append(row.id)
     problems += _structure_problems(rows, lines, name)
     for claim_id, row in rows.items():
-        problems += _row_problems(row, lines[claim_id], name, ledger, published, claim_id in parts)
+        problems += _row_problems(row, lines[claim_id], name, ledger, published, claim_id in parts, provenance)
     if problems:
         raise LedgerError(sorted(problems, key=lambda p: p.line))
     claims = []

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from . import chapters
 from .data import FACT_COLUMNS, LedgerError, load_ledger
 from .errors import SafeGroup, UserError
+from .markup import spreadsheet_safe_rows
 from .parameters import REGISTRY, ParameterError
 from .units import SHORT, fact_text, number, signed_percent
 
@@ -107,7 +108,7 @@ def render(rows: list[dict], columns: tuple[str, ...], fmt: str) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_safe_rows(rows))
         return buffer.getvalue().rstrip("\n")
     return _table(rows, columns)
 
@@ -353,7 +354,8 @@ SCHEDULE_COLUMNS = ("facility", "quarter", "opening", "draws", "interest", "fees
 )
 @format_option()
 def schedule_command(assignments, params_file, period, fmt) -> None:
-    """Print the all-debt schedule: every facility's opening balance, draws, interest, fees, principal and closing balance, USD."""
+    """Print the all-debt schedule of the latest stack (31 December 2025, from 2026-Q1): every instrument's
+    opening balance, draws, interest, fees, principal and closing balance, USD."""
     from . import credit
     from .parameters import resolve
     from .runner import scenarios
@@ -368,12 +370,10 @@ def schedule_command(assignments, params_file, period, fmt) -> None:
             )
         ledger = _ledger()
         inputs = resolve("credit", given, ledger)
-        schedules = credit.facility_schedules(
-            credit.FILING_2025_06_30, ledger, credit.sofr_change(inputs["sofr"], ledger)
-        )
+        schedules = credit.latest_schedules(ledger, credit.sofr_change(inputs["sofr"], ledger))
     except (ParameterError, credit.CreditError) as error:
         _fail(str(error))
-    frame = credit.schedule_frame(schedules, credit.FILING_2025_06_30.horizon)
+    frame = credit.schedule_frame(schedules, credit.latest_horizon())
     columns = SCHEDULE_COLUMNS
     if period == "year":
         frame = credit.by_year(frame)
@@ -488,6 +488,29 @@ def _number(value) -> str:
     return "" if value is None else number(value)
 
 
+# What a sweep holds a scenario, measured: 1.11 GB peak at 20,000,000 scenarios (README), 0.28 GB at 1,000,000.
+SWEEP_BYTES_PER_SAMPLE = 56
+SWEEP_BASE_BYTES = 230_000_000
+
+
+def _not_enough_memory(samples: int) -> str:
+    """One line for a sweep that ran out of memory, with how many samples would fit in what is allowed."""
+    import resource
+
+    import psutil
+
+    allowed = psutil.virtual_memory().available + psutil.Process().memory_info().rss
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        allowed = min(allowed, soft)
+    fit = max(0, (allowed - SWEEP_BASE_BYTES) // SWEEP_BYTES_PER_SAMPLE)
+    fit = int(float(f"{fit:.2g}")) if fit else 0
+    return (
+        f"not enough memory for {samples:,} samples (about {(SWEEP_BASE_BYTES + samples * SWEEP_BYTES_PER_SAMPLE) / 1e9:.1f} GB); "
+        f"about {fit:,} samples fit in the memory this command may use: give fewer --samples"
+    )
+
+
 def _stopped(stop) -> None:
     click.echo(f"stopped by {stop}: every process this command started was stopped and no output was written", err=True)
     sys.exit(stop.exit_code)
@@ -558,6 +581,8 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         _fail(str(error))
     except interrupts.Interrupted as stop:
         _stopped(stop)
+    except MemoryError:
+        _fail(_not_enough_memory(samples))
     if fmt == "json":
         click.echo(
             json.dumps({"samples": samples, "seed": seed, "seconds": round(seconds, 3), "results": results}, indent=2)
@@ -585,6 +610,28 @@ def sweep_command(samples, seed, overrides, deadline, fmt, out, force) -> None:
         + "  ".join(f"{v:.2f}" for v in results["service_to_operating_cash"])
     )
     click.echo(f"{year} debt service / {year} revenue: " + "  ".join(f"{v:.2f}" for v in results["service_to_revenue"]))
+    runway = results["runway_committed_quarters"]
+    click.echo("Quarters from the start that committed money lasts: " + "  ".join(str(round(v)) for v in runway))
+    click.echo(
+        f"{year} revenue and capex, USD billions: "
+        + "  ".join(f"{v / 1e9:.1f}" for v in results["revenue_2026_usd"])
+        + " | "
+        + "  ".join(f"{v / 1e9:.1f}" for v in results["capex_2026_usd"])
+    )
+    for measure in ("leverage", "interest_cover"):
+        click.echo(
+            f"{measure.replace('_', ' ').capitalize()} by year-end: "
+            + "; ".join(
+                f"{y} " + " ".join("-" if v is None else f"{v:.2f}" for v in values)
+                for y, values in results["credit_path"][measure].items()
+            )
+        )
+    if results["floor_share"]:
+        click.echo(
+            f"Lending limited: {results['floor_share']:.0%} at their cash floor with no more lending by "
+            f"{results['closed_by']}, {results['unfunded_share']:.0%} short of cash even with no capex; "
+            f"MW not built by then (median) {results['unbuilt_mw_2027'][2]:,.0f}"
+        )
     click.echo(
         f"Short of cash by {deadline} with no borrowing at all (true by construction): "
         f"{results['short_without_financing_by_deadline']:.1%}"
@@ -608,4 +655,25 @@ def diff_command(base, head, fmt, repo) -> None:
     """
     from . import diff
 
-    click.echo(diff.render(diff.diff(base, head, repo), fmt))
+    report = diff.diff(base, head, repo)
+    if head is None:
+        _warn_if_stale(diff.repository_root(repo or Path.cwd()))
+    click.echo(diff.render(report, fmt))
+
+
+def _warn_if_stale(root: Path) -> None:
+    """Warn when the working tree's notebooks were executed with other inputs than it now holds: the diff
+    reads their outputs as committed, so a changed fact would seem to move no published value (G7)."""
+    from .data import REPO_ROOT
+    from .runner import freshness
+
+    if root.resolve() != REPO_ROOT.resolve():
+        return  # another checkout: its code, not this one's, says what its notebooks read
+    stale, unreadable = freshness.reasons()
+    pages = [*stale, *unreadable]
+    if pages:
+        click.echo(
+            f"warning: {len(pages)} notebook(s) of the working tree were executed with other inputs than it now holds "
+            f"({', '.join(pages)}): their published values below are the old ones; run `make execute` first",
+            err=True,
+        )

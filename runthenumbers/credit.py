@@ -358,7 +358,10 @@ def _residual_principal(facility: Facility, known: np.ndarray, filing: Filing, l
 def _flows(key, label, opening_balance, draws, principal, rate, sofr_change, floating, filed) -> FacilitySchedule:
     closing = opening_balance + np.cumsum(draws - principal)
     if np.any(closing < -1e-6 * max(opening_balance, 1.0)):
-        raise CreditError(f"{key}: principal repays more than was drawn")
+        raise CreditError(
+            f"{key}: principal = {float(np.sum(principal)):,.0f} repays more than the "
+            f"{opening_balance + float(np.sum(draws)):,.0f} drawn"
+        )
     # Rounding leaves a few cents either side of zero once a loan is repaid.
     closing = np.where(np.abs(closing) < 1.0, 0.0, closing)
     opening = np.concatenate([[opening_balance], closing[:-1]])
@@ -562,3 +565,694 @@ def service_surface(filing: Filing, ledger: Ledger) -> ServiceSurface:
         per_sofr=(service[1] - service[0]) / SURFACE_STEP,
         proceeds=sum(s.draws for s in schedules),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The capital structure at the latest date
+#
+# No filing readable here lists the instruments at 2025-12-31 or 2026-03-31. The stack is built from
+# what is filed, each balance with its basis:
+#
+# - the facilities of the 30 June 2025 filing are rolled forward by their modelled schedule (above),
+#   the one calibrated to the filed table of future payments; the Magnetar loan instead accretes at
+#   its filed rate from its filed 30 September 2025 balance, as the 10-Q describes it;
+# - notes and convertibles are at their issued principal;
+# - the delayed-draw facilities signed after June 2025 (DDTL 3.0, the DDTL 2.1 tranche), the revolver's
+#   drawings above its filed balance and the equipment financing signed from May 2025 share what the
+#   date's total principal leaves, in proportion to their undrawn commitments: each is bounded by zero
+#   and its commitment, and that split is a modelling rule, not a filing;
+# - the total is filed at 2025-09-30 (the 10-Q's XBRL) and bounded above at 2025-12-31 by the Q4 call
+#   (an annual saving of nearly $700M on a 300 bp lower rate, "based on our Q4 debt balance");
+# - 2026-03-31 is the 2025-12-31 stack after the first quarter of its schedule, with DDTL 4.0 (closed on
+#   31 March, drawn "as the data centers are operationalized") at nothing drawn.
+
+Structure = Literal["amortizing", "bullet", "accreting"]
+LATEST_AS_OF = "2025-12-31"
+STACK_DATES = ("2025-09-30", "2025-12-31", "2026-03-31")
+# A stack reconciles with a filed total principal within this share of it.
+STACK_TOLERANCE = 0.02
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One instrument of the capital structure and the ledger facts of its terms.
+
+    ``level`` separates the contract-backed debt of special-purpose companies (``"SPV"``) from the
+    parent's own debt (``"parent"``); ``recourse`` says whether CoreWeave, Inc. answers for it.
+    A loan with ``tenor`` facts (years or months; the mean of two facts is a filed range's middle)
+    repays in equal quarterly parts over that term from the stack's date; ``maturity`` is a legal date.
+    Floating-rate instruments pay SOFR (the reading :data:`SOFR_REFERENCE`) plus ``margin``; the
+    others their fixed ``coupon``, or, where no coupon is read, the filed ``effective`` rate.
+    """
+
+    key: str
+    label: str
+    level: Literal["SPV", "parent"]
+    secured: bool
+    recourse: str
+    structure: Structure
+    maturity: str | None = None
+    tenor: tuple[str, ...] = ()
+    coupon: str | None = None
+    margin: str | None = None
+    effective: str | None = None
+    commitment: dict[str, str] | None = None  # by stack date: the fact of the commitment then
+    rating: str = ""
+    recourse_fact: str | None = None
+    scheduled: bool = True  # False: signed after the latest date, shown but not scheduled
+
+
+def _commit(**by_date: str) -> dict[str, str]:
+    return {date.replace("_", "-").lstrip("d"): fact for date, fact in by_date.items()}
+
+
+INSTRUMENTS: tuple[Instrument, ...] = (
+    Instrument(
+        "ddtl1",
+        "DDTL 1.0",
+        "SPV",
+        True,
+        "parent guarantee",
+        "amortizing",
+        maturity="debt_ddtl1_maturity",
+        margin="debt_ddtl1_margin_sofr",
+        effective="debt_ddtl1_effective_rate_table",
+        recourse_fact="debt_ddtl12_parent_guaranteed_share",
+    ),
+    Instrument(
+        "ddtl2",
+        "DDTL 2.0",
+        "SPV",
+        True,
+        "parent guarantee",
+        "amortizing",
+        maturity="debt_ddtl2_maturity",
+        effective="debt_ddtl2_effective_rate_table",
+        recourse_fact="debt_ddtl12_parent_guaranteed_share",
+    ),
+    Instrument(
+        "ddtl21",
+        "DDTL 2.1 tranche",
+        "SPV",
+        True,
+        "as DDTL 2.0 (same credit agreement)",
+        "amortizing",
+        tenor=("debt_ddtl21_draw_tenor_years",),
+        margin="debt_ddtl21_margin",
+        commitment={"2025-12-31": "debt_ddtl21_commitment"},
+    ),
+    Instrument(
+        "ddtl3",
+        "DDTL 3.0",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        tenor=("cw_avg_contract_years_2025q4",),
+        margin="debt_ddtl3_margin",
+        commitment={"2025-09-30": "debt_ddtl3_commitment", "2025-12-31": "debt_ddtl3_commitment"},
+    ),
+    Instrument(
+        "ddtl4",
+        "DDTL 4.0",
+        "SPV",
+        True,
+        "SPV only",
+        "amortizing",
+        tenor=("cw_avg_contract_years_2025q4",),
+        coupon="debt_ddtl4_fixed_rate",
+        commitment={"2026-03-31": "debt_ddtl4_commitment"},
+        rating="A3 (Moody's), A- (Fitch)",
+        recourse_fact="debt_ddtl4_parent_recourse_share",
+    ),
+    Instrument(
+        "oem",
+        "OEM financing (as filed, June 2025)",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        maturity="debt_oem_maturity_last",
+        effective="debt_oem_effective_rate",
+    ),
+    Instrument(
+        "oem_new",
+        "OEM financing signed from May 2025",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        tenor=("debt_oem_new_term_months_min", "debt_oem_new_term_months_max"),
+        effective="debt_oem_effective_rate",
+        commitment={"2025-09-30": "debt_oem_new_available_2025_05", "2025-12-31": "debt_oem_new_available_2025_05"},
+    ),
+    Instrument(
+        "revolver",
+        "Revolving credit facility",
+        "parent",
+        True,
+        "parent",
+        "bullet",
+        maturity="debt_revolver_maturity",
+        margin="debt_revolver_margin_sofr",
+        effective="debt_revolver_effective_rate",
+        commitment={
+            "2025-09-30": "cw_revolver_commitment_2025q2",
+            "2025-12-31": "debt_revolver_commitment_2025q4_call",
+        },
+    ),
+    Instrument(
+        "magnetar",
+        "Magnetar loan",
+        "parent",
+        False,
+        "parent",
+        "accreting",
+        maturity="debt_magnetar_maturity",
+        effective="debt_magnetar_effective_rate",
+    ),
+    Instrument(
+        "notes_2030",
+        "2030 senior notes",
+        "parent",
+        False,
+        "parent",
+        "bullet",
+        maturity="debt_2030_notes_maturity",
+        coupon="after_notes_2030_coupon",
+        effective="debt_2030_notes_effective_rate",
+        rating="B1 / B / BB-",
+    ),
+    Instrument(
+        "notes_2031",
+        "2031 senior notes",
+        "parent",
+        False,
+        "parent",
+        "bullet",
+        maturity="debt_2031_notes_maturity",
+        coupon="debt_2031_notes_coupon",
+    ),
+    Instrument(
+        "convert_2031",
+        "2031 convertible notes",
+        "parent",
+        False,
+        "parent",
+        "bullet",
+        maturity="debt_2031_convert_maturity",
+        coupon="debt_2031_convert_coupon",
+    ),
+    Instrument(
+        "notes_2031b", "2031 senior notes, April 2026 issue", "parent", False, "parent", "bullet", scheduled=False
+    ),
+    Instrument("convert_2032", "2032 convertible notes", "parent", False, "parent", "bullet", scheduled=False),
+    Instrument(
+        "ddtl5",
+        "DDTL 5.0",
+        "SPV",
+        True,
+        "not read",
+        "amortizing",
+        tenor=("debt_ddtl5_tenor_years",),
+        margin="after_ddtl5_margin",
+        rating="Ba2 (Moody's), BB+ (Fitch)",
+        scheduled=False,
+    ),
+)
+BY_KEY = {i.key: i for i in INSTRUMENTS}
+# What each later instrument's size is, where it is not in a stack: signed after the latest date.
+LATER_SIZES = {
+    "notes_2031b": "debt_2031_notes_b_principal_planned",
+    "convert_2032": "debt_2032_convert_principal_planned",
+    "ddtl5": "debt_ddtl5_size",
+}
+# The facilities that share what a total leaves (see the module section's notes); the revolver's share is
+# on top of its filed balance.
+POOL = ("ddtl3", "ddtl21", "oem_new", "revolver")
+# The facilities of the 30 June 2025 filing carried forward by their modelled schedule.
+CARRIED = ("ddtl1", "ddtl2", "oem", "revolver", "notes_2030")
+CONVERT_FACTS = ("debt_2031_convert_principal_base", "debt_2031_convert_option")
+TOTAL_BOUND_2025Q4 = ("debt_interest_savings_annualized_2025q4", "debt_wavg_rate_decline_2025")
+
+
+@dataclass(frozen=True)
+class Position:
+    """An instrument's principal at a date (USD): the estimate, the bounds it is known within, its basis."""
+
+    key: str
+    as_of: str
+    balance: float
+    low: float
+    high: float
+    basis: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Every instrument's position at ``as_of``, and the total it is built to (filed or bounded)."""
+
+    as_of: str
+    positions: tuple[Position, ...]
+    total: float
+    total_low: float
+    total_high: float
+    total_basis: str
+    total_facts: tuple[str, ...]
+
+    def __getitem__(self, key: str) -> Position:
+        for p in self.positions:
+            if p.key == key:
+                return p
+        raise KeyError(f"the stack at {self.as_of} has no instrument '{key}'")
+
+    @property
+    def principal(self) -> float:
+        return float(sum(p.balance for p in self.positions))
+
+    @property
+    def facts(self) -> list[str]:
+        return sorted({f for p in self.positions for f in p.facts} | set(self.total_facts))
+
+
+def _date_int(as_of: str) -> int:
+    return int(as_of.replace("-", ""))
+
+
+def _carried_balances(ledger: Ledger, as_of: str) -> dict[str, float]:
+    """Closing balances of the June 2025 filing's facilities at ``as_of``, by their modelled schedule."""
+    index = FILING_2025_06_30.horizon.index(_date_int(as_of))
+    return {s.key: float(s.closing[index]) for s in facility_schedules(FILING_2025_06_30, ledger) if s.filed}
+
+
+def accreted(ledger: Ledger, as_of: str) -> float:
+    """The Magnetar loan at ``as_of``: its filed 2025-09-30 balance accreting at its filed rate, quarterly."""
+    quarters = Horizon.after(20250930, 2031).index(_date_int(as_of)) + 1
+    rate = ledger.value("debt_magnetar_effective_rate")
+    return ledger.value("debt_magnetar_loan_2025q3") * (1 + rate) ** (quarters / 4)
+
+
+def convertible_principal(ledger: Ledger) -> float:
+    """The 2031 convertibles: base plus the purchasers' option, checked against the call's "approximately $2.6 billion"."""
+    principal = sum(ledger.value(f) for f in CONVERT_FACTS)
+    raised = ledger.value("debt_2031_convert_raised_q4")
+    if abs(principal / raised - 1) > STACK_TOLERANCE:
+        raise CreditError(
+            f"convert_2031: principal = {principal:,.0f} (base plus option) is not within 2% of the "
+            f"{raised:,.0f} the Q4 2025 call says was raised"
+        )
+    return principal
+
+
+def total_bound_2025q4(ledger: Ledger) -> float:
+    """The most debt at 2025-12-31 the Q4 call allows: the annual saving over the fall in the average rate."""
+    saving, decline = (ledger.value(f) for f in TOTAL_BOUND_2025Q4)
+    if decline <= 0:
+        raise CreditError(f"debt_wavg_rate_decline_2025: value = {decline!r} must be above zero")
+    return saving / decline
+
+
+def stack_at(ledger: Ledger, as_of: str) -> Stack:
+    """The capital structure at ``as_of`` (one of :data:`STACK_DATES`), each balance with its basis.
+
+    Raises :class:`CreditError` when the instruments do not reconcile with the date's filed total
+    within :data:`STACK_TOLERANCE`, or when a facility would hold more than its commitment.
+    """
+    if as_of == "2026-03-31":
+        return _stack_after_first_quarter(ledger)
+    if as_of not in STACK_DATES:
+        raise CreditError(f"stack date = {as_of!r} is not one the sources allow; allowed: {', '.join(STACK_DATES)}")
+    carried = _carried_balances(ledger, as_of)
+    june = {f.key: f for f in FILING_2025_06_30.facilities}
+    positions: dict[str, Position] = {}
+    for key in CARRIED:
+        facts = (june[key].balance, *FILING_2025_06_30.maturities.values())
+        positions[key] = Position(
+            key,
+            as_of,
+            carried[key],
+            carried[key],
+            carried[key],
+            "modelled: the June 2025 filing run forward",
+            facts,
+        )
+    magnetar = accreted(ledger, as_of)
+    positions["magnetar"] = Position(
+        "magnetar",
+        as_of,
+        magnetar,
+        magnetar,
+        magnetar,
+        "filed at 30 September 2025, accreting at its filed rate" if as_of != "2025-09-30" else "filed",
+        ("debt_magnetar_loan_2025q3", "debt_magnetar_effective_rate"),
+    )
+    notes = ledger.value("debt_2031_notes_principal")
+    positions["notes_2031"] = Position(
+        "notes_2031", as_of, notes, notes, notes, "issued principal", ("debt_2031_notes_principal",)
+    )
+    if _date_int(as_of) >= int(ledger.value("after_convert_2031_settlement")):
+        converts = convertible_principal(ledger)
+        positions["convert_2031"] = Position(
+            "convert_2031",
+            as_of,
+            converts,
+            converts,
+            converts,
+            "issued principal (base and option)",
+            (*CONVERT_FACTS, "debt_2031_convert_raised_q4"),
+        )
+    if as_of == "2025-09-30":
+        total, low_total, high_total = (ledger.value("debt_total_principal_2025q3"),) * 3
+        total_basis, total_facts = "filed (10-Q, XBRL)", ("debt_total_principal_2025q3",)
+    else:
+        high_total = total_bound_2025q4(ledger)
+        total, total_basis, total_facts = (
+            high_total,
+            "at most: the Q4 2025 call's saving over its rate cut",
+            TOTAL_BOUND_2025Q4,
+        )
+        earlier = stack_at(ledger, "2025-09-30")
+        # At least: what is known now, and what the new facilities had drawn by September (not yet repaid).
+        low_total = sum(p.balance for p in positions.values()) + sum(
+            earlier[k].balance for k in POOL if k != "revolver" and k in {q.key for q in earlier.positions}
+        )
+    known = sum(p.balance for p in positions.values())
+    left = total - known
+    pool = [BY_KEY[k] for k in POOL if BY_KEY[k].commitment and as_of in BY_KEY[k].commitment]
+    headroom = {
+        i.key: ledger.value(i.commitment[as_of]) - (carried["revolver"] if i.key == "revolver" else 0.0)  # type: ignore[index]
+        for i in pool
+    }
+    room = sum(headroom.values())
+    if left < -STACK_TOLERANCE * total or left > room + STACK_TOLERANCE * total:
+        raise CreditError(
+            f"stack at {as_of}: the instruments with known balances come to {known:,.0f} and the undrawn commitments "
+            f"to {room:,.0f}, against a total principal of {total:,.0f}; the stack does not reconcile within 2%"
+        )
+    share = min(max(left, 0.0), room) / room if room else 0.0
+    for instrument in pool:
+        drawn = share * headroom[instrument.key]
+        facts = (instrument.commitment[as_of], *total_facts)  # type: ignore[index]
+        basis = f"bounded: {share:.0%} of its undrawn commitment (allocation rule)"
+        if instrument.key == "revolver":
+            base = positions["revolver"]
+            positions["revolver"] = Position(
+                "revolver",
+                as_of,
+                base.balance + drawn,
+                base.balance,
+                base.balance + headroom["revolver"],
+                basis + " (above its filed balance)",
+                base.facts + facts,
+            )
+        else:
+            positions[instrument.key] = Position(
+                instrument.key, as_of, drawn, 0.0, headroom[instrument.key], basis, facts
+            )
+    order = [i.key for i in INSTRUMENTS if i.key in positions]
+    stack = Stack(as_of, tuple(positions[k] for k in order), total, low_total, high_total, total_basis, total_facts)
+    reconcile(stack)
+    return stack
+
+
+def reconcile(stack: Stack) -> None:
+    """Refuse a stack whose instruments do not add up to its total within :data:`STACK_TOLERANCE`."""
+    gap = stack.principal / stack.total - 1 if stack.total else float("inf")
+    if abs(gap) > STACK_TOLERANCE:
+        raise CreditError(
+            f"stack at {stack.as_of}: the instruments add up to {stack.principal:,.0f}, the total principal "
+            f"({stack.total_basis}) is {stack.total:,.0f}, a gap of {gap:+.1%}; the stack does not reconcile within 2%"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The schedule of the latest stack
+
+
+def _rate(instrument: Instrument, ledger: Ledger) -> tuple[float, bool, str]:
+    """The annual cash rate an instrument pays at the reference SOFR, whether it floats, and its fact."""
+    if instrument.margin:
+        return ledger.value(SOFR_REFERENCE) + ledger.value(instrument.margin), True, instrument.margin
+    if instrument.coupon:
+        return ledger.value(instrument.coupon), False, instrument.coupon
+    if instrument.effective:
+        # DDTL 2.0 floats (its margins are over SOFR) though only its effective rate is read.
+        return ledger.value(instrument.effective), instrument.key == "ddtl2", instrument.effective
+    raise CreditError(f"{instrument.key}: no coupon, margin or effective rate is read; it cannot be scheduled")
+
+
+def tenor_quarters(instrument: Instrument, ledger: Ledger) -> int:
+    """An instrument's term in whole quarters from its ``tenor`` facts (the mean of a filed range)."""
+    values = [ledger.value(f) * (4 if ledger.fact(f).unit == "years" else 1 / 3) for f in instrument.tenor]
+    quarters = int(round(float(np.mean(values))))
+    if quarters < 1:
+        raise CreditError(f"{instrument.key}: tenor = {quarters!r} quarters; a loan runs at least one quarter")
+    return quarters
+
+
+def latest_horizon() -> Horizon:
+    """The quarters the latest stack is scheduled over: from 2026-Q1 to the end of :data:`LAST_YEAR`."""
+    return Horizon.after(_date_int(LATEST_AS_OF), LAST_YEAR)
+
+
+def latest_schedules(ledger: Ledger, sofr_change=0.0) -> list[FacilitySchedule]:
+    """Every scheduled instrument of the 2025-12-31 stack, quarter by quarter to 2031, for each SOFR change.
+
+    The June 2025 facilities keep their modelled principal; notes, convertibles and the revolver repay
+    at maturity; the newer delayed-draw facilities and equipment financing repay in equal parts over
+    their terms; the Magnetar loan accretes (its ``draws`` are the accretion, paid at maturity, not cash).
+    """
+    horizon = latest_horizon()
+    sofr_change = np.atleast_1d(np.asarray(sofr_change, dtype=float))
+    stack = stack_at(ledger, LATEST_AS_OF)
+    june_horizon = FILING_2025_06_30.horizon
+    june = principal_by_facility(FILING_2025_06_30, ledger)
+    offset = june_horizon.index(horizon.first)
+    schedules = []
+    for instrument in INSTRUMENTS:
+        if not instrument.scheduled:
+            continue
+        balance = stack[instrument.key].balance if instrument.key in {p.key for p in stack.positions} else 0.0
+        rate, floating, rate_fact = _rate(instrument, ledger)
+        if not np.isfinite(rate) or rate < 0:
+            raise CreditError(
+                f"{instrument.key}: {rate_fact} = {ledger.value(rate_fact)!r} gives a rate of {rate:.2%}, below zero"
+            )
+        draws, principal = np.zeros(len(horizon)), np.zeros(len(horizon))
+        maturity = horizon.index(ledger.value(instrument.maturity)) if instrument.maturity else None
+        if maturity is not None and maturity < 0 and balance > 0:
+            raise CreditError(
+                f"{instrument.key}: maturity = {ledger.value(instrument.maturity):.0f} falls before its first draw "
+                f"(drawn by {LATEST_AS_OF})"
+            )
+        if instrument.key in ("ddtl1", "ddtl2", "oem"):
+            principal = june[instrument.key][offset : offset + len(horizon)].copy()
+        elif instrument.structure == "bullet":
+            if maturity is not None and maturity < len(horizon):
+                principal[maturity] = balance
+        elif instrument.structure == "accreting":
+            step = (1 + rate) ** 0.25 - 1
+            live = horizon.indices < min(maturity if maturity is not None else len(horizon), len(horizon))
+            growth = np.where(live, 1 + step, 1.0)
+            path = balance * np.cumprod(growth)
+            draws = np.diff(np.concatenate([[balance], path]))
+            if maturity is not None and maturity < len(horizon):
+                principal[maturity] = path[maturity - 1] if maturity else balance
+                draws[maturity:] = 0.0
+            rate, floating = 0.0, False
+        else:
+            quarters = tenor_quarters(instrument, ledger)
+            principal[: min(quarters, len(horizon))] = balance / quarters
+        schedule = _flows(
+            instrument.key, instrument.label, balance, draws, principal, rate, sofr_change, floating, True
+        )
+        if instrument.key == "revolver":
+            commitment = ledger.value(instrument.commitment[LATEST_AS_OF])  # type: ignore[index]
+            fee = ledger.value("debt_revolver_undrawn_fee")
+            live = horizon.indices <= (maturity if maturity is not None else len(horizon))
+            undrawn = np.where(live, np.maximum(commitment - (schedule.opening + schedule.closing) / 2, 0.0), 0.0)
+            schedule = FacilitySchedule(
+                **{**schedule.__dict__, "fees": np.broadcast_to(fee / 4 * undrawn, schedule.interest.shape).copy()}
+            )
+        schedules.append(schedule)
+    return schedules
+
+
+def interest_expense(schedules: list[FacilitySchedule], scenario: int = 0) -> np.ndarray:
+    """Modelled interest expense per quarter (USD): cash interest, undrawn fees and the Magnetar accretion,
+    the items of the reported line; amortized issuance costs and capitalized interest are not modelled."""
+    accretion = sum(s.draws for s in schedules if BY_KEY[s.key].structure == "accreting")
+    return sum(s.interest[scenario] + s.fees[scenario] for s in schedules) + accretion
+
+
+def _stack_after_first_quarter(ledger: Ledger) -> Stack:
+    """2026-03-31: the 2025-12-31 stack after the first quarter of its schedule, DDTL 4.0 at nothing drawn."""
+    start = stack_at(ledger, LATEST_AS_OF)
+    schedules = {s.key: s for s in latest_schedules(ledger)}
+    ceiling = start.total_high + ledger.value("cw_capex_company_2026q1")
+    positions = []
+    for s in schedules.values():
+        closing = float(s.closing[0])
+        before = start[s.key] if s.key in {p.key for p in start.positions} else None
+        if s.key == "ddtl4":
+            size = ledger.value("debt_ddtl4_commitment")
+            positions.append(
+                Position(
+                    "ddtl4",
+                    "2026-03-31",
+                    0.0,
+                    0.0,
+                    size,
+                    "closed 31 March 2026; taken as nothing drawn",
+                    ("debt_ddtl4_commitment",),
+                )
+            )
+            continue
+        if before is None:
+            continue
+        positions.append(
+            Position(
+                s.key,
+                "2026-03-31",
+                closing,
+                closing * (before.low / before.balance if before.balance else 0.0),
+                closing * (before.high / before.balance if before.balance else 0.0),
+                before.basis + ("; less its first-quarter principal" if s.principal[0] > 0 else ""),
+                before.facts,
+            )
+        )
+    principal = sum(p.balance for p in positions)
+    order = {i.key: n for n, i in enumerate(INSTRUMENTS)}
+    positions.sort(key=lambda p: order[p.key])
+    return Stack(
+        "2026-03-31",
+        tuple(positions),
+        principal,
+        principal,
+        ceiling,
+        "the 2025-12-31 stack run one quarter; at most that plus the quarter's capex",
+        (*start.total_facts, "cw_capex_company_2026q1"),
+    )
+
+
+def latest_service_surface(ledger: Ledger) -> ServiceSurface:
+    """The exact linear form in the SOFR change of the latest stack's all-debt service (see :class:`ServiceSurface`).
+
+    The funding model can start from it as it starts from :func:`service_surface` of a filing; nothing
+    in the latest stack is drawn after its date, so ``proceeds`` are zero.
+    """
+    schedules = latest_schedules(ledger, [0.0, SURFACE_STEP])
+    service = sum(s.debt_service for s in schedules)
+    return ServiceSurface(
+        horizon=latest_horizon(),
+        base=service[0],
+        per_sofr=(service[1] - service[0]) / SURFACE_STEP,
+        proceeds=np.zeros(len(latest_horizon())),
+    )
+
+
+def parent_wall(ledger: Ledger, stack: Stack) -> pd.DataFrame:
+    """The parent's own debt by year of maturity (USD): every ``parent``-level instrument of ``stack`` and
+    those signed after it, one row per instrument, with its year and whether it falls before 2029."""
+    rows = []
+    held = {p.key: p.balance for p in stack.positions}
+    for instrument in INSTRUMENTS:
+        if instrument.level != "parent":
+            continue
+        if instrument.key in held:
+            amount, when = held[instrument.key], ledger.value(instrument.maturity)  # type: ignore[arg-type]
+            year = int(str(int(when))[:4])
+        elif instrument.key in LATER_SIZES:
+            amount = ledger.value(LATER_SIZES[instrument.key])
+            year = int(instrument.label.split()[0]) if instrument.label[:4].isdigit() else 0
+        else:
+            continue
+        rows.append(
+            {
+                "key": instrument.key,
+                "instrument": instrument.label,
+                "year": year,
+                "principal": amount,
+                "structure": instrument.structure,
+                "in_stack": instrument.key in held,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["before_2029"] = frame["year"] < 2029
+    return frame
+
+
+def before_2029_exceptions(ledger: Ledger, stack: Stack) -> pd.DataFrame:
+    """Instruments of ``stack`` due before 2029 that are neither self-amortizing contract-backed debt nor OEM
+    financing: what the company's "no debt maturities until 2029 other than ..." statement leaves out."""
+    wall = parent_wall(ledger, stack)
+    return wall[wall["before_2029"] & wall["in_stack"] & (wall["principal"] > 0)].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ratios on matched periods
+
+PERIOD_TAG = "(periods: {numerator} over {denominator})"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A quantity of one period ('2026-Q1', 'FY2025', '2025-12-31'), with the ledger facts it rests on."""
+
+    value: float
+    period: str
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ratio:
+    name: str
+    value: float
+    period: str
+    facts: tuple[str, ...]
+
+    def formula(self, words: str) -> str:
+        """``words`` with the period tag that tests read back from the provenance."""
+        return f"{words} {PERIOD_TAG.format(numerator=self.period, denominator=self.period)}"
+
+
+def _year_of(period: str) -> str:
+    """The year a period belongs to, for a flow over a stock at its end: 'FY2025' and '2025-12-31' are 2025."""
+    return period[2:6] if period.startswith("FY") else period[:4]
+
+
+def ratio(name: str, numerator: Measure, denominator: Measure, *, stock_over_flow: bool = False) -> Ratio:
+    """``numerator / denominator`` when both are of one period, else a :class:`CreditError` naming the ratio.
+
+    ``stock_over_flow``: a balance at a year's end over that year's flow (debt at 2025-12-31 over FY2025
+    EBITDA) matches on the year. A zero, negative or missing denominator is refused too.
+    """
+    same = (
+        _year_of(numerator.period) == _year_of(denominator.period)
+        and numerator.period[-5:] == "12-31"
+        and denominator.period.startswith("FY")
+        if stock_over_flow
+        else numerator.period == denominator.period
+    )
+    if not same:
+        raise CreditError(
+            f"{name}: numerator period = {numerator.period!r} and denominator period = {denominator.period!r} differ; "
+            "a ratio divides quantities of one period"
+        )
+    if not np.isfinite(denominator.value) or denominator.value <= 0:
+        raise CreditError(f"{name}: denominator = {denominator.value!r} must be a positive amount")
+    return Ratio(
+        name,
+        numerator.value / denominator.value,
+        _year_of(denominator.period) if stock_over_flow else numerator.period,
+        tuple(dict.fromkeys(numerator.facts + denominator.facts)),
+    )
+
+
+def periods_of(formula: str) -> tuple[str, str] | None:
+    """The (numerator, denominator) periods a published formula's tag names, or None without a tag."""
+    import re
+
+    found = re.search(r"\(periods: (.+?) over (.+?)\)", formula)
+    return (found.group(1), found.group(2)) if found else None

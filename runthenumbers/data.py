@@ -12,6 +12,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from .access import Table, unlogged
 from .chapters import fact_prefixes
-from .ledger_rules import group_problem, shown_value, value_problem
+from .ledger_rules import calendar_text_problem, group_problem, shown_value, value_problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Tests point this elsewhere to show that a changed fact changes the outputs.
@@ -78,6 +79,23 @@ COMPANY_DOCUMENTS = ("filing", "press-release", "transcript")
 # fact's metric is its own id. Facts of one metric and one period must agree (load_ledger checks it).
 FACT_COLUMNS = ("id", "value", "unit", "period", "source", "locator", "quote", "note", "metric")
 MAX_QUOTE_WORDS = 30
+# A short quote is short in characters too: one 100,000-character "word" is not a quote.
+MAX_QUOTE_CHARS = 300
+# No cell of any ledger file is longer: the longest today (a claim's searched list) is under 900.
+MAX_CELL_CHARS = 2000
+# Character categories no ledger text holds: controls (Cc), invisible format characters (Cf: zero-width
+# spaces, the byte-order mark, bidi overrides that reverse how a line renders), line and paragraph
+# separators, private-use, surrogate and unassigned code points. Each looks like nothing, or like
+# something else, on a page and in a message.
+FORBIDDEN_CATEGORIES = {
+    "Cc": "a control character",
+    "Cf": "an invisible format character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+    "Co": "a private-use character",
+    "Cs": "a surrogate",
+    "Cn": "an unassigned code point",
+}
 
 _ID = r"^[a-z][a-z0-9_]*$"
 # FY2024, 2024-12-31 (a balance), 2024-12 (a month), 2023 (a point known only to the year), 2025-Q3,
@@ -87,6 +105,34 @@ _PERIOD = r"^(FY\d{4}|\d{4}(-\d{2}){0,2}|\d{4}-Q[1-4]|\d{4}-Q[1-4]-Q[2-4]|\d{4}-
 _DATE = r"^\d{4}(-\d{2}){0,2}$"
 # Filings, press releases and the article are dated documents: their date is always known.
 DATED_KINDS = ("filing", "press-release", "court-filing", "rating-action", "transcript", "article")
+
+
+def real_date(text: str) -> str:
+    """``text``, if every date it writes (2025-02-28, 2025-02) is one of the calendar (a field validator)."""
+    problem = calendar_text_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def character_problem(cell: str) -> str | None:
+    """What is wrong with the characters of one ledger cell, or None; the message shows the cell escaped."""
+    if len(cell) > MAX_CELL_CHARS:
+        return f"is {len(cell):,} characters long; a ledger cell holds at most {MAX_CELL_CHARS:,}"
+    for position, char in enumerate(cell):
+        category = unicodedata.category(char)
+        if category in FORBIDDEN_CATEGORIES:
+            return (
+                f"{_escaped(cell)} holds {FORBIDDEN_CATEGORIES[category]} (U+{ord(char):04X}) at character "
+                f"{position + 1}; remove it (it is invisible, or changes how the text around it shows)"
+            )
+    return None
+
+
+def _escaped(text: str, limit: int = 80) -> str:
+    """``text`` as a message shows it: quoted, with every invisible or control character written as an escape."""
+    shown = ascii(text) if any(not ch.isprintable() for ch in text) else repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 class Source(BaseModel):
@@ -115,6 +161,8 @@ class Source(BaseModel):
             )
         return kind
 
+    _real_dates = field_validator("date", "accessed")(real_date)
+
     @field_validator("read_at")
     @classmethod
     def _copy_address(cls, read_at: str) -> str:
@@ -132,6 +180,8 @@ def short_quote(quote: str) -> str:
     words = len(quote.split())
     if words > MAX_QUOTE_WORDS:
         raise ValueError(f"quote has {words} words; keep it to at most {MAX_QUOTE_WORDS}")
+    if len(quote) > MAX_QUOTE_CHARS:
+        raise ValueError(f"quote has {len(quote):,} characters; keep it to at most {MAX_QUOTE_CHARS}")
     return quote
 
 
@@ -154,10 +204,11 @@ class Fact(BaseModel):
     @classmethod
     def _known_unit(cls, unit: str) -> str:
         if unit not in UNITS:
-            raise ValueError(f"'{unit}' is not a known unit (allowed: {', '.join(UNITS)})")
+            raise ValueError(f"{_escaped(unit)} is not a known unit (allowed: {', '.join(UNITS)})")
         return unit
 
     _short_quote = field_validator("quote")(short_quote)
+    _real_period = field_validator("period")(real_date)
 
 
 class SourceNote(BaseModel):
@@ -191,6 +242,7 @@ class Rating(BaseModel):
     quote: str = Field(min_length=1)
 
     _short_quote = field_validator("quote")(short_quote)
+    _real_date = field_validator("date")(real_date)
 
 
 def load_ratings(ledger: Ledger, data_dir: Path | None = None) -> Mapping[str, Rating]:
@@ -355,6 +407,10 @@ def read_table(
                 Problem(name, line, "row", f"has {len(columns) + len(row[None])} cells; expected {len(columns)}")
             )
             continue
+        bad = [(column, problem) for column, cell in row.items() if (problem := character_problem(cell or ""))]
+        if bad:
+            problems.extend(Problem(name, line, column, problem) for column, problem in bad)
+            continue
         try:
             record: Any = model(**row)
         except ValidationError as error:
@@ -397,7 +453,7 @@ def load_ledger(data_dir: Path | None = None) -> Ledger:
                     facts_name,
                     lines[fact.id],
                     "source",
-                    f"fact '{fact.id}' cites unknown source '{fact.source}' (not in sources.csv)",
+                    f"fact '{fact.id}' cites unknown source {_escaped(fact.source)} (not in sources.csv)",
                 )
             )
         elif fact.source in copies and not quote_in_copy(fact.quote, copies[fact.source]):

@@ -93,6 +93,13 @@ def repository_root(start: Path) -> Path:
     """The top of the git work tree holding ``start``."""
     result = _git(start, "rev-parse", "--show-toplevel")
     if result.returncode != 0:
+        if "dubious ownership" in result.stderr:
+            # git refuses a repository another user owns (a CI container, a docker mount): say so, with git's fix.
+            advice = next((line.strip() for line in result.stderr.splitlines() if "safe.directory" in line), "")
+            raise DiffError(
+                f"git refuses {start}: the repository is owned by another user (git's 'dubious ownership'); "
+                f"if you trust it, mark it safe: {advice or 'git config --global --add safe.directory <path>'}"
+            )
         raise DiffError(f"{start} is not inside a git repository")
     return Path(result.stdout.strip())
 

@@ -9,6 +9,7 @@ so no input a user can give ends in a traceback.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 
@@ -41,8 +42,9 @@ def shown(value: object, limit: int = ECHO_LIMIT) -> str:
 
 
 def clipped(text: str, limit: int = ECHO_LIMIT) -> str:
-    """``text`` as it is (a path, say), cut to ``limit`` characters."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` as it is (a path, say), cut to ``limit`` characters from the left: the end of a path names
+    the file or folder a message is about, so it is the part kept ('…/pytest-0/test_x/none')."""
+    return text if len(text) <= limit else "…" + text[len(text) - limit + 1 :]
 
 
 def describe(error: BaseException) -> str:
@@ -53,6 +55,14 @@ def describe(error: BaseException) -> str:
         )
     if isinstance(error, yaml.YAMLError):
         return "not valid YAML: " + " ".join(str(error).split())[:300]
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        # copytree's list of (source, destination, reason) for every file it could not copy: the first, and a count.
+        first = error.args[0][0]
+        more = len(error.args[0]) - 1
+        reason = " ".join(str(first[-1]).split()) if isinstance(first, tuple) else str(first)
+        where = f"{clipped(str(first[1]))}: " if isinstance(first, tuple) and len(first) == 3 else ""
+        reason = reason.split("] ", 1)[-1].split(": '", 1)[0]
+        return f"{where}{reason}" + (f" (and {more} more file(s) not copied)" if more else "")
     if isinstance(error, OSError):
         reason = (error.strerror or os.strerror(error.errno)) if error.errno else str(error)
         return f"{clipped(str(error.filename))}: {reason}" if error.filename else reason

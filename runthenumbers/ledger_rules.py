@@ -1,7 +1,8 @@
 """Rules a fact's value must meet for its unit, and the group every fact id must belong to.
 
 The CSV schema (``data.Fact``) already refuses a value that is not a finite number. These rules
-catch what a number can still get wrong: a ``date`` (written yyyymmdd) that is not a day of the
+catch what a number can still get wrong: negative zero and subnormal numbers (no source reports either,
+and a page divides by them into infinity or prints '-0'), a ``date`` (written yyyymmdd) that is not a day of the
 calendar, a ``fraction`` outside 0 to 1, a negative quantity (megawatts, a count, a term, a ratio, a
 price), a count that is not whole, and an id whose first word names no page of the ledger (its
 chapter in ``runthenumbers/chapters.py``, which routes it to a page).
@@ -14,6 +15,9 @@ cw_operating_income_2025q1, capex_net_loss_fy2024_agg, capex_investing_cash_flow
 from __future__ import annotations
 
 import datetime
+import math
+import re
+import sys
 
 # Facts of unit 'fraction' that may leave 0..1, each with the reason (checked against the ledger by a test).
 FRACTION_EXCEPTIONS = {
@@ -48,8 +52,34 @@ def calendar_date(value: float) -> datetime.date | None:
         return None
 
 
+# A date written in a text field: 2025-02-28, 2025-02 or 2025, alone or at the start of a period (2025-Q1
+# is a quarter, not a month).
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def calendar_text_problem(text: str) -> str | None:
+    """What is wrong with the date ``text`` writes (yyyy-mm-dd or yyyy-mm), or None; other text is no date."""
+    match = _ISO_DAY.match(text)
+    if not match:
+        return None
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        what = "day" if match.group(3) else "month"
+        return f"'{text}' is not a calendar {what}; write a real date, as 2025-02-28"
+    return None
+
+
 def value_problem(fact_id: str, unit: str, value: float) -> str | None:
     """What is wrong with ``value`` for ``unit``, or None."""
+    if value == 0 and math.copysign(1.0, value) < 0:
+        return "-0.0 is negative zero, which no source reports and a page would print as '-0'; write 0"
+    if value != 0 and abs(value) < sys.float_info.min:
+        return (
+            f"{value!r} is a subnormal number (smaller than {sys.float_info.min:.3g} in size), which no source reports "
+            "and which turns into infinity when a page divides by it"
+        )
     if unit == "date" and calendar_date(value) is None:
         return f"{shown_value(value)} is not a calendar date; a date is written yyyymmdd, as 20250328"
     if unit == "fraction" and not 0.0 <= value <= 1.0 and fact_id not in FRACTION_EXCEPTIONS:

@@ -36,3 +36,25 @@ def html_table(css_class: str, headers: list[str], rows: list[str]) -> str:
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     body = "".join(_label_cells(row, headers) if css_class in CARDS else row for row in rows)
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula (=HYPERLINK(...) runs when the
+# file is opened); OWASP's "CSV injection" advice is to start such a cell with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value`` as a CSV cell a spreadsheet shows as text: a string starting with ``= + - @``, a tab or a
+    carriage return gets a leading ``'`` unless it is a plain number (``-0.5``), which stays a number."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe_rows(rows: list[dict]) -> list[dict]:
+    """Every cell of ``rows`` through :func:`spreadsheet_safe`."""
+    return [{key: spreadsheet_safe(cell) for key, cell in row.items()} for row in rows]

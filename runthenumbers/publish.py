@@ -9,6 +9,7 @@ page (:func:`runthenumbers.units.formatted`); a claim's verdict and difference c
 from __future__ import annotations
 
 import html
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,6 +48,25 @@ def _glue(name: str, value, unit: str = "") -> None:
     display({GLUE_PREFIX + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
 
 
+class NotFinite(ValueError):
+    """A page was about to publish NaN or an infinity: no reader can use it, so the page stops instead."""
+
+
+def finite(name: str, value) -> float:
+    """``value`` as a float, if it is a finite number; negative zero is published as 0 (never '-0%').
+
+    A NaN or an infinity stops the page with a message naming the value: a figure that is truly
+    undefined (a payback that never comes) is said in words with :func:`text`, never published as inf.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        raise NotFinite(
+            f"{name} = {value} is not a finite number, so it is not published; an input at the end of its range "
+            "may leave it undefined (runthenumbers params lists the ranges)"
+        )
+    return value + 0.0
+
+
 def number(
     name: str,
     value,
@@ -75,7 +95,7 @@ def number(
         raise ValueError(f"{name}: basis {basis!r} is not one of {', '.join(BASES)}")
     if basis and facts:
         raise ValueError(f"{name}: a value with ledger facts has no basis (basis {basis!r})")
-    value = float(value)
+    value = finite(name, value)
     _glue(name, value, unit)
     _DERIVATIONS[name] = {
         "value": value,

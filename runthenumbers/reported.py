@@ -27,7 +27,8 @@ MEASURES: dict[str, tuple[str, ...]] = {
         "debt_interest_expense_net_{q}",
         "cw_interest_expense_{q}",
     ),
-    "debt": ("debt_total_principal_{q}", "after_debt_principal_{q}", "after_debt_total_{q}"),
+    # Filed principal only: a carrying amount from an analysis page (after_debt_total_*) is not beside it.
+    "debt": ("debt_total_principal_{q}", "after_debt_principal_{q}"),
     "cash": ("cw_cash_{q}",),
 }
 

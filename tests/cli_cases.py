@@ -37,10 +37,12 @@ TABLES = (
     "test_outputs",
     "test_cli_inputs",
     "test_sweep",
+    "test_liquidity",
     "test_data",
     "test_ledger_rules",
     "test_parameters",
     "test_diff",
+    "test_hostile_review3",
 )
 
 RUN = ["run", "--notebooks", "concentration", "--no-site"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -24,6 +26,20 @@ DATA = REPO_ROOT / "data"
 settings.register_profile("shared-machine", deadline=None)
 settings.register_profile("check", deadline=None, max_examples=20)
 settings.load_profile("shared-machine")
+
+
+def _stop_the_suite(signum, frame) -> None:
+    """SIGTERM or SIGHUP to pytest (a CI cancel, ``kill``): stop at once, as with no handler (exit 143 or 129)."""
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+# S8 (hostile review 3): a SIGTERM that arrives while a test runs a command in-process was caught by the
+# command's own handler (runner/interrupts.signals_raise) and the suite went on. That handler hands a signal
+# on to a handler the enclosing program installed; this is the suite's, so the signal stops pytest.
+for _signum in (signal.SIGTERM, signal.SIGHUP):
+    if signal.getsignal(_signum) in (signal.SIG_DFL, None):
+        signal.signal(_signum, _stop_the_suite)
 
 
 def shared_ledger() -> Ledger:
@@ -64,6 +80,36 @@ def ledger_copy(tmp_path: Path) -> Path:
 
 # The built site and a headless Chromium, shared by the site's tests and the reader check (one build a session).
 CHROMIUM = "/usr/bin/chromium"
+
+
+class EgressTrap:
+    """A proxy on 127.0.0.1 that forwards nothing: it records the first line of every request sent to it
+    (``CONNECT accounts.google.com:443 HTTP/1.1``) and answers 403. The test browser sends it everything
+    but loopback, which Chromium never proxies, so a browser that tries to reach any other host is caught
+    (test_the_test_browser_reaches_no_host_but_this_machine), and reaches nothing even then."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.requests: list[str] = []
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            connection, _ = self._socket.accept()
+            with connection:
+                connection.settimeout(2)
+                try:
+                    first = connection.recv(4096).split(b"\r\n", 1)[0].decode("latin-1")
+                    connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    first = "(a connection that sent nothing)"
+                self.requests.append(first)
+
+
+EGRESS = EgressTrap()
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -71,6 +117,19 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--no-pings",
+    "--disable-breakpad",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--dns-prefetch-disable",
+    "--metrics-recording-only",
+    "--disable-features=AutofillServerCommunication,CertificateTransparencyComponentUpdater,MediaRouter,"
+    "OptimizationHints,Translate,InterestFeedContentSuggestions,DialMediaRouteProvider",
+    # No name resolves but this machine's, and every request that is not to loopback goes to the trap.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    f"--proxy-server=http://127.0.0.1:{EGRESS.port}",
 ]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 

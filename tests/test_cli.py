@@ -128,12 +128,13 @@ def test_the_schedule_prints_a_block_per_facility_in_usd_millions(monkeypatch, w
         r["facility"]
         for r in csv.DictReader(io.StringIO(CliRunner().invoke(main, ["schedule", "--format", "csv"]).output))
     }
-    assert len(headings) == len(facilities) == 8 and {h.removesuffix(", USD millions") for h in headings} == facilities
+    assert len(headings) == len(facilities) == 12 and {h.removesuffix(", USD millions") for h in headings} == facilities
     ddtl1 = lines[lines.index("DDTL 1.0, USD millions") :]
-    # From the filed table: $1,782.5M at 2025-06-30, 15% a year, $115M of principal a quarter.
+    # From the latest stack: $1,552.5M at 2025-12-31 (the filed $1,782.5M at mid-2025 less two quarters at
+    # the filed $115M pace), SOFR + 9.62% (13.99% a year), $115M of principal a quarter.
     first = {
-        "quarter": "2025-Q3   1,782.5       0       64.7      0         115   1,667.5",
-        "year": "2025   1,782.5       0      125.1      0         230   1,552.5",
+        "quarter": "2026-Q1   1,552.5       0       52.3      0         115   1,437.5",
+        "year": "2026   1,552.5       0        185      0         460   1,092.5",
     }
     assert ddtl1[3].split() == first[period].split()
     assert not any(set(line.split()[1:]) == {"0"} for line in lines if line[:2] == "20")  # repaid periods left out

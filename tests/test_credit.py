@@ -167,7 +167,7 @@ def test_a_filing_without_rates_gives_principal_but_refuses_interest(ledger):
         facility_schedules(credit.FILING_2025_03_31, ledger)
 
 
-def test_schedule_command_json_rows_reconcile_with_the_filed_table_by_year(ledger):
+def test_schedule_command_json_starts_from_the_latest_stack(ledger):
     import json
 
     from click.testing import CliRunner
@@ -178,13 +178,19 @@ def test_schedule_command_json_rows_reconcile_with_the_filed_table_by_year(ledge
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert set(rows[0]) == {"facility", "quarter", "opening", "draws", "interest", "fees", "principal", "closing"}
-    assert rows[0]["quarter"] == "2025-Q3"
-    filed_labels = {f.label for f in FILING.facilities}
-    for year in (2026, 2027, 2028, 2029):
-        total = sum(
-            r["principal"] for r in rows if r["quarter"].startswith(str(year)) and r["facility"] in filed_labels
-        )
-        assert total == pytest.approx(ledger.value(FILING.maturities[year]), rel=0.05), year
+    assert rows[0]["quarter"] == "2026-Q1"
+    facilities = {r["facility"] for r in rows}
+    assert len(facilities) >= 10
+    assert {"DDTL 3.0", "DDTL 4.0", "2031 convertible notes"} <= facilities
+    opening = sum(r["opening"] for r in rows if r["quarter"] == "2026-Q1")
+    assert opening == pytest.approx(credit.stack_at(ledger, "2025-12-31").principal)
+    # The June 2025 facilities still repay what the filed table leaves them from 2026 on.
+    june = credit.principal_by_facility(FILING, ledger)
+    years = FILING.horizon.years
+    for key, label in (("ddtl1", "DDTL 1.0"), ("ddtl2", "DDTL 2.0")):
+        for year in (2026, 2027, 2028):
+            total = sum(r["principal"] for r in rows if r["facility"] == label and r["quarter"].startswith(str(year)))
+            assert total == pytest.approx(june[key][years == year].sum()), (label, year)
 
 
 def test_schedule_command_by_year_moves_interest_with_sofr_and_refuses_bad_input():
@@ -294,3 +300,151 @@ def test_the_surface_carries_the_proceeds_of_the_debt_issued_after_the_filing(le
     issued = sum(ledger.value(issue.principal) for issue in FILING.later_issues)
     assert surface.proceeds.sum() == pytest.approx(issued)
     assert surface.horizon == FILING.horizon and surface.base.shape == surface.per_sofr.shape == (26,)
+
+
+# ---------------------------------------------------------------------------------------------
+# The latest stack
+
+
+def test_the_stack_reconciles_with_the_filed_total_and_the_year_end_bound(ledger):
+    september, december, march = (credit.stack_at(ledger, d) for d in credit.STACK_DATES)
+    assert september.principal == pytest.approx(ledger.value("debt_total_principal_2025q3"))
+    # "nearly $700 million" of annual saving on a 300 bp lower rate: at most $23.3B at the year end.
+    assert december.total == pytest.approx(0.7e9 / 0.03)
+    assert december.principal == pytest.approx(december.total)
+    assert december.total_low < december.total
+    for stack in (september, december, march):
+        for p in stack.positions:
+            assert p.low - 1 <= p.balance <= p.high + 1, (stack.as_of, p.key)
+    # The Magnetar loan accretes at its filed 12% from its filed September balance; it is not repaid.
+    assert december["magnetar"].balance == pytest.approx(264_666_000 * 1.12**0.25)
+    assert march["magnetar"].balance > december["magnetar"].balance
+    assert march["ddtl4"].balance == 0 and march["ddtl4"].high == ledger.value("debt_ddtl4_commitment")
+    # The convertibles: base plus the option, the call's "approximately $2.6 billion".
+    assert december["convert_2031"].balance == pytest.approx(2_587_500_000)
+    scheduled = {s.key for s in credit.latest_schedules(ledger)}
+    assert len(scheduled) >= 10 and {"ddtl3", "ddtl4", "convert_2031"} <= scheduled
+
+
+def test_2026_interest_is_consistent_with_the_reported_first_quarter_and_the_second_quarter_guide(ledger):
+    """The schedule's modelled interest expense for 2026-Q1 is within 10% of the $536M reported; its
+    2026-Q2, which borrows nothing new, is below the $650-730M guide, and a quarter's interest on the
+    debt raised since March (at the stack's own average rate) brings it into the guided range within 5%."""
+    schedules = credit.latest_schedules(ledger)
+    expense = credit.interest_expense(schedules)
+    reported_q1 = ledger.value("cw_interest_expense_2026q1")
+    assert expense[0] == pytest.approx(reported_q1, rel=0.10)
+    low, high = ledger.value("cw_interest_guide_2026q2_low"), ledger.value("cw_interest_guide_2026q2_high")
+    assert expense[1] < low
+    december, march = credit.stack_at(ledger, "2025-12-31"), credit.stack_at(ledger, "2026-03-31")
+    rate = expense[0] * 4 / ((december.principal + march.principal) / 2)
+    raised = ledger.value("debt_capital_raised_2026q2_to_date") - ledger.value("cw_jane_street_equity_2026q2")
+    assert 0.95 * low <= expense[1] + raised * rate / 4 <= high
+    # The whole year's interest is at least the first quarter reported plus three quarters of the floor.
+    yearly = credit.service_by_year(schedules, credit.latest_horizon())
+    assert yearly.loc[2026, "interest"] > expense[1] * 3
+
+
+def test_a_cash_coupon_not_the_effective_rate_prices_the_notes(ledger):
+    notes = {s.key: s for s in credit.latest_schedules(ledger)}["notes_2030"]
+    # $2,000M at the 9.25% coupon (not the filed 10% effective rate): $46.25M a quarter.
+    assert notes.interest[0, 0] == pytest.approx(2e9 * 0.0925 / 4)
+
+
+@pytest.mark.parametrize(
+    "fact_id, value, message",
+    [
+        ("debt_total_principal_2025q3", 5e9, "stack at 2025-09-30: the instruments with known balances come to"),
+        ("debt_total_principal_2025q3", 40e9, "the stack does not reconcile within 2%"),
+        ("debt_ddtl3_margin", -0.2, "ddtl3: debt_ddtl3_margin = -0.2 gives a rate of -15.63%, below zero"),
+        ("debt_2031_convert_maturity", 20251201.0, "convert_2031: maturity = 20251201 falls before its first draw"),
+        (
+            "debt_2031_convert_option",
+            2e9,
+            "convert_2031: principal = 4,250,000,000 (base plus option) is not within 2%",
+        ),
+    ],
+)
+def test_a_bad_stack_is_refused_naming_the_instrument_the_field_and_the_value(ledger, fact_id, value, message):
+    with pytest.raises(CreditError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        credit.latest_schedules(_with_fact(ledger, fact_id, value))
+
+
+def test_an_amortization_that_repays_more_than_was_drawn_is_refused():
+    with pytest.raises(CreditError, match="ddtl3: principal = 3,000,000,000 repays more than the 2,000,000,000 drawn"):
+        credit._flows("ddtl3", "DDTL 3.0", 2e9, np.zeros(4), np.full(4, 0.75e9), 0.08, [0.0], True, True)
+
+
+def test_a_missing_fact_stops_the_stack_with_its_id(ledger):
+    from runthenumbers.data import MissingFact
+
+    facts = {k: v for k, v in ledger.facts.items() if k != "debt_ddtl3_commitment"}
+    with pytest.raises(MissingFact, match="debt_ddtl3_commitment"):
+        credit.stack_at(dataclasses.replace(ledger, facts=facts), "2025-12-31")
+
+
+def test_a_ratio_of_two_periods_is_refused_naming_the_ratio_and_the_periods():
+    a, b = credit.Measure(1.2e9, "2026-Q1"), credit.Measure(1.1e9, "FY2026")
+    with pytest.raises(
+        CreditError, match="interest_cover: numerator period = '2026-Q1' and denominator period = 'FY2026' differ"
+    ):
+        credit.ratio("interest_cover", a, b)
+    with pytest.raises(
+        CreditError, match="leverage: numerator period = '2025-06-30' and denominator period = 'FY2026' differ"
+    ):
+        credit.ratio("leverage", credit.Measure(11e9, "2025-06-30"), b, stock_over_flow=True)
+    with pytest.raises(CreditError, match="cover: denominator = 0.0 must be a positive amount"):
+        credit.ratio("cover", a, credit.Measure(0.0, "2026-Q1"))
+    matched = credit.ratio("interest_cover", a, credit.Measure(0.5e9, "2026-Q1"))
+    assert matched.value == pytest.approx(2.4)
+    assert credit.periods_of(matched.formula("EBITDA / interest")) == ("2026-Q1", "2026-Q1")
+
+
+@settings(max_examples=30)
+@given(st.floats(min_value=0.0, max_value=0.08))
+def test_service_of_the_latest_stack_is_linear_in_sofr(ledger, change):
+    surface = credit.latest_service_surface(ledger)
+    full = sum(s.debt_service for s in credit.latest_schedules(ledger, [change]))
+    np.testing.assert_allclose(surface.service(change)[0], full[0], rtol=1e-9, atol=1e-3)
+
+
+def test_the_parent_wall_tests_the_no_maturities_before_2029_statement(ledger):
+    march = credit.stack_at(ledger, "2026-03-31")
+    exceptions = credit.before_2029_exceptions(ledger, march)
+    # Only the revolver (June 2027, as last filed) falls due before 2029 among the parent's bullets.
+    assert list(exceptions["key"]) == ["revolver"]
+    wall = credit.parent_wall(ledger, march)
+    assert wall.loc[wall["year"] == 2031, "principal"].sum() == pytest.approx(1.75e9 + 2.5875e9 + 1.25e9)
+
+
+HEADLINES = {
+    # page: the ratio names it shows from the credit chapter (as the page publishes them)
+    "intro": ("coverage_2026", "interest_cover_2026", "leverage_ttm_2025"),
+    "summary": ("service_cover_2026", "interest_cover_2026", "leverage_2024", "leverage_2025"),
+    "after": (
+        "service_cover_2026",
+        "leverage_2024",
+        "leverage_2025",
+        "ebitda_interest_2024q3",
+        "ebitda_interest_latest",
+        "ebit_interest_2025q3",
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(HEADLINES))
+def test_every_headline_ratio_is_on_matched_periods(page):
+    """Each ratio the home page, the summary and the after page show carries, in its provenance, the
+    periods of its numerator and denominator, and they are the same."""
+    import nbformat
+
+    from runthenumbers import values
+
+    if page == "intro":
+        provenance = values.Reader("intro").provenance("credit")
+    else:
+        provenance = values.provenance_of(nbformat.read(values.NOTEBOOK_DIR / f"{page}.ipynb", as_version=4))
+    for name in HEADLINES[page]:
+        periods = credit.periods_of(provenance[name]["formula"])
+        assert periods is not None, (page, name, provenance[name]["formula"])
+        assert periods[0] == periods[1], (page, name, periods)

@@ -135,7 +135,7 @@ def test_a_params_file_is_read_as_data(tmp_path):
     params.write_text("stress_top_two_revenue_lost: yes\n", encoding="utf-8")
     result = _run("--params", str(params), "--out", str(tmp_path / "run"))
     assert result.exit_code == 2
-    assert "stress_top_two_revenue_lost = True is not a number" in result.output
+    assert "stress_top_two_revenue_lost = 'yes' is not a number" in result.output  # YAML 1.2: yes is a word
 
 
 @pytest.mark.parametrize("inside", ["notebooks", "data", "_build"])

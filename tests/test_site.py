@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_FLAGS, JUPYTER_BOOK  # the shared site and browser fixtures live there
+from conftest import CHROMIUM, CHROMIUM_FLAGS, EGRESS, JUPYTER_BOOK  # the shared site and browser fixtures live there
 
 from runthenumbers import chapters, units, values
 from runthenumbers.charts import main_dataset
@@ -497,11 +497,11 @@ def test_the_home_page_says_what_the_chapters_published(site):
     for sentence in (
         f"{summary['claims_holding']:.0f} of {summary['claims_checkable']:.0f} checkable claims of the essay hold or "
         f"roughly hold; {summary['claims_contradicted']:.0f} are contradicted and {summary['claims_garbled']:.0f} garbled",
-        f"{money(credit['service_2026_bn'] * 1e9)} is what all of CoreWeave's debt costs in 2026, principal and "
-        f"interest; it owed {money(credit['owed_bn'] * 1e9)} at mid-2025.",
-        f"{plain(credit['coverage_2026'], 2)}× is how many times earnings at the latest quarter's rate cover that 2026 "
-        f"bill (interest alone {plain(credit['interest_cover_2026'], 1)}×), with debt at "
-        f"{plain(credit['leverage_ttm_2025'], 1)} times a year's EBITDA",
+        f"{money(credit['service_2026_bn'] * 1e9)} is what the debt CoreWeave owed at the end of 2025 costs in 2026, "
+        f"principal and interest; it owed at most {money(credit['owed_bn'] * 1e9)} then.",
+        f"{plain(credit['coverage_2026'], 2)}× is how many times guided 2026 earnings cover that 2026 bill (in the first "
+        f"quarter of 2026, earnings covered that quarter's interest {plain(credit['interest_cover_2026'], 1)}×), with "
+        f"debt at most {plain(credit['leverage_ttm_2025'], 1)} times 2025's EBITDA",
         f"{percent(concentration['ms_share_2024'])} of 2024 revenue came from Microsoft, "
         f"{percent(concentration['top_two_share_2024'])} from the two largest customers",
         f"{money(capex['gap_low_bn'] * 1e9)} to {money(capex['gap_high_bn'] * 1e9)} is the funding gap of the capacity "
@@ -603,3 +603,21 @@ def test_chinese_search_finds_a_quoted_sentence_of_the_essay(site):
         assert found is not None, word
         assert page in (found if isinstance(found, list) else [found]), word
     assert "LANGUAGE: 'zh-CN'" in (site / "zh" / "_static" / "documentation_options.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_test_browser_reaches_no_host_but_this_machine(site, server, browser):
+    """N2 (hostile review 3): the suite's headless Chromium resolved accounts.google.com and
+    update.googleapis.com despite its flags. Every request it makes to another host now reaches the trap
+    proxy instead; the page's own attempt proves the trap catches one, and nothing else may be there."""
+    page = browser.new_page()
+    page.goto(f"{server}/book/intro.html", wait_until="networkidle")
+    reached = page.evaluate(
+        "() => fetch('http://example.com/rtn-egress-probe').then(r => r.status).catch(() => 'refused')"
+    )
+    page.wait_for_timeout(3000)  # the browser's own background requests, if any, come in the first seconds
+    page.close()
+    assert reached in (403, "refused")
+    assert any("rtn-egress-probe" in request for request in EGRESS.requests), EGRESS.requests
+    assert [r for r in EGRESS.requests if "rtn-egress-probe" not in r] == []

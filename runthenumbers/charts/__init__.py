@@ -117,8 +117,7 @@ class Figure:
         return title.get("text", "") if isinstance(title, dict) else str(title)
 
     def to_html(self) -> str:
-        # "</" would end the script element early; JSON allows the escaped form.
-        spec = self.spec_json.replace("</", "<\\/")
+        spec = script_safe_json(self.spec_json)
         sources = "; ".join(
             f'<a href="{source_href(s.id)}">{html.escape(s.publisher)}, {html.escape(s.title)}</a>'
             for s in self.sources
@@ -145,6 +144,16 @@ class Figure:
 
 _TAG = re.compile(r"<[^>]+>")
 _LONG_DECIMAL = re.compile(r"(\d+)\.(\d{2,})")
+
+
+def script_safe_json(text: str) -> str:
+    """JSON text that an HTML ``<script>`` element holds as it is: every ``<`` written ``\\u003c``.
+
+    Inside a script element, ``</`` ends it early and ``<!--`` followed by ``<script`` puts the parser in
+    the "double escaped" state, where the element runs past its own ``</script>`` and swallows the rest of
+    the page. Every such sequence starts with ``<``; JSON reads ``\\u003c`` back as the same character.
+    """
+    return text.replace("<", "\\u003c")
 
 
 def _round_decimal(match: re.Match) -> str:

@@ -64,7 +64,7 @@ def ratio_lines(
 ) -> alt.LayerChart:
     """One line of points per ratio over quarters; gaps where a quarter's inputs were not read."""
     base = alt.Chart(frame, title=_title(title, subtitle)).encode(
-        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        x=alt.X(f"{x}:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.1f")),
         color=alt.Color(
             f"{series}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(PALETTE[: len(order)]))

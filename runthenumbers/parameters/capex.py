@@ -160,4 +160,37 @@ def active_within_contracted(values: Mapping, ledger) -> None:
         )
 
 
-RULES = (Rule(("active_mw", "contracted_mw"), active_within_contracted),)
+# The ledger's spending that the chapter spreads over megawatts, by the megawatts it is spread over: the same
+# bases as runthenumbers.capex.spending_bases (a test keeps the two in step; this module imports no model).
+SPENT_OVER_ACTIVE = (
+    (
+        "capex_purchases_ppe_fy2022_agg",
+        "capex_purchases_ppe_fy2023_agg",
+        "capex_purchases_ppe_fy2024_agg",
+        "debt_oem_balance_2024q4",
+    ),
+    ("article_capex_spent_to_date",),
+)
+SPENT_OVER_CONTRACTED = (("article_capex_contracted_build_cost",),)
+
+
+def cost_per_mw_within_range(values: Mapping, ledger) -> None:
+    """The chapter prices the power still to build at the costs per MW that the spending so far implies
+    (spending over active_mw, NextPlatform's build-out over contracted_mw), which must lie within
+    capex_per_mw's own range; a tiny active_mw would make them far larger, so it is refused here, before
+    the run, naming the input that did it, rather than in the middle of the chapter."""
+    highest = next(p.maximum for p in PARAMETERS if p.name == "capex_per_mw")
+    for name, bases in (("active_mw", SPENT_OVER_ACTIVE), ("contracted_mw", SPENT_OVER_CONTRACTED)):
+        spent = max(sum(ledger.value(fact) for fact in basis) for basis in bases)
+        if spent / values[name] > highest:
+            raise ParameterError(
+                f"{name} = {values[name]!r} puts the cost per MW that the spending implies at "
+                f"{spent / values[name]:,.0f} USD per MW, above capex_per_mw's limit of {highest:,.0f}; "
+                f"allowed: {name} from {spent / highest:,.0f} MW"
+            )
+
+
+RULES = (
+    Rule(("active_mw", "contracted_mw"), active_within_contracted),
+    Rule(("active_mw", "contracted_mw"), cost_per_mw_within_range),
+)

@@ -191,7 +191,9 @@ class Parameter:
             raise ParameterError(f"{self.name} = {echo} is outside the allowed range {self.allowed(as_percent)}")
         if self.kind is int and value != int(value):
             raise ParameterError(f"{self.name} = {echo} is not a whole number; allowed: {self.allowed(as_percent)}")
-        return self.kind(value)
+        checked = self.kind(value)
+        # -0 is 0: a banner or a page never shows '-0%'.
+        return checked + 0.0 if isinstance(checked, float) else checked
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ PARAMETERS = (
         label="EBITDA haircut",
         description=(
             "Stress on earnings: the fraction of the latest reported quarter's adjusted EBITDA lost before it "
-            "is set against a year of scheduled debt service"
+            "is set against a year of scheduled debt service. At most 99%: a haircut of 100% leaves no earnings to "
+            "set against the debt, and the margin to a coverage of one has no value"
         ),
         unit="fraction",
         minimum=0.0,
-        maximum=1.0,
+        maximum=0.99,
         notebooks=("credit",),
         default=0.0,
     ),

@@ -35,9 +35,13 @@ PARAMETERS = (
     Parameter(
         name="csci_contract_value",
         label="Core Scientific contract value",
-        description="Potential cumulative revenue of those contracts over their 12-year terms (what CoreWeave would pay Core Scientific)",
+        description=(
+            "Potential cumulative revenue of those contracts over their 12-year terms (what CoreWeave would pay "
+            "Core Scientific). At least $1: the chapter gives the fees at risk as a share of this value and CoreWeave's "
+            "revenue as a multiple of the fee, which a value of 0 leaves undefined"
+        ),
         unit="USD",
-        minimum=0.0,
+        minimum=1.0,
         maximum=1e12,
         notebooks=NOTEBOOKS,
         fact="csci_cw_contract_value_total_2024",

@@ -9,6 +9,9 @@ each with its reason; a default here is the middle of that range (a test keeps i
 from .core import Parameter
 
 NOTEBOOKS = ("uncertainty",)
+# The funding model's horizon, 2026-Q1 to 2031-Q4 (runthenumbers.liquidity.HORIZON; a test keeps them equal):
+# a contract tenor longer than it, or a closing quarter outside it, is refused.
+HORIZON_QUARTERS = 24
 
 PARAMETERS = (
     Parameter(
@@ -47,7 +50,7 @@ PARAMETERS = (
     Parameter(
         name="sofr_drift",
         label="yearly drift of SOFR",
-        description="How SOFR moves each year after mid-2025; default: no move",
+        description="How SOFR moves each year after the start of 2026; default: no move",
         unit="fraction a year",
         minimum=-0.05,
         maximum=0.05,
@@ -59,10 +62,11 @@ PARAMETERS = (
         label="revenue per MW-year",
         description=(
             "Revenue a year from one MW in service; default 9.8 USD millions, the middle of the range CoreWeave's "
-            "quarters 2025-Q1 to 2026-Q1 show (revenue x 4 / average active power)"
+            "quarters 2025-Q1 to 2026-Q1 show (revenue x 4 / average active power). At least $1: with no revenue at "
+            "all the central scenario's need has no peak to report"
         ),
         unit="USD per MW-year",
-        minimum=0.0,
+        minimum=1.0,
         maximum=1e9,
         notebooks=NOTEBOOKS,
         default=9.8e6,
@@ -94,27 +98,27 @@ PARAMETERS = (
         name="build_pace_mw",
         label="build pace",
         description=(
-            "MW CoreWeave brings into service each quarter on its own sites; default 155, the middle of the "
-            "quarterly additions of 2025-Q1 to 2026-Q1"
+            "MW CoreWeave brings into service each quarter on its own sites after 2026-Q1; default 210, the middle "
+            "of the sweep's range (the slowest quarter reported since mid-2025 to management's pace for 2027)"
         ),
         unit="MW a quarter",
         minimum=1.0,
         maximum=10_000.0,
         notebooks=NOTEBOOKS,
-        default=155.0,
+        default=210.0,
     ),
     Parameter(
         name="backlog_conversion",
         label="backlog conversion",
         description=(
-            "Share of the power contracted but not active at 2025-06-30 that is ever built and earns revenue; "
-            "default 0.8, the middle of the sweep's range"
+            "Share of the power contracted but not active at 2026-03-31 that is built and earns revenue; "
+            "default 0.85, the middle of the sweep's range"
         ),
         unit="fraction",
         minimum=0.0,
         maximum=1.0,
         notebooks=NOTEBOOKS,
-        default=0.8,
+        default=0.85,
     ),
     Parameter(
         name="partner_slip",
@@ -131,13 +135,79 @@ PARAMETERS = (
         name="new_debt_rate",
         label="rate on new debt",
         description=(
-            "Yearly rate on money borrowed beyond the committed facilities; default 0.08, the middle of what "
-            "CoreWeave's 2025-2026 debt cost (DDTL 4.0 at SOFR + 2.25% to the 9.25% notes)"
+            "Yearly rate on money borrowed beyond the committed facilities; default 0.076, the middle of what "
+            "CoreWeave's 2025-2026 debt cost (DDTL 4.0 at under 6% to the 9.25% notes)"
         ),
         unit="fraction",
         minimum=0.0,
         maximum=0.5,
         notebooks=NOTEBOOKS,
-        default=0.08,
+        default=0.07625,
+    ),
+    Parameter(
+        name="contracted_share",
+        label="contracted share of revenue",
+        description=(
+            "Share of each MW's revenue under take-or-pay contracts at the contract price for the contract's term; "
+            "default 0.96, between the 94% (2024-Q1) and over 98% (2025-Q1) the 10-Q reports"
+        ),
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        notebooks=NOTEBOOKS,
+        default=0.96,
+    ),
+    Parameter(
+        name="contract_tenor_years",
+        label="contract length",
+        description=(
+            "Years a MW's contract holds its price from the quarter it comes into service; default 4.5, between "
+            "the roughly four and roughly five years of the weighted average the company gave"
+        ),
+        unit="years",
+        minimum=0.25,
+        maximum=HORIZON_QUARTERS / 4,
+        notebooks=NOTEBOOKS,
+        default=4.5,
+    ),
+    Parameter(
+        name="useful_life_years",
+        label="GPU useful life",
+        description=(
+            "Years before a MW's GPUs are replaced at the capex of a new MW; default 6, the depreciation life "
+            "CoreWeave uses for technology equipment"
+        ),
+        unit="years",
+        minimum=1.0,
+        maximum=30.0,
+        notebooks=NOTEBOOKS,
+        default=6.0,
+    ),
+    Parameter(
+        name="lending_capacity",
+        label="new lending a quarter",
+        description=(
+            "Most new uncommitted debt CoreWeave can raise in a quarter; default $1,000 billion, which no "
+            "scenario reaches (no limit)"
+        ),
+        unit="USD",
+        minimum=0.0,
+        maximum=1e12,
+        notebooks=NOTEBOOKS,
+        default=1e12,
+    ),
+    Parameter(
+        name="markets_close_quarter",
+        label="quarter lending stops",
+        description=(
+            "Quarters after 2025-12-31 from which no new uncommitted debt can be raised (0: from 2026-Q1); "
+            f"default {HORIZON_QUARTERS}, the end of the horizon (never)"
+        ),
+        unit="quarters",
+        minimum=0,
+        maximum=HORIZON_QUARTERS,
+        notebooks=NOTEBOOKS,
+        default=HORIZON_QUARTERS,
+        kind=int,
     ),
 )

@@ -314,6 +314,8 @@ def recorded(path: Path) -> dict | None:
         raise Unreadable("it is not UTF-8 text") from None
     except ValueError as error:
         raise Unreadable(f"it is not a notebook's JSON ({error})") from None
+    except RecursionError:
+        raise Unreadable("it is not a notebook's JSON (it is nested too deeply to read)") from None
     except OSError as error:
         raise Unreadable(error.strerror or str(error)) from None
     metadata = notebook.get("metadata", {}) if isinstance(notebook, dict) else {}

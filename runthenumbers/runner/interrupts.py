@@ -48,15 +48,23 @@ class Interrupted(KeyboardInterrupt):
 
 @contextmanager
 def signals_raise() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` in the main thread; a repeat during clean-up is ignored."""
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` in the main thread; a repeat during clean-up is ignored.
+
+    A signal caught here is handed on, after clean-up, to a handler that the enclosing program had
+    installed in Python (a test suite's, say), so that a command run in-process never swallows a stop
+    meant for the whole program: a SIGTERM to ``make test`` stops pytest. The command line installs none
+    (its handlers are Python's defaults), and exits 128 + the signal's number itself.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught = STOP_SIGNALS
+    received: list[int] = []
 
     def handler(signum, frame):
         for number in caught:
             signal.signal(number, signal.SIG_IGN)
+        received.append(signum)
         raise Interrupted(signum)
 
     previous = {number: signal.signal(number, handler) for number in caught}
@@ -65,6 +73,13 @@ def signals_raise() -> Iterator[None]:
     finally:
         for number, action in previous.items():
             signal.signal(number, action)
+        if received and _enclosing_handler(previous[signal.Signals(received[0])]):
+            signal.raise_signal(received[0])
+
+
+def _enclosing_handler(action) -> bool:
+    """Whether ``action`` is a handler an enclosing program installed, not Python's own default or a disposition."""
+    return callable(action) and action is not signal.default_int_handler
 
 
 def worker_setup() -> None:

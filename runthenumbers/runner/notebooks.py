@@ -11,6 +11,9 @@ say. Execution records no timings, so re-running it on unchanged inputs rewrites
 from __future__ import annotations
 
 import hashlib
+import logging
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from nbclient import NotebookClient
 
 from .. import chapters
 from ..data import REPO_ROOT
+from ..files import write_atomically
 from ..values import GLUE_MIME, NOTEBOOK_DIR
 from . import freshness
 
@@ -70,7 +74,9 @@ def execute(markdown: Path, timeout: int = 600) -> tuple[nbformat.NotebookNode, 
         extra_arguments=list(KERNEL_ARGUMENTS),
         resources={"metadata": {"path": str(markdown.parent)}},
     )
-    client.execute()
+    # A kernel's own stderr holds nothing a cell's outputs do not (errors come back as outputs), but a
+    # kernel stopped by Ctrl-C prints its ZMQ tracebacks there: they would bury make execute's one line.
+    client.execute(stderr=subprocess.DEVNULL)
     reads = freshness.reads_from(notebook.cells.pop())
     return notebook, reads
 
@@ -81,7 +87,8 @@ def write_pair(markdown: Path) -> Path:
     executed, reads = execute(markdown)
     # make book refuses the notebook once one of them changes; make execute re-executes it.
     freshness.record(executed, markdown.stem, reads, notebook_dir=markdown.parent)
-    jupytext.write(executed, target)
+    text = jupytext.writes(executed, fmt="ipynb")
+    write_atomically(target, text if text.endswith("\n") else text + "\n")  # as jupytext.write ends a file
     return target
 
 
@@ -106,6 +113,41 @@ def plan(directory: Path = NOTEBOOK_DIR, force: bool = False):
 
 
 def main(argv: list[str]) -> int:
+    """``make execute``: one line, not a traceback, when it is stopped or cannot write (exit 130, 143 or 2).
+
+    A stop can surface as another error: nbclient, cleaning up a kernel that Ctrl-C took down, raises its
+    own (``DeadKernelError``, then an ``AssertionError``); once a stop signal came, any error is the stop.
+    """
+    stopped: list[int] = []
+
+    def stop(signum, frame):
+        stopped.append(signum)
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # no "Future exception was never retrieved"
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _main(argv)
+    except BaseException as error:
+        if stopped or isinstance(error, KeyboardInterrupt):
+            name = "Ctrl-C" if not stopped or stopped[0] == signal.SIGINT else signal.Signals(stopped[0]).name
+            print(
+                f"stopped by {name}: the notebooks written so far are complete and the one executing was not written",
+                file=sys.stderr,
+            )
+            return 128 + (stopped[0] if stopped else signal.SIGINT)
+        if isinstance(error, OSError):
+            from ..errors import describe
+
+            print(f"error: {describe(error)}; the notebook being written was left as it was", file=sys.stderr)
+            return 2
+        raise
+    finally:
+        for number, action in previous.items():
+            signal.signal(number, action)
+
+
+def _main(argv: list[str]) -> int:
     force = "--force" in argv
     named = [Path(a) for a in argv if a != "--force"]
     targets = ((m, None) for m in named) if named else plan(force=force)

@@ -93,7 +93,7 @@ def _run_problem(path: Path) -> str | None:
             raise ValueError
         listed = json.loads(manifest.read_text(encoding="utf-8"))["entries"]
         listed = set(listed) if isinstance(listed, list) and all(isinstance(e, str) for e in listed) else None
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
         listed = None
     if listed is None:
         return f"it has no list {RUN_MANIFEST} of the files a run wrote there"
@@ -110,7 +110,7 @@ def _sweep_problem(path: Path) -> str | None:
         if path.stat().st_size > _SWEEP_FILE_LIMIT:
             return "it is larger than any sweep's record"
         record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # a 100,000-deep [[[...]]] too (D3)
         return "it is not a sweep's JSON record"
     if isinstance(record, dict) and set(record) == {"samples", "seed", "results"}:
         return None
@@ -122,10 +122,11 @@ SWEEP = Kind(folder=False, why_not=_sweep_problem, what="written by `runthenumbe
 
 
 def target_of(path: Path | str) -> Path:
-    """The absolute path ``path`` names: ``~`` expanded, ``..`` and links in its folders resolved,
-    but the last part kept as given (so a link there is seen, not followed)."""
-    absolute = Path(os.path.abspath(os.path.expanduser(str(path))))
-    if absolute.name in ("", "."):
+    """The absolute path ``path`` names: ``~`` expanded, ``..`` and links in its folders resolved as the
+    system resolves them (``link/..`` is the folder holding the link's target, not the folder holding the
+    link), but the last part kept as given (so a link there is seen, not followed)."""
+    absolute = Path.cwd() / os.path.expanduser(str(path))
+    if absolute.name in ("", ".", ".."):
         return absolute.resolve()
     return absolute.parent.resolve() / absolute.name
 
@@ -156,6 +157,11 @@ def check(path: Path | str, kind: Kind, force: bool) -> Path:
         if kind.folder != target.is_dir():
             raise OutputError(
                 f"{label} is a {'file' if kind.folder else 'folder'}; give a {'folder' if kind.folder else 'file'} path"
+            )
+        if os.path.ismount(target):
+            raise OutputError(
+                f"{label} is a mount point; an output is written beside its target and renamed into place, which a "
+                f"mount point cannot take; give a new folder inside it ({clipped(str(path).rstrip('/') + '/run')})"
             )
         empty = kind.folder and not any(target.iterdir())
         if not empty:
@@ -232,7 +238,7 @@ def _clear_stale(handle: int, target: Path) -> None:
     try:
         record = json.loads(raw.decode("utf-8"))
         pid, names = int(record["pid"]), [str(n) for n in record["temporaries"]]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
         return
     if pid == os.getpid() or _alive(pid):
         return

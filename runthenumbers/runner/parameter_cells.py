@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sys
 
+from ..files import write_atomically
 from ..parameters import for_notebook, parameters_cell
 from .notebooks import NOTEBOOK_DIR
 
@@ -29,7 +30,7 @@ def main() -> int:
         text = markdown.read_text(encoding="utf-8")
         written = rewrite(text, markdown.stem)
         if written != text:
-            markdown.write_text(written, encoding="utf-8")
+            write_atomically(markdown, written)
             print(f"rewrote the parameters cell of notebooks/{markdown.name}")
     return 0
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -76,9 +78,10 @@ def _known(name: str) -> None:
         raise ParameterError(unknown_parameter_message(name, sorted(REGISTRY)))
 
 
-# A parameters file names a few dozen inputs in a few KB; anything far larger is not one, and reading
+# A parameters file names a few dozen inputs in a few KB; anything far larger is not one (64 KiB is ten times
+# the largest useful one), and reading
 # it whole (/dev/zero, a disk image) would exhaust memory.
-PARAMS_FILE_LIMIT = 1_000_000
+PARAMS_FILE_LIMIT = 65_536
 
 
 def read_params_file(path: Path) -> str:
@@ -198,23 +201,65 @@ def _execute(name: str, parameters: dict, workdir: str, published: str | None = 
         os.environ[PUBLISHED_ENV] = published  # the kernel inherits it
     else:
         os.environ.pop(PUBLISHED_ENV, None)
-    try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=workdir,
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=list(KERNEL_ARGUMENTS),
-        )
-    except papermill.PapermillExecutionError as error:
-        raise ScenarioError(
-            f"notebook '{name}' failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
-        ) from None
+    _kernel_scratch(Path(workdir) / KERNEL_SCRATCH)
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=workdir,
+                progress_bar=False,
+                log_output=False,
+                extra_arguments=list(KERNEL_ARGUMENTS),
+            )
+            break
+        except papermill.PapermillExecutionError as error:
+            raise ScenarioError(
+                f"notebook '{name}' failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
+            ) from None
+        except Exception as error:
+            if attempt == KERNEL_STARTS or not kernel_did_not_start(error):
+                raise
+            # Two runs can race for a port: jupyter_client picks free ports and the kernel binds them later.
     hide_injected_parameters(target)
     return name, time.perf_counter() - started
+
+
+# A folder of the run's temporary output for what kernels write outside the notebook: each kernel's
+# connection file (its ports and HMAC key), IPython's profile, temporary files. The guard removes the
+# temporary output however the run ends, SIGKILL included, so nothing of a kernel outlives the run in
+# TMPDIR or in a home folder that cannot be written (IPython would fall back to a new /tmp folder a kernel).
+KERNEL_SCRATCH = "kernels"
+# Starts of a kernel tried before a run gives up: a kernel that died before answering (a port another
+# run's kernel took between jupyter_client choosing it and the kernel binding it) is started again, quietly.
+KERNEL_STARTS = 3
+_NOT_STARTED = ("Kernel died before replying to kernel_info", "Address already in use")
+
+
+def kernel_did_not_start(error: BaseException) -> bool:
+    """Whether ``error`` says a kernel died while starting (worth one more start), not that a cell failed."""
+    return any(text in str(error) for text in _NOT_STARTED)
+
+
+def _kernel_scratch(scratch: Path) -> None:
+    """Point this worker and the kernels it starts at ``scratch`` for their temporary files."""
+    scratch.mkdir(exist_ok=True)
+    for variable, folder in (
+        ("TMPDIR", scratch),
+        ("JUPYTER_RUNTIME_DIR", scratch / "runtime"),
+        ("IPYTHONDIR", scratch / "ipython"),
+    ):
+        folder.mkdir(exist_ok=True)
+        os.environ[variable] = str(folder)
+    tempfile.tempdir = str(scratch)  # jupyter_client writes the connection file with tempfile.mkstemp
+    # What kernels print to stderr (a kernel that lost a port race prints ZMQ's traceback) goes to a log here,
+    # not into the run's messages: a cell's errors come back through the notebook, a run's own through the pool.
+    if multiprocessing.parent_process() is not None:  # a pool worker: never the command's own stderr
+        log = os.open(scratch / "kernels-stderr.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(log, sys.stderr.fileno())
+        os.close(log)
 
 
 def hide_injected_parameters(path: Path) -> None:
@@ -321,6 +366,7 @@ def run(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(workdir / "source")
+        shutil.rmtree(workdir / KERNEL_SCRATCH, ignore_errors=True)
         values = {
             name: glued_values(nbformat.read(workdir / "notebooks" / f"{name}.ipynb", as_version=4))
             for name in scenario.notebooks

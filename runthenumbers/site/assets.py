@@ -92,8 +92,9 @@ def write_vega_bundle(static: Path) -> bool:
 
 def chart_csv(spec: dict) -> str:
     from ..charts import main_dataset
+    from ..markup import spreadsheet_safe_rows
 
-    rows = main_dataset(spec)
+    rows = spreadsheet_safe_rows(main_dataset(spec))
     columns = list(dict.fromkeys(key for row in rows for key in row))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")

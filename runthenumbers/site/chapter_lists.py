@@ -11,6 +11,7 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
 from .. import chapters
+from .dependencies import note_package_code
 
 
 class ChapterListDirective(SphinxDirective):
@@ -19,6 +20,7 @@ class ChapterListDirective(SphinxDirective):
     render = staticmethod(lambda: "")
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         self.env.note_dependency(str(Path(chapters.__file__)))
         holder = nodes.container()
         self.state.nested_parse(StringList(self.render().splitlines()), self.content_offset, holder, match_titles=True)

@@ -12,11 +12,14 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from .dependencies import note_package_code
+
 
 class ConclusionDirective(SphinxDirective):
     """The book's one-sentence conclusion (runthenumbers/conclusion.py), the same on every page that shows it."""
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import conclusion
 
         self.env.note_dependency(str(Path(conclusion.__file__)))

@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import chapters
 from ..links import section_href, source_href
+from .dependencies import note_package_code
 
 # The models, charts and ledger are imported where they are used: a rebuild that finds nothing to do
 # then never loads them (altair, pydantic and vl-convert would be most of its time).
@@ -23,6 +24,7 @@ class SourcesDirective(SphinxDirective):
     """The bibliography: every source of the ledger with an anchor ``source-<id>`` to cite."""
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import data
         from ..markup import html_table
 
@@ -63,6 +65,7 @@ class FactsDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import data
         from ..markup import html_table
         from ..units import fact_text
@@ -101,6 +104,7 @@ class ClaimsDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import data
         from ..claims import figure_text, load_claims
         from ..markup import html_table
@@ -300,6 +304,7 @@ class ClaimsFilterDirective(SphinxDirective):
     """Buttons that show only the claims with chosen verdicts; hidden until the page script runs."""
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import data
         from ..claims import VERDICTS, graded, load_claims
 
@@ -324,6 +329,7 @@ class DataManifestDirective(SphinxDirective):
     """A SHA-256 digest of each data file, so a reader can check that a copy is the one this site used."""
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import data
         from ..markup import html_table
 
@@ -343,6 +349,7 @@ class SourceQualityDirective(SphinxDirective):
     """The share of published numbers whose facts come from primary sources, by chapter, and the rest listed."""
 
     def run(self) -> list[nodes.Node]:
+        note_package_code(self.env)
         from .. import data, quality
         from ..values import published_dir
 
