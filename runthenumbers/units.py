@@ -190,8 +190,8 @@ def formatted(value, unit: str, spec: str = "", language: str = "en") -> str:
     '$1,915.4 million'); any other spec is Python's, applied to the value in its base unit
     (``.1%`` for a fraction).
     """
-    if spec in ("", *STYLES):
-        return quantity(value, unit, style=spec or LONG, language=language)
+    if spec in ("", *STYLES) or spec == unit:  # a spec naming the value's own unit ('multiple') is its prose
+        return quantity(value, unit, style=spec if spec in STYLES else LONG, language=language)
     scale = next((name for name in _SCALE_NAMES if spec.startswith(name)), None)
     if scale is None:
         return format(value, spec)
