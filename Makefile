@@ -7,7 +7,7 @@ READY := $(VENV)/.ready
 CHROMIUM := /usr/bin/chromium
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test check lint lint-workflow lint-citation citation pages execute serve facts params scenario bench clean
+.PHONY: book translations test check lint lint-workflow lint-citation citation pages execute serve facts params scenario bench clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,17 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-## book: build the static site into _build/html from the committed, executed notebooks (refused if data/ changed since they ran)
+## book: build the static site into _build/html from the committed, executed notebooks (refused if data/ changed since they ran): the English edition (as jupyter-book build . -W -n --keep-going), then the Chinese one into _build/html/zh, in one process
 book: $(READY)
 	$(BIN)/python -m runthenumbers.runner.freshness
-	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
-	@test -f _build/html/index.html
-	@echo "The site is in _build/html: open _build/html/index.html, or run 'make serve'."
+	$(BIN)/python -m runthenumbers.editions build all
+	@test -f _build/html/index.html && test -f _build/html/zh/index.html
+	@echo "The site is in _build/html (the Chinese edition in _build/html/zh): open _build/html/index.html, or run 'make serve'."
+
+## translations: extract the book's messages (sphinx-build -b gettext, one catalog a page) and merge them into locales/zh_CN with sphinx-intl; a changed English message turns fuzzy
+translations: $(READY)
+	$(BIN)/python -m runthenumbers.editions gettext
+	$(BIN)/sphinx-intl update -p _build/gettext -d locales -l zh_CN -w 0 -j 1
 
 ## test: every test and check (data, models, pairing, nbval, site build, headless browser), one worker per core; a test file stays on one worker, so the site is built once and each notebook runs in order
 test: $(READY) $(CHROMIUM) lint

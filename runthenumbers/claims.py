@@ -456,7 +456,7 @@ def ledger_figures(ledger: Ledger) -> Mapping[str, float]:
     return _FactValues(ledger)
 
 
-def figure_text(claim: Claim, value: float | None, ledger: Ledger) -> str:
+def figure_text(claim: Claim, value: float | None, ledger: Ledger, language: str = "en") -> str:
     """A claim's article or checked figure as the claims page and ``runthenumbers claims`` show it: in
     the unit of the article's fact, short style, a date at the precision its source gives."""
     if value is None:
@@ -464,4 +464,4 @@ def figure_text(claim: Claim, value: float | None, ledger: Ledger) -> str:
     if not claim.row.article_fact:
         return units.number(value)
     fact = ledger.fact(claim.row.article_fact)
-    return units.quantity(value, fact.unit, style=units.SHORT, period=fact.period, note=fact.note)
+    return units.quantity(value, fact.unit, style=units.SHORT, period=fact.period, note=fact.note, language=language)

@@ -137,12 +137,15 @@ def readable_dates(text: str) -> str:
     return _ISO_DATE.sub(iso, text)
 
 
-def quantity(value, unit: str, *, style: str = LONG, period: str = "", note: str = "") -> str:
+def quantity(value, unit: str, *, style: str = LONG, period: str = "", note: str = "", language: str = "en") -> str:
     """``value`` in ``unit`` as a reader writes it, ``short`` for a table or ``long`` for prose (see the
-    module docstring); ``period`` and ``note`` (a ledger fact's) set the precision of a date."""
+    module docstring); ``period`` and ``note`` (a ledger fact's) set the precision of a date.
+    ``language`` ``zh_CN`` writes it as a Chinese reader does (:func:`quantity_zh`)."""
     short = _style(style) == SHORT
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if is_chinese(language):
+        return quantity_zh(value, unit, period=period, note=note)
     if unit in CURRENCIES:
         return money(value, CURRENCIES[unit], style)
     if unit == "fraction":
@@ -179,7 +182,7 @@ def fact_text(fact, style: str = SHORT) -> str:
     return quantity(fact.value, fact.unit, style=style, period=fact.period, note=fact.note)
 
 
-def formatted(value, unit: str, spec: str = "") -> str:
+def formatted(value, unit: str, spec: str = "", language: str = "en") -> str:
     """What a ``{glue:text}`` role shows for ``value`` glued with ``unit``, after the role's ``:spec``.
 
     No spec is the long style (prose); ``short`` or ``long`` names a style; ``million`` or ``billion``
@@ -187,13 +190,16 @@ def formatted(value, unit: str, spec: str = "") -> str:
     '$1,915.4 million'); any other spec is Python's, applied to the value in its base unit
     (``.1%`` for a fraction).
     """
-    if spec in ("", *STYLES):
-        return quantity(value, unit, style=spec or LONG)
+    if spec in ("", *STYLES) or spec == unit:  # a spec naming the value's own unit ('multiple') is its prose
+        return quantity(value, unit, style=spec if spec in STYLES else LONG, language=language)
     scale = next((name for name in _SCALE_NAMES if spec.startswith(name)), None)
     if scale is None:
         return format(value, spec)
     if unit not in CURRENCIES:
         raise ValueError(f"the spec {spec!r} writes money in {scale}s; the value's unit is {unit!r}")
+    if is_chinese(language):
+        # Chinese counts money in 万 and 亿, not in millions and billions: the scale is English only.
+        return money_zh(value, unit, money_step(_SCALE_NAMES[scale], spec[len(scale) :] or ",.1f"))
     sign = "-" if value < 0 else ""
     digits = format(abs(value) / _SCALE_NAMES[scale], spec[len(scale) :] or ",.1f")
     return f"{sign}{CURRENCIES[unit]}{digits} {scale}"
@@ -203,3 +209,161 @@ def plural(count: int | float, singular: str, plural_form: str | None = None) ->
     """'1 claim', '2 claims'; '1 is', '3 are' with ``plural('is', 'are')``-style pairs."""
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{plain(count, 0)} {word}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Chinese: the same digits in a Chinese reader's convention (53 亿美元, 2026 年第一季度, 6.9 倍)
+# ---------------------------------------------------------------------------------------------
+
+CURRENCY_NAMES_ZH = {"USD": "美元", "GBP": "英镑", "EUR": "欧元"}
+_ZH_DIGITS = "一二三四"
+_QUARTER_TEXT = re.compile(r"^(?:(\d{4})-Q([1-4])|Q([1-4]) (\d{4}))$")
+
+
+def is_chinese(language: str) -> bool:
+    """Whether ``language`` (a Sphinx language: ``zh_CN``, ``zh``) is written in Chinese."""
+    return (language or "").lower().startswith("zh")
+
+
+def money_zh(value: float, unit: str = "USD", step: float | None = None) -> str:
+    """An amount of money as a Chinese reader writes it, in 亿 (10^8) or 万 (10^4), with the precision of
+    the English text: '53 亿美元' for 5.3e9, '49.5 亿美元' for 4.95e9 ('$4.95 billion'), '1.15 亿美元' for
+    1.15e8 ('$115 million'), '1,250 万美元' for 1.25e7, '60,000 美元' for 6e4.
+
+    ``step`` is the precision the English text gives the amount (1e9 for '$24 billion' written with
+    ``.0f`` billions, 1e6 for '$284 million'): the amount is rounded to it, so 2.37e10 with a step of 1e9
+    is '240 亿美元', never more digits than the English shows.
+    """
+    name = CURRENCY_NAMES_ZH.get(unit, unit)
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if step is None:
+        # The English text's own precision: billions with two decimals, millions with at most one.
+        step = 1e7 if size >= 1e9 else 1e5 if size >= 1e6 else 1.0
+    size = round(size / step) * step
+    scale, word = (1e8, " 亿") if size >= 1e8 else (1e4, " 万") if size >= 1e6 else (1.0, " ")
+    decimals = max(0, -math.floor(math.log10(step / scale) + 1e-9))
+    digits = plain(size / scale, decimals)
+    return f"{sign}{digits}{word}{name}"
+
+
+def money_step(scale: float, spec: str) -> float:
+    """The precision of an amount written in ``scale`` (1e9 for billions) with the Python ``spec``
+    (``.2f``, ``,.0f``): 1e7 for billions with two decimals."""
+    match = re.search(r"\.(\d+)f", spec)
+    return scale * 10.0 ** -(int(match[1]) if match else 0)
+
+
+def month_zh(year: int, month: int) -> str:
+    return f"{year} 年 {month} 月"
+
+
+def quarter_zh(year: int, number: int) -> str:
+    """'2026 年第一季度' for the first quarter of 2026."""
+    return f"{year} 年第{_ZH_DIGITS[number - 1]}季度"
+
+
+def date_zh(value, period: str = "", note: str = "") -> str:
+    """A yyyymmdd date at the precision its source gives, as :func:`date_text` but in Chinese:
+    '2025 年 6 月 30 日', '2024 年 1 月', '2022 年', '2026 年下半年'."""
+    year, month, day = (int(x) for x in date_parts(value))
+    if _HALF.match(period or ""):
+        return f"{year} 年{'上' if month <= 6 else '下'}半年"
+    if re.fullmatch(r"(FY)?\d{4}", period or "") and month == 1 and day == 1:
+        return f"{year} 年"
+    month_only = bool(_MONTH_ONLY_NOTE.search(note or "")) or (day == 1 and bool(_MONTH.match(period or "")))
+    if month_only:
+        return month_zh(year, month)
+    return f"{year} 年 {month} 月 {day} 日"
+
+
+def quantity_zh(value, unit: str, *, period: str = "", note: str = "") -> str:
+    """``value`` in ``unit`` as a Chinese reader writes it (one style: Chinese prose and tables agree)."""
+    if unit in CURRENCIES:
+        return money_zh(value, unit)
+    if unit == "fraction":
+        return percent(value)
+    if unit == "fraction a year":
+        return f"每年 {percent(value)}"
+    if unit.startswith("date"):
+        return date_zh(value, period, note)
+    if unit == "count":
+        return plain(value, 0 if abs(value) >= 100 else 2)
+    if unit == "multiple":
+        return f"{plain(value, 2)} 倍"
+    if unit == "quarter number":
+        return label_zh(ARTICLE_HORIZON.label(int(value) - 1))
+    if unit == "USD/GPU-hour":
+        return f"每 GPU 小时 {value:,.2f} 美元"
+    if unit == "USD/MW":
+        return f"每兆瓦 {money_zh(value)}"
+    if unit == "USD per MW-year":
+        return f"每兆瓦每年 {money_zh(value)}"
+    if unit == "USD/kWh":
+        return f"每千瓦时 {plain(value, 4)} 美元"
+    if unit in ("years", "months", "quarters"):
+        return f"{plain(value)} {dict(years='年', months='个月', quarters='个季度')[unit]}"
+    if not unit:
+        return number(value)
+    return f"{plain(value)} {unit}"
+
+
+def label_zh(text: str) -> str:
+    """A quarter, month, half-year or date label written in English ('2026-Q3', 'Q3 2026', 'June 2024',
+    'second half of 2026', '30 June 2025', '2024-06-03', 'never') in Chinese; any other text unchanged."""
+    from .calendar import MONTH_NAMES
+
+    quarter = _QUARTER_TEXT.match(text)
+    if quarter:
+        year, number = (quarter[1], quarter[2]) if quarter[1] else (quarter[4], quarter[3])
+        return quarter_zh(int(year), int(number))
+    if text == "never":
+        return "从不"
+    quarters = re.fullmatch(r"Q([1-4])[-–]Q([1-4])", text)
+    if quarters:
+        return f"第{_ZH_DIGITS[int(quarters[1]) - 1]}至第{_ZH_DIGITS[int(quarters[2]) - 1]}季度"
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if iso:
+        return f"{month_zh(int(iso[1]), int(iso[2]))} {int(iso[3])} 日"
+    half = re.fullmatch(r"(first|second) half of (\d{4})", text)
+    if half:
+        return f"{half[2]} 年{'上' if half[1] == 'first' else '下'}半年"
+    half = re.fullmatch(r"(?:(\d{4})-H([12])|H([12]) (\d{4}))", text)
+    if half:
+        year, number = (half[1], half[2]) if half[1] else (half[4], half[3])
+        return f"{year} 年{'上' if number == '1' else '下'}半年"
+    names = "|".join(MONTH_NAMES)
+    dated = re.fullmatch(rf"(?:(\d{{1,2}}) )?({names}) (\d{{4}})", text)
+    if dated:
+        month = MONTH_NAMES.index(dated[2]) + 1
+        return f"{month_zh(int(dated[3]), month)}{f' {int(dated[1])} 日' if dated[1] else ''}"
+    return text
+
+
+_ENGLISH_MONEY = re.compile(r"^(-?)([$£€])([\d,]+(?:\.\d+)?)( ?(?:B|M|billion|million))?$")
+
+
+def number_text_zh(text: str) -> str:
+    """A number as English text writes it ('$1.97', '$4.95B', '$115 million', '2.3×', '4.37%', '2026-Q1')
+    in the Chinese convention ('1.97 美元', '49.5 亿美元', '1.15 亿美元', '2.3 倍'); other text unchanged."""
+    text = text.strip()
+    money = _ENGLISH_MONEY.match(text)
+    if money:
+        sign, symbol, digits, scale = money.groups()
+        unit = next(code for code, sign_of in CURRENCIES.items() if sign_of == symbol)
+        amount = float(digits.replace(",", ""))
+        scale = (scale or "").strip()
+        if not scale:
+            return f"{sign}{digits} {CURRENCY_NAMES_ZH[unit]}"
+        size = 1e9 if scale in ("B", "billion") else 1e6
+        decimals = len(digits.partition(".")[2])
+        return money_zh(float(sign + "1") * amount * size, unit, step=size * 10.0**-decimals)
+    span = re.fullmatch(r"([$£€])([\d.]+)[-–]([\d.]+) (billion|million)", text)
+    if span:
+        low, high = (number_text_zh(f"{span[1]}{part} {span[4]}") for part in (span[2], span[3]))
+        low_digits, _, low_word = low.partition(" ")
+        return f"{low_digits}–{high}" if high.endswith(" " + low_word) else f"{low}–{high}"
+    multiple = re.fullmatch(r"([\d,.]+) ?[×x]", text)
+    if multiple:
+        return f"{multiple[1]} 倍"
+    return label_zh(text)

@@ -145,14 +145,18 @@ JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 def site(tmp_path_factory) -> Path:
     """The book, built from a clean output folder exactly as `make book` builds it."""
     output = tmp_path_factory.mktemp("book")
+    # Both editions, as `make book` builds them (runthenumbers.editions build all): English as
+    # `jupyter-book build . -W -n --keep-going` does, then the Chinese edition into zh/ beside it. Every
+    # test of the site's pages, the browser checks too, reads both.
     result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(REPO_ROOT), "--path-output", str(output), "-W", "-n", "--keep-going"],
+        [sys.executable, "-m", "runthenumbers.editions", "build", "all", "--build-dir", str(output / "_build")],
         capture_output=True,
         text=True,
+        cwd=REPO_ROOT,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = output / "_build" / "html"
-    assert (html / "index.html").is_file()
+    assert (html / "index.html").is_file() and (html / "zh" / "index.html").is_file()
     return html
 
 

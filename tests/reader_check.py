@@ -24,6 +24,8 @@ READER_PAGES = (
     "book/method.html",
     "book/glossary.html",
 )
+# The Chinese edition's twins (runthenumbers.editions): every check of an English reader page holds for its twin.
+READER_PAGES += tuple(f"zh/{page}" for page in READER_PAGES)
 # The widths a reader reads at, each with the height of its first screen.
 SCREENS = {1280: 800, 390: 844}
 # A chart title states a finding when it carries a number that is not a year.

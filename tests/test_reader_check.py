@@ -62,10 +62,13 @@ def test_no_table_shows_a_raw_number(reader_pages):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_home_page_answer_is_on_the_first_screen_at_both_widths(reader_pages):
-    for width, height in SCREENS.items():
-        first = reader_pages[("book/intro.html", width)]["first"]
-        assert first["answerBottom"] is not None, "the home page has no answer box"
-        assert first["answerBottom"] <= height, f"at {width} px the answer ends at {first['answerBottom']:.0f} px"
+    for home in ("book/intro.html", "zh/book/intro.html"):
+        for width, height in SCREENS.items():
+            first = reader_pages[(home, width)]["first"]
+            assert first["answerBottom"] is not None, f"{home} has no answer box"
+            assert first["answerBottom"] <= height, (
+                f"{home} at {width} px: the answer ends at {first['answerBottom']:.0f} px"
+            )
 
 
 @pytest.mark.slow

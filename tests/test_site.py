@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 from conftest import CHROMIUM, CHROMIUM_FLAGS, EGRESS, JUPYTER_BOOK  # the shared site and browser fixtures live there
 
-from runthenumbers import chapters, values
+from runthenumbers import chapters, units, values
 from runthenumbers.charts import main_dataset
 from runthenumbers.data import REPO_ROOT
 from runthenumbers.site.assets import sha256_manifest
@@ -151,7 +151,8 @@ def test_two_clean_builds_are_byte_identical(site, tmp_path):
     assert result.returncode == 0
     second = again / "_build" / "html"
     assert (site / "SHA256SUMS").read_text() == (second / "SHA256SUMS").read_text()
-    assert sha256_manifest(site, skip=("SHA256SUMS",)) == (site / "SHA256SUMS").read_text()
+    assert sha256_manifest(site, skip=("SHA256SUMS",), skip_folders=("zh/",)) == (site / "SHA256SUMS").read_text()
+    assert sha256_manifest(site / "zh", skip=("SHA256SUMS",)) == (site / "zh" / "SHA256SUMS").read_text()
 
 
 @pytest.mark.slow
@@ -559,6 +560,50 @@ def test_the_what_if_chart_reads_out_its_inputs_and_tabulates_what_it_draws(serv
     )
     assert figure.locator(".vega-bind").first.text_content().strip().endswith("8.00%")
     page.close()
+
+
+@pytest.mark.slow
+def test_every_english_page_has_its_chinese_twin_linked_both_ways(site):
+    english = [p for p in _pages(site) if not p.startswith("zh/")]
+    assert len(english) > 20
+    for page in english:
+        if "Refresh" in (site / page).read_text(encoding="utf-8")[:200]:
+            continue  # the root's redirect to the home page
+        assert (site / "zh" / page).is_file(), page
+        depth = page.count("/")
+        text = (site / page).read_text(encoding="utf-8")
+        assert f'hreflang="zh-Hans" href="{"../" * depth}zh/{page}"' in text, page
+        twin = (site / "zh" / page).read_text(encoding="utf-8")
+        assert f'hreflang="en" href="{"../" * (depth + 1)}{page}"' in twin, page
+        assert '<html lang="zh-CN"' in twin, page
+
+
+@pytest.mark.slow
+def test_chinese_pages_are_chinese_prose_with_the_same_published_numbers(site):
+    """The summary's Chinese twin is Chinese, and each number links to the same provenance row."""
+    english = (site / "notebooks" / "summary.html").read_text(encoding="utf-8")
+    chinese = (site / "zh" / "notebooks" / "summary.html").read_text(encoding="utf-8")
+    prose = re.sub(
+        r"<[^>]+>", "", chinese[chinese.index('id="so-a-time-bomb"') if 'id="so-a-time-bomb"' in chinese else 0 :]
+    )
+    assert len(re.findall(r"[\u4e00-\u9fff]", prose)) > 1000
+    linked = lambda text: sorted(set(re.findall(r'class="rtn-num[^"]*" href="#(num-\w+)"', text)))  # noqa: E731
+    assert linked(chinese) == linked(english)
+    owed = baseline_values(["credit"])["credit"]["owed_bn"]
+    assert f"{units.money_zh(owed * 1e9, step=1e7)}</span></a>" in chinese
+
+
+@pytest.mark.slow
+def test_chinese_search_finds_a_quoted_sentence_of_the_essay(site):
+    """The essay's quoted line '初始估值为 350 亿美元' is on the article's fact page: its words are in the index."""
+    index = (site / "zh" / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    page = data["docnames"].index("book/facts-article")
+    for word in ("估值", "初始"):
+        found = data["terms"].get(word)
+        assert found is not None, word
+        assert page in (found if isinstance(found, list) else [found]), word
+    assert "LANGUAGE: 'zh-CN'" in (site / "zh" / "_static" / "documentation_options.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

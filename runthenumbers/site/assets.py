@@ -183,12 +183,13 @@ def reader_services(app, pagename: str, context: dict) -> None:
     )
 
 
-def sha256_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
-    """``sha256sum``-style lines for every file under ``folder``, sorted by path."""
+def sha256_manifest(folder: Path, skip: tuple[str, ...] = (), skip_folders: tuple[str, ...] = ()) -> str:
+    """``sha256sum``-style lines for every file under ``folder``, sorted by path, but ``skip`` and the
+    files under ``skip_folders`` (``zh/``: the Chinese edition, with a manifest of its own)."""
     lines = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = path.relative_to(folder).as_posix()
-        if name not in skip:
+        if name not in skip and not name.startswith(skip_folders):
             lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
     return "\n".join(lines) + "\n"
 
@@ -279,8 +280,13 @@ def finish_site(app, exception) -> None:
         outdir = Path(app.outdir)
         write_vega_bundle(outdir / "_static")
         print_page_to_pdf(outdir / "book" / "onepage.html", outdir / "book" / "onepage.pdf")
-        # Last, so that it covers every other file of the site.
-        (outdir / SITE_MANIFEST).write_text(sha256_manifest(outdir, skip=(SITE_MANIFEST,)), encoding="utf-8")
+        # Last, so that it covers every other file of the site; another edition's folder (zh/) has its own.
+        from ..editions import EDITIONS
+
+        others = () if app.config.language in EDITIONS else tuple(f"{folder}/" for folder in EDITIONS.values())
+        (outdir / SITE_MANIFEST).write_text(
+            sha256_manifest(outdir, skip=(SITE_MANIFEST,), skip_folders=others), encoding="utf-8"
+        )
 
 
 def add_static_path(app, config) -> None:

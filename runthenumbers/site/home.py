@@ -23,5 +23,7 @@ class ConclusionDirective(SphinxDirective):
         from .. import conclusion
 
         self.env.note_dependency(str(Path(conclusion.__file__)))
-        sentence = html.escape(conclusion.conclusion())
+        from .i18n import text
+
+        sentence = html.escape(text(conclusion.conclusion(), self.env.config.language or "en"))
         return [nodes.raw("", f'<p class="rtn-conclusion"><strong>{sentence}</strong></p>', format="html")]

@@ -36,15 +36,17 @@ class SourcesDirective(SphinxDirective):
         rows = []
         for source in sorted(ledger.sources.values(), key=lambda s: (s.kind, s.publisher.lower(), s.id)):
             rows.append(
-                f'<tr id="source-{source.id}"><td>{html.escape(source.kind)}</td>'
-                f"<td>{html.escape(source.publisher)}</td><td>{source_title_cell(source)}</td>"
+                f'<tr id="source-{source.id}"><td>{html.escape(tr(self.env, source.kind))}</td>'
+                f"<td>{html.escape(source.publisher)}</td><td>{source_title_cell(source, tr(self.env, 'read at'))}</td>"
                 f"<td>{html.escape(source.date)}</td><td>{cited.get(source.id, 0)}</td></tr>"
             )
-        table = html_table("rtn-sources", ["Kind", "Publisher", "Title", "Date", "Facts"], rows)
+        table = html_table(
+            "rtn-sources", [tr(self.env, h) for h in ("Kind", "Publisher", "Title", "Date", "Facts")], rows
+        )
         return [nodes.raw("", table, format="html")]
 
 
-def source_title_cell(source) -> str:
+def source_title_cell(source, read_at: str = "read at") -> str:
     """A bibliography entry's title cell: the title linked to the original publisher's address, the id, and
     the copy that was read (linked, shown by its host) when it was not the original."""
     cell = (
@@ -53,9 +55,7 @@ def source_title_cell(source) -> str:
     )
     if source.read_at:
         host = urlsplit(source.read_at).netloc
-        cell += (
-            f'<span class="rtn-read-at">read at: <a href="{html.escape(source.read_at)}">{html.escape(host)}</a></span>'
-        )
+        cell += f'<span class="rtn-read-at">{read_at}: <a href="{html.escape(source.read_at)}">{html.escape(host)}</a></span>'
     return cell
 
 
@@ -76,6 +76,7 @@ class FactsDirective(SphinxDirective):
         self.env.note_dependency(str(data.DATA_DIR / "sources.csv"))
         self.env.note_dependency(str(Path(chapters.__file__)))
         rows = []
+        where, quote, note = (tr(self.env, word) for word in ("Where", "Quote", "Note"))
         for fact in ledger.facts.values():
             if chapters.fact_chapter(fact.id).fact_page != self.arguments[0]:
                 continue
@@ -87,13 +88,13 @@ class FactsDirective(SphinxDirective):
             )
             # Where, quote and note run under the row across the table: long text reflows instead of
             # squeezing seven columns into the page.
-            detail = [f"<b>Where:</b> {html.escape(fact.locator)}"]
+            detail = [f"<b>{where}:</b> {html.escape(fact.locator)}"]
             if fact.quote:
-                detail.append(f"<b>Quote:</b> “<span{_quote_language(fact.quote)}>{html.escape(fact.quote)}</span>”")
+                detail.append(f"<b>{quote}:</b> “<span{_quote_language(fact.quote)}>{html.escape(fact.quote)}</span>”")
             if fact.note:
-                detail.append(f"<b>Note:</b> {_link_fact_ids(fact.note, ledger)}")
+                detail.append(f"<b>{note}:</b> {_link_fact_ids(fact.note, ledger)}")
             rows.append(f'<tr class="rtn-detail"><td colspan="4">{"<br>".join(detail)}</td></tr>')
-        table = html_table("rtn-facts", ["Fact", "Value", "Period", "Source"], rows)
+        table = html_table("rtn-facts", [tr(self.env, h) for h in ("Fact", "Value", "Period", "Source")], rows)
         return [nodes.raw("", table, format="html")]
 
 
@@ -116,26 +117,31 @@ class ClaimsDirective(SphinxDirective):
         for path in sorted(published_dir().glob("*.ipynb")):
             self.env.note_dependency(str(path))
         rows = []
+        language = self.env.config.language or "en"
+        chinese = is_chinese(language)
         for claim in load_claims(ledger=ledger):
             if claim.row.argument != self.arguments[0]:
                 continue
-            shown = [figure_text(claim, claim.article_value, ledger), figure_text(claim, claim.checked_value, ledger)]
+            shown = [
+                figure_text(claim, claim.article_value, ledger, language),
+                figure_text(claim, claim.checked_value, ledger, language),
+            ]
             # A contradicted claim always says what the record shows, in its row: the figure, or in words.
             if claim.verdict == "contradicted" and not shown[1]:
                 shown[1] = record_in_words(claim.row.explanation)
             difference = "" if claim.difference is None else signed_percent(claim.difference)
             # A "more than" claim holds when the record reaches it: how far beyond is no error of the article's.
             if claim.row.bound in BOUND_MET and claim.verdict in ("supported", "roughly"):
-                difference = BOUND_MET[claim.row.bound]
+                difference = html.escape(tr(self.env, BOUND_MET[claim.row.bound]))
             if claim.is_split:
                 # A split claim heads its sub-claims, which follow it in the ledger: no verdict of its own.
                 verdict_cell, verdict_attr, row_class = (
-                    f"split into {len(claim.parts)}",
+                    tr(self.env, "split into {count}").format(count=len(claim.parts)),
                     "split",
                     "rtn-main rtn-claim-parent",
                 )
             else:
-                verdict = html.escape(claim.verdict)
+                verdict = html.escape(tr(self.env, claim.verdict))
                 if claim.row.section:
                     verdict = f'<a href="{section_href(claim.row.section)}">{verdict}</a>'
                 chip = VERDICT_CHIPS.get(claim.verdict, "")
@@ -147,8 +153,30 @@ class ClaimsDirective(SphinxDirective):
                 row_class = "rtn-main rtn-claim-part" if claim.row.parent_id else "rtn-main"
             why = _link_fact_ids(readable_dates(claim.row.explanation), ledger)
             if claim.row.tolerance is not None:
-                why += f" <em>Tolerance {claim.row.tolerance:.0%}: {_link_fact_ids(claim.row.tolerance_reason, ledger)}.</em>"
+                reason = _link_fact_ids(claim.row.tolerance_reason, ledger)
+                why += f" <em>{tr(self.env, 'Tolerance')} {claim.row.tolerance:.0%}: {reason}.</em>"
             # How each search was made (claims.csv's "searched") is the ledger's business, not the reader's.
+            said = html.escape(claim.row.claim)
+            translation = _translation_sentence(claim, ledger)
+            if translation and chinese:
+                # The Chinese edition leads with the line its reader read, the book's English reading under it.
+                said = (
+                    f'<span lang="zh-Hans" class="rtn-zh-sentence">「{html.escape(translation)}」</span>'
+                    f'<br><span lang="en" class="rtn-en-claim">{said}</span>'
+                )
+            elif translation:
+                said += (
+                    f'<br><span class="rtn-zh-sentence">{tr(self.env, "In the translation")}: '
+                    f'<span lang="zh-Hans">「{html.escape(translation)}」</span></span>'
+                )
+            if claim.verdict == "garbled":
+                # Both the translation's words and the English original's reading, and what went wrong.
+                why = (
+                    f"<b>{tr(self.env, 'The translation garbled the original')}:</b> "
+                    + (f'<span lang="zh-Hans">「{html.escape(translation)}」</span> ≠ ' if translation else "")
+                    + f'<span lang="en">{html.escape(claim.row.claim.rstrip("."))}</span>. '
+                    + why
+                )
             sources = ", ".join(
                 f'<a href="{source_href(source)}">{html.escape(ledger.sources[source].publisher)}</a>'
                 for source in claim.row.sources.split()
@@ -156,17 +184,16 @@ class ClaimsDirective(SphinxDirective):
             parent = f' data-parent="{claim.row.parent_id}"' if claim.row.parent_id else ""
             rows.append(
                 f'<tr id="claim-{claim.row.id}" class="{row_class}"{parent} data-verdict="{verdict_attr}"><td>{claim.row.id}</td>'
-                f"<td>{html.escape(claim.row.claim)}</td><td>{html.escape(shown[0])}</td><td>{html.escape(shown[1])}</td>"
+                f"<td>{said}</td><td>{html.escape(shown[0])}</td><td>{html.escape(shown[1])}</td>"
                 f"<td>{difference}</td><td>{verdict_cell}</td></tr>"
             )
             # The reason and the sources run under the claim, across the table.
             rows.append(
-                f'<tr class="rtn-detail" data-verdict="{verdict_attr}"{parent}><td colspan="6"><b>Why:</b> {why}'
-                f"<br><b>Sources:</b> {sources}</td></tr>"
+                f'<tr class="rtn-detail" data-verdict="{verdict_attr}"{parent}><td colspan="6"><b>{tr(self.env, "Why")}:</b> {why}'
+                f"<br><b>{tr(self.env, 'Sources')}:</b> {sources}</td></tr>"
             )
-        table = html_table(
-            "rtn-claims", ["Claim", "What the article says", "Article", "Checked", "Difference", "Verdict"], rows
-        )
+        headings = ("Claim", "What the article says", "Article", "Checked", "Difference", "Verdict")
+        table = html_table("rtn-claims", [tr(self.env, h) for h in headings], rows)
         return [nodes.raw("", table, format="html")]
 
 
@@ -249,6 +276,28 @@ def _link_fact_ids(text: str, ledger) -> str:
     return _FACT_ID.sub(link, html.escape(text))
 
 
+def tr(env, text: str) -> str:
+    """``text``, a heading or label the site writes, in the language of the edition being built."""
+    from .i18n import text as translated
+
+    return translated(text, env.config.language or "en")
+
+
+def is_chinese(language: str) -> bool:
+    from ..units import is_chinese as chinese
+
+    return chinese(language)
+
+
+def _translation_sentence(claim, ledger) -> str:
+    """The line of the essay's Chinese translation a claim was read from: its article fact's quote."""
+    fact_id = claim.row.article_fact
+    if not fact_id or fact_id not in ledger.facts:
+        return ""
+    quote = ledger.facts[fact_id].quote
+    return quote if re.search(r"[\u4e00-\u9fff]", quote or "") else ""
+
+
 def _quote_language(quote: str) -> str:
     """A ``lang`` attribute for a quote in Chinese (the article is read in translation), else nothing."""
     return ' lang="zh"' if re.search(r"[\u4e00-\u9fff]", quote) else ""
@@ -267,12 +316,13 @@ class ClaimsFilterDirective(SphinxDirective):
         for claim in graded(load_claims()):
             counts[claim.verdict] += 1
         boxes = "".join(
-            f'<label><input type="checkbox" value="{v}" checked> {v} ({counts[v]})</label>' for v in VERDICTS
+            f'<label><input type="checkbox" value="{v}" checked> {tr(self.env, v)} ({counts[v]})</label>'
+            for v in VERDICTS
         )
         return [
             nodes.raw(
                 "",
-                f'<fieldset class="rtn-claims-filter" hidden><legend>Show claims judged</legend>{boxes}</fieldset>',
+                f'<fieldset class="rtn-claims-filter" hidden><legend>{tr(self.env, "Show claims judged")}</legend>{boxes}</fieldset>',
                 format="html",
             )
         ]
@@ -294,7 +344,7 @@ class DataManifestDirective(SphinxDirective):
             rows.append(
                 f'<tr><td><code>data/{path.name}</code></td><td class="num">{count:,}</td><td><code>{digest}</code></td></tr>'
             )
-        table = html_table("rtn-manifest", ["File", "Rows", "SHA-256"], rows)
+        table = html_table("rtn-manifest", [tr(self.env, h) for h in ("File", "Rows", "SHA-256")], rows)
         return [nodes.raw("", table, format="html")]
 
 

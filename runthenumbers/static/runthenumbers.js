@@ -63,6 +63,7 @@ function rtnMoveEdge(view, from, to) {
 /* Break a title or subtitle into lines that fit ``width`` pixels at ``size`` px per character (about). */
 function rtnWrap(text, width, size) {
   if (typeof text !== "string") return text;
+  if (/[\u3000-\u9fff\uff00-\uffef]/.test(text)) return rtnWrapCjk(text, width, size);
   var perLine = Math.max(20, Math.floor(width / (size * 0.55)));
   var lines = [], line = "";
   text.split(" ").forEach(function (word) {
@@ -70,6 +71,19 @@ function rtnWrap(text, width, size) {
     else line = line ? line + " " + word : word;
   });
   if (line) lines.push(line);
+  return lines.length > 1 ? lines : text;
+}
+/* Chinese breaks between any two characters (each about one em wide), never inside a number or a Latin word. */
+function rtnWrapCjk(text, width, size) {
+  var tokens = text.match(/[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+/g) || [text];
+  var lines = [], line = "", used = 0;
+  tokens.forEach(function (token) {
+    var cjk = /[\u3000-\u9fff\uff00-\uffef]/.test(token);
+    var cost = cjk ? size : token.length * size * 0.55;
+    if (line && used + cost > width && !/^\s+$/.test(token)) { lines.push(line.trim()); line = ""; used = 0; }
+    line += token; used += cost;
+  });
+  if (line.trim()) lines.push(line.trim());
   return lines.length > 1 ? lines : text;
 }
 function rtnWrapTitle(spec, width) {
