@@ -187,17 +187,39 @@ def browser():
 # Known failures after the 2026-Q1 edition's merges, each with the open issue that owns it. They are marked, not
 # hidden: pytest reports each as xfail with its reason, and one that starts passing is reported as xpass.
 KNOWN_FAILURES = {
-    "tests/test_translations.py::test_every_reader_page_is_translated_and_none_is_out_of_date": "issue 27: the credit and uncertainty pages' new messages are not yet translated",
-    "tests/test_translations.py::test_the_catalogs_hold_every_message_of_the_english_pages": "issue 27: the credit and uncertainty pages' new messages are not yet translated",
-    "tests/test_site.py::test_chinese_pages_are_chinese_prose_with_the_same_published_numbers": "issue 27: credit and uncertainty fall back to English",
-    "tests/test_site.py::test_two_clean_builds_are_byte_identical": "issue 28 (F7): the two-edition build is not yet byte-identical",
-    "tests/test_site.py::test_each_page_stays_within_its_weight_budget": "issue 26: the debt page's audit box puts it over 300 KB",
-    "tests/test_site.py::test_no_table_is_wider_than_the_text_column_at_desktop_width": "issue 26: the rebuilt credit tables",
-    "tests/test_site.py::test_no_chart_label_is_drawn_over_another": "issue 26: labels on the rebuilt credit and uncertainty charts",
-    "tests/test_site.py::test_the_home_page_answers_first_and_links_the_summary_and_the_claims": "issue 26: the home page test predates the answer box",
-    "tests/test_scenarios.py::test_a_scenario_site_agrees_with_itself": "issue 27/28: the scenario site with two editions",
-    "tests/test_freshness.py::test_make_book_checks_freshness_before_building": "issue 27: make book now builds both editions through runthenumbers.editions",
-    "tests/test_reader_check.py::test_no_table_shows_a_raw_number": "issue 26: raw numbers in the rebuilt credit tables",
+    "tests/test_translations.py::test_every_reader_page_is_translated_and_none_is_out_of_date": (
+        "issue 27: the credit and uncertainty pages' new messages are not yet translated"
+    ),
+    "tests/test_translations.py::test_the_catalogs_hold_every_message_of_the_english_pages": (
+        "issue 27: the credit and uncertainty pages' new messages are not yet translated"
+    ),
+    "tests/test_site.py::test_chinese_pages_are_chinese_prose_with_the_same_published_numbers": (
+        "issue 27: credit and uncertainty fall back to English"
+    ),
+    "tests/test_site.py::test_two_clean_builds_are_byte_identical": (
+        "issue 28 (F7): the two-edition build is not yet byte-identical"
+    ),
+    "tests/test_site.py::test_each_page_stays_within_its_weight_budget": (
+        "issue 26: the debt page's audit box puts it over 300 KB"
+    ),
+    "tests/test_site.py::test_no_table_is_wider_than_the_text_column_at_desktop_width": (
+        "issue 26: the rebuilt credit tables"
+    ),
+    "tests/test_site.py::test_no_chart_label_is_drawn_over_another": (
+        "issue 26: labels on the rebuilt credit and uncertainty charts"
+    ),
+    "tests/test_site.py::test_the_home_page_answers_first_and_links_the_summary_and_the_claims": (
+        "issue 26: the home page test predates the answer box"
+    ),
+    "tests/test_scenarios.py::test_a_scenario_site_agrees_with_itself": (
+        "issue 27/28: the scenario site with two editions"
+    ),
+    "tests/test_freshness.py::test_make_book_checks_freshness_before_building": (
+        "issue 27: make book now builds both editions through runthenumbers.editions"
+    ),
+    "tests/test_reader_check.py::test_no_table_shows_a_raw_number": (
+        "issue 26: raw numbers in the rebuilt credit tables"
+    ),
 }
 
 
